@@ -1,0 +1,149 @@
+/**
+ * Plain data types of the domain. Everything here is JSON-serialisable and free of I/O:
+ * the configuration schema (shared/config) produces these shapes, uploads are parsed into
+ * them, and the engine computes over them.
+ */
+
+/** A local calendar date in the business time zone, `YYYY-MM-DD`. */
+export type LocalDate = string;
+
+/**
+ * A period key (spec §1): fiscal year `FY2026`, fiscal quarter `FY2026-Q3`, calendar month
+ * `2026-11`, ISO week `2026-W47`, or day `2026-11-22`.
+ */
+export type PeriodKey = string;
+
+export type PeriodGrain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+export interface LocalizedText {
+  readonly en: string;
+  readonly zh: string;
+}
+
+export type Aggregation = 'sum' | 'ratio' | 'snapshot';
+export type Direction = 'higher_is_better' | 'lower_is_better' | 'closer_is_better';
+export type KpiUnit = 'currency' | 'count' | 'percent' | 'number' | 'minutes' | 'days';
+
+export interface Tolerance {
+  /** favourablePct below −atRisk is at least `at_risk`. Fraction of target. */
+  readonly atRisk: number;
+  /** favourablePct below −offTrack is `off_track`. Fraction of target. */
+  readonly offTrack: number;
+}
+
+export interface KpiDefinition {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly unit: KpiUnit;
+  /** ISO 4217 code for `currency` KPIs. */
+  readonly currency: string;
+  readonly aggregation: Aggregation;
+  /** For `ratio` KPIs: the id of the `sum` KPI on top. */
+  readonly numerator?: string | undefined;
+  /** For `ratio` KPIs: the id of the `sum` KPI below. */
+  readonly denominator?: string | undefined;
+  readonly direction: Direction;
+  readonly tolerance: Tolerance;
+  readonly weight: number;
+  readonly benchmark?: number | undefined;
+  /** Id of a phasing profile; `calendar_days` is built in. */
+  readonly phasing: string;
+  readonly owner?: string | undefined;
+  /** Extra names an uploader may write in the KPI column (e.g. `GMV`, `成交额`). */
+  readonly aliases: readonly string[];
+}
+
+/**
+ * Spreads a coarse target over its days (spec §3). The weight of day d is
+ * `months[month(d)] × days[MM-DD of d] / Σ days[...] over d's month`: a month weight is the
+ * month's share (spread over its days), a day weight makes a day heavier than the other
+ * days of its own month (e.g. 11-11 = 5). Missing entries weigh 1.
+ */
+export interface PhasingProfile {
+  readonly id: string;
+  readonly name?: LocalizedText | undefined;
+  /** Keyed by calendar month number 1–12. */
+  readonly months?: Readonly<Partial<Record<number, number>>> | undefined;
+  /** Keyed by `MM-DD`. */
+  readonly days?: Readonly<Record<string, number>> | undefined;
+}
+
+export interface DimensionValue {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly aliases: readonly string[];
+}
+
+export interface DimensionDefinition {
+  readonly id: string;
+  readonly name: LocalizedText;
+  /** Column headers an uploader may use for this dimension (e.g. `渠道`, `Channel`). */
+  readonly aliases: readonly string[];
+  readonly values: readonly DimensionValue[];
+}
+
+/**
+ * Dimension values a fact or a group is fixed to, keyed by dimension id. A dimension that
+ * is absent is not fixed (a total over it).
+ */
+export type DimensionValues = Readonly<Record<string, string>>;
+
+export interface TargetFact {
+  /** `budget` unless a re-forecast. */
+  readonly version: string;
+  readonly kpi: string;
+  readonly period: PeriodKey;
+  readonly dims: DimensionValues;
+  readonly value: number;
+}
+
+export interface ActualFact {
+  readonly kpi: string;
+  /** Usually a day; coarser periods count only in ranges that hold the whole period. */
+  readonly period: PeriodKey;
+  readonly dims: DimensionValues;
+  readonly value: number;
+}
+
+export type MilestoneStatus = 'not_started' | 'in_progress' | 'done' | 'blocked' | 'cancelled';
+
+export interface Milestone {
+  readonly id: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly start?: LocalDate | undefined;
+  readonly due: LocalDate;
+  readonly weight: number;
+  /** 0–1. */
+  readonly progress?: number | undefined;
+  readonly status: MilestoneStatus;
+  readonly completedOn?: LocalDate | undefined;
+  readonly kpi?: string | undefined;
+}
+
+/** Everything the engine reads for one report run. */
+export interface PlanData {
+  readonly targets: readonly TargetFact[];
+  readonly actuals: readonly ActualFact[];
+  readonly milestones: readonly Milestone[];
+}
+
+export type RangeKind = 'WTD' | 'MTD' | 'QTD' | 'YTD' | 'LAST_WEEK' | 'LAST_MONTH' | 'LAST_QUARTER';
+
+/** An inclusive range of local dates. */
+export interface DateRange {
+  readonly start: LocalDate;
+  readonly end: LocalDate;
+}
+
+export type VarianceStatus = 'no_data' | 'no_target' | 'on_track' | 'at_risk' | 'off_track';
+
+export type MilestoneState =
+  | 'cancelled'
+  | 'done'
+  | 'done_late'
+  | 'overdue'
+  | 'blocked'
+  | 'behind'
+  | 'on_track'
+  | 'not_started';

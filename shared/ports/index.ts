@@ -1,0 +1,174 @@
+/**
+ * Ports: what the use cases (shared/app) need from the outside world. Adapters in
+ * shared/adapters implement them over DynamoDB, S3 and SES; tests use in-memory fakes.
+ */
+import type { ActualFact, LocalDate, Milestone, PlanData, TargetFact } from '../domain/types.ts';
+
+/** Identifies the upload a batch of facts came from; orders competing writes of one fact key. */
+export interface UploadSource {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  /**
+   * Orders uploads: a fact written by a source with a larger `order` replaces one written by
+   * a smaller one, never the reverse. Built from the object's last-modified time and the S3
+   * event sequencer so that a late, older delivery loses.
+   */
+  readonly order: string;
+  readonly uploadedBy: string | null;
+}
+
+export interface WriteSummary {
+  /** Facts written (new or replacing an older upload's value). */
+  readonly written: number;
+  /** Facts left alone because a newer upload already holds the key (or the same one did). */
+  readonly skipped: number;
+  /** DynamoDB requests made (for the benchmark and logs). */
+  readonly requests: number;
+}
+
+export interface PlanDataQuery {
+  readonly kpis: readonly string[];
+  /** Inclusive local-date range the report needs facts for (usually the whole fiscal year). */
+  readonly start: LocalDate;
+  readonly end: LocalDate;
+  readonly targetVersions: readonly string[];
+}
+
+/** Where targets, actuals and milestones live. */
+export interface FactStore {
+  putActuals(facts: readonly ActualFact[], source: UploadSource): Promise<WriteSummary>;
+  putTargets(facts: readonly TargetFact[], source: UploadSource): Promise<WriteSummary>;
+  putMilestones(milestones: readonly Milestone[], source: UploadSource): Promise<WriteSummary>;
+  /** Everything a report over the query's range needs, read through monthly roll-ups. */
+  loadPlanData(query: PlanDataQuery): Promise<PlanData & { readonly itemsRead: number }>;
+  /** Latest time any fact of these KPIs was written (ISO instant), for "no new data" checks. */
+  lastWriteAt(kpis: readonly string[]): Promise<string | null>;
+}
+
+export interface StoredObject {
+  readonly body: Uint8Array;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly versionId: string | null;
+  readonly lastModified: string | null;
+  readonly contentType: string | null;
+}
+
+export interface ObjectStore {
+  get(bucket: string, key: string, versionId?: string | null): Promise<StoredObject>;
+  /** Fails with {@link ObjectExistsError} when `ifNoneMatch` is set and the key exists. */
+  put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    options?: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean },
+  ): Promise<void>;
+  tag(bucket: string, key: string, versionId: string | null, tags: Record<string, string>): Promise<void>;
+  copy(bucket: string, fromKey: string, toKey: string): Promise<void>;
+  /** A time-limited GET link; `expiresAt` is when it really stops working. */
+  presign(bucket: string, key: string, seconds: number): Promise<{ url: string; expiresAt: string }>;
+}
+
+export class ObjectExistsError extends Error {
+  constructor(readonly key: string) {
+    super(`s3 object ${key} already exists and is never overwritten`);
+    this.name = 'ObjectExistsError';
+  }
+}
+
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly replyTo?: string;
+  /** A complete RFC 5322 message (headers, HTML, text, attachments). */
+  readonly raw: Uint8Array;
+}
+
+export interface Mailer {
+  /** Sends a raw MIME message; resolves with the provider's message id. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export type RunStatus = 'started' | 'sent' | 'skipped' | 'failed';
+
+export interface RunRecord {
+  readonly reportId: string;
+  readonly asOf: LocalDate;
+  readonly scopeKey: string;
+  readonly status: RunStatus;
+  readonly attempt: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly archiveKey: string | null;
+  readonly messageId: string | null;
+  readonly reason: string | null;
+}
+
+/** Exactly-once guard and history for report runs: one record per (reportId, asOf, scope). */
+export interface RunLedger {
+  /**
+   * Claims a run. Returns `claimed: false` with the existing record when the run is already
+   * `sent`/`skipped`, or `started` less than `leaseSeconds` ago (another worker has it).
+   * A `failed` run, or a `started` one whose lease ran out (a crash), is claimed again.
+   * `force` claims even a sent run (a deliberate resend).
+   */
+  claim(input: {
+    reportId: string;
+    asOf: LocalDate;
+    scopeKey: string;
+    now: string;
+    leaseSeconds: number;
+    force: boolean;
+  }): Promise<{ claimed: true; record: RunRecord } | { claimed: false; record: RunRecord }>;
+  finish(input: {
+    reportId: string;
+    asOf: LocalDate;
+    scopeKey: string;
+    attempt: number;
+    status: Exclude<RunStatus, 'started'>;
+    now: string;
+    archiveKey?: string | null;
+    messageId?: string | null;
+    reason?: string | null;
+  }): Promise<void>;
+  list(reportId?: string): Promise<readonly RunRecord[]>;
+  /** The newest `sent` run of a report and scope, for "no new data" checks. */
+  lastSent(reportId: string, scopeKey: string): Promise<RunRecord | null>;
+}
+
+export type UploadKind = 'actuals' | 'targets' | 'milestones';
+export type UploadStatus = 'processing' | 'accepted' | 'rejected' | 'skipped_older';
+
+export interface UploadRecord {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly order: string;
+  readonly kind: UploadKind;
+  readonly status: UploadStatus;
+  readonly rows: number;
+  readonly errors: number;
+  readonly checksum: string | null;
+  readonly uploadedBy: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly errorKey: string | null;
+}
+
+/** Upload history, and the per-key ordering guard against late, older S3 events. */
+export interface UploadLedger {
+  /**
+   * Claims processing of one object version. `claimed: false` when this version was already
+   * processed (replay) or a newer version of the key has been processed (late, older event).
+   */
+  begin(record: UploadRecord): Promise<{ claimed: boolean; reason: 'new' | 'replay' | 'older' }>;
+  finish(record: UploadRecord): Promise<void>;
+  /** Rejected uploads finished at or after `since` (ISO instant), for the data-quality sheet. */
+  rejectedSince(since: string): Promise<readonly UploadRecord[]>;
+  list(limit?: number): Promise<readonly UploadRecord[]>;
+}
+
+/** The clock, injected so use cases stay deterministic in tests. */
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,245 @@
+/**
+ * The report model: a plain, JSON-serialisable object holding every figure a renderer shows.
+ * The Excel workbook, the email and `plan-monitor report --json` consume only this; none of
+ * them recomputes a number. Numbers are raw (fractions for percents, CNY for currency);
+ * formatting is the renderer's job. `null` means "not defined" (e.g. variancePct when the
+ * target is 0) and renders as a dash.
+ */
+import type {
+  Aggregation,
+  DateRange,
+  DimensionValues,
+  Direction,
+  KpiUnit,
+  LocalDate,
+  LocalizedText,
+  MilestoneState,
+  MilestoneStatus,
+  PeriodKey,
+  RangeKind,
+  VarianceStatus,
+} from '../domain/types.ts';
+
+export const REPORT_MODEL_SCHEMA_VERSION = 1 as const;
+
+export type Language = 'zh' | 'en';
+
+/** Figures of one series (a KPI, optionally within a group) over one range (spec §5). */
+export interface VarianceFigures {
+  readonly actual: number | null;
+  /** Target over the covered days only (like-for-like, spec §4). */
+  readonly target: number | null;
+  /** actual − target, in the KPI's unit (a fraction for percent KPIs: 0.002 = 0.2 pp). */
+  readonly variance: number | null;
+  readonly variancePct: number | null;
+  readonly favourablePct: number | null;
+  readonly attainment: number | null;
+  readonly status: VarianceStatus;
+  /** Days of the range covered by at least one counted actual. */
+  readonly coveredDays: number;
+  /** Days in the range. */
+  readonly rangeDays: number;
+  /** Last covered day ≤ asOf within the range, if any. */
+  readonly dataThrough: LocalDate | null;
+  /** Target over the whole range, when it differs from the like-for-like target. */
+  readonly fullRangeTarget: number | null;
+}
+
+export interface ReportRange extends DateRange {
+  readonly kind: RangeKind;
+  /** The period key the range belongs to, e.g. `2026-W47`, `2026-11`, `FY2026-Q4`, `FY2026`. */
+  readonly periodKey: PeriodKey;
+  readonly label: LocalizedText;
+  readonly days: number;
+}
+
+export interface ReportKpi {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly unit: KpiUnit;
+  readonly currency: string;
+  readonly aggregation: Aggregation;
+  readonly direction: Direction;
+  readonly weight: number;
+  readonly benchmark: number | null;
+  readonly owner: string | null;
+  readonly numerator: string | null;
+  readonly denominator: string | null;
+}
+
+export interface KpiRangeRow extends VarianceFigures {
+  readonly kpi: string;
+  readonly range: RangeKind;
+}
+
+export type Outlook =
+  | {
+      readonly kpi: string;
+      readonly kind: 'sum';
+      readonly annualTarget: number | null;
+      readonly ytdActual: number | null;
+      readonly ytdTarget: number | null;
+      readonly forecast: number | null;
+      readonly gapToAnnual: number | null;
+      readonly requiredPace: number | null;
+    }
+  | { readonly kpi: string; readonly kind: 'ratio'; readonly ytdRatio: number | null }
+  | {
+      readonly kpi: string;
+      readonly kind: 'snapshot';
+      readonly latestValue: number | null;
+      readonly latestPeriod: PeriodKey | null;
+    };
+
+export interface ScorecardEntry {
+  readonly kpi: string;
+  readonly weight: number;
+  /** clamp(attainment, 0, cap); null when the KPI has no attainment (listed, not counted). */
+  readonly score: number | null;
+  readonly reason: string | null;
+}
+
+export interface Scorecard {
+  readonly range: RangeKind;
+  readonly cap: number;
+  /** Σ weight·score ÷ Σ weight over the KPIs with a score; null when none has one. */
+  readonly score: number | null;
+  readonly entries: readonly ScorecardEntry[];
+  readonly byOwner: readonly { readonly owner: string; readonly score: number | null }[];
+}
+
+export interface Headline {
+  readonly kpi: string;
+  readonly range: RangeKind;
+  readonly variancePct: number | null;
+  readonly status: VarianceStatus;
+}
+
+export interface BreakdownRow extends VarianceFigures {
+  readonly kpi: string;
+  readonly value: string;
+  readonly label: LocalizedText;
+  /** Where the target came from (spec §6). */
+  readonly targetSource: 'explicit' | 'sum_of_finer' | 'none';
+}
+
+export interface Breakdown {
+  readonly dimension: string;
+  readonly dimensionName: LocalizedText;
+  readonly range: RangeKind;
+  readonly rows: readonly BreakdownRow[];
+}
+
+export interface TrendPeriod extends DateRange {
+  readonly key: PeriodKey;
+}
+
+export interface TrendPoint {
+  readonly period: PeriodKey;
+  readonly actual: number | null;
+  readonly target: number | null;
+  readonly variancePct: number | null;
+  readonly status: VarianceStatus;
+}
+
+export interface Trend {
+  readonly grain: 'week' | 'month';
+  readonly periods: readonly TrendPeriod[];
+  readonly series: readonly { readonly kpi: string; readonly points: readonly TrendPoint[] }[];
+}
+
+export interface MilestoneRow {
+  readonly id: string;
+  readonly title: string;
+  readonly owner: string;
+  readonly start: LocalDate | null;
+  readonly due: LocalDate;
+  readonly weight: number;
+  readonly progress: number | null;
+  /** Expected progress on asOf (spec §8 rule 5), when the milestone is inside its window. */
+  readonly expectedProgress: number | null;
+  readonly status: MilestoneStatus;
+  readonly state: MilestoneState;
+  readonly daysLate: number | null;
+  readonly daysOverdue: number | null;
+  readonly dueSoon: boolean;
+  readonly completedOn: LocalDate | null;
+  readonly kpi: string | null;
+}
+
+export interface MilestoneSummary {
+  readonly items: readonly MilestoneRow[];
+  /** Milestones due on or before asOf, cancelled left out. */
+  readonly dueCount: number;
+  readonly completion: number | null;
+  readonly onTime: number | null;
+}
+
+export interface KpiDataQuality {
+  readonly kpi: string;
+  readonly dataThrough: LocalDate | null;
+  readonly stale: boolean;
+  /** Runs of days inside the widest shown range with no data. */
+  readonly gaps: readonly DateRange[];
+}
+
+export interface TargetMismatch {
+  readonly kpi: string;
+  readonly version: string;
+  readonly period: PeriodKey;
+  readonly group: DimensionValues;
+  readonly explicitTarget: number;
+  readonly sumOfFinerTargets: number;
+  /** (sumOfFiner − explicit) / |explicit|. */
+  readonly differencePct: number;
+}
+
+export interface DataQuality {
+  readonly kpis: readonly KpiDataQuality[];
+  readonly targetMismatches: readonly TargetMismatch[];
+  /** Free-text findings, already localised to the report language. */
+  readonly notes: readonly string[];
+}
+
+export interface ReportAbout {
+  readonly asOf: LocalDate;
+  readonly timeZone: string;
+  readonly fiscalYear: PeriodKey;
+  readonly fiscalYearStartMonth: number;
+  readonly targetVersion: string;
+  readonly compareVersion: string | null;
+  readonly configVersion: string;
+  /** ISO instant, passed in by the caller (the builder reads no clock). */
+  readonly generatedAt: string;
+  readonly sources: readonly string[];
+}
+
+export interface ReportScope {
+  readonly dims: DimensionValues;
+  /** e.g. `category = pets`. */
+  readonly label: LocalizedText;
+  /** Filesystem/S3-safe key, e.g. `category=pets`; `all` when unscoped. */
+  readonly key: string;
+}
+
+export interface ReportModel {
+  readonly schemaVersion: typeof REPORT_MODEL_SCHEMA_VERSION;
+  readonly report: { readonly id: string; readonly name: LocalizedText; readonly language: Language };
+  readonly asOf: LocalDate;
+  /** The headline period of this run, e.g. `2026-W47` for a weekly report. */
+  readonly periodKey: PeriodKey;
+  readonly scope: ReportScope | null;
+  readonly ranges: readonly ReportRange[];
+  readonly kpis: readonly ReportKpi[];
+  readonly headline: Headline | null;
+  readonly scorecard: Scorecard;
+  readonly table: readonly KpiRangeRow[];
+  /** Figures against `compareVersion` (e.g. a re-forecast), same shape as `table`. */
+  readonly compareTable: readonly KpiRangeRow[];
+  readonly outlook: readonly Outlook[];
+  readonly breakdowns: readonly Breakdown[];
+  readonly trend: Trend;
+  readonly milestones: MilestoneSummary;
+  readonly dataQuality: DataQuality;
+  readonly about: ReportAbout;
+}
