@@ -25,7 +25,13 @@ function formatPath(path: readonly PropertyKey[]): string {
 export function defineConfig(input: PlanConfigInput): PlanConfig {
   const result = PlanConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const problems = result.error.issues.map((issue) => ({
+    path: formatPath(issue.path),
+    message: issue.message,
+  }));
   const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`);
-  throw new PlanConfigError(`Invalid plan configuration (${problems.length} problem(s)):\n${lines.join('\n')}`, problems);
+  throw new PlanConfigError(
+    `Invalid plan configuration (${problems.length} problem(s)):\n${lines.join('\n')}`,
+    problems,
+  );
 }

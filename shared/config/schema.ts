@@ -51,7 +51,9 @@ export const KpiSchema = z.object({
 });
 export type KpiConfig = z.infer<typeof KpiSchema>;
 
-const MonthDaySchema = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD, e.g. 11-11');
+const MonthDaySchema = z
+  .string()
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD, e.g. 11-11');
 
 export const PhasingProfileSchema = z.object({
   id: idSchema,
@@ -247,7 +249,8 @@ export const PlanConfigSchema = z
       .default({ maxFileBytes: 100 * 1024 * 1024, maxRows: 2_000_000 }),
   })
   .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
     const suggest = (value: string, known: Iterable<string>) => {
       const options = [...known];
       const close = closestMatch(value, options);
@@ -258,7 +261,8 @@ export const PlanConfigSchema = z
     const duplicates = (items: readonly { id: string }[], path: string) => {
       const seen = new Set<string>();
       items.forEach((item, i) => {
-        if (seen.has(item.id)) issue([path, i, 'id'], `duplicate id "${item.id}": every ${path} id must be unique`);
+        if (seen.has(item.id))
+          issue([path, i, 'id'], `duplicate id "${item.id}": every ${path} id must be unique`);
         seen.add(item.id);
       });
     };
@@ -267,7 +271,9 @@ export const PlanConfigSchema = z
     duplicates(config.phasing, 'phasing');
     duplicates(config.targetVersions, 'targetVersions');
     duplicates(config.owners, 'owners');
-    config.dimensions.forEach((dimension, d) => duplicates(dimension.values, `dimensions.${d}.values`));
+    config.dimensions.forEach((dimension, d) => {
+      duplicates(dimension.values, `dimensions.${d}.values`);
+    });
 
     const kpis = new Map(config.kpis.map((k) => [k.id, k]));
     const phasingIds = new Set(['calendar_days', ...config.phasing.map((p) => p.id)]);
@@ -282,7 +288,10 @@ export const PlanConfigSchema = z
           if (!ref) {
             issue(['kpis', i, part], `ratio KPI "${kpi.id}" needs a ${part}: the id of a sum KPI`);
           } else if (!kpis.has(ref)) {
-            issue(['kpis', i, part], `unknown KPI "${ref}" as ${part} of "${kpi.id}".${suggest(ref, kpis.keys())}`);
+            issue(
+              ['kpis', i, part],
+              `unknown KPI "${ref}" as ${part} of "${kpi.id}".${suggest(ref, kpis.keys())}`,
+            );
           } else if (kpis.get(ref)!.aggregation !== 'sum') {
             issue(
               ['kpis', i, part],
@@ -294,10 +303,16 @@ export const PlanConfigSchema = z
         issue(['kpis', i, 'aggregation'], `"${kpi.id}" has a numerator/denominator but is not a ratio KPI`);
       }
       if (!phasingIds.has(kpi.phasing)) {
-        issue(['kpis', i, 'phasing'], `unknown phasing profile "${kpi.phasing}".${suggest(kpi.phasing, phasingIds)}`);
+        issue(
+          ['kpis', i, 'phasing'],
+          `unknown phasing profile "${kpi.phasing}".${suggest(kpi.phasing, phasingIds)}`,
+        );
       }
       if (kpi.owner && owners.size > 0 && !owners.has(kpi.owner)) {
-        issue(['kpis', i, 'owner'], `unknown owner "${kpi.owner}": declare it under owners.${suggest(kpi.owner, owners)}`);
+        issue(
+          ['kpis', i, 'owner'],
+          `unknown owner "${kpi.owner}": declare it under owners.${suggest(kpi.owner, owners)}`,
+        );
       }
     });
 
@@ -308,19 +323,30 @@ export const PlanConfigSchema = z
       if (reportIds.has(report.id)) issue(at('id'), `duplicate report id "${report.id}"`);
       reportIds.add(report.id);
       const checkKpi = (id: string, path: (string | number)[]) => {
-        if (!kpis.has(id)) issue(path, `report "${report.id}" names unknown KPI "${id}".${suggest(id, kpis.keys())}`);
+        if (!kpis.has(id))
+          issue(path, `report "${report.id}" names unknown KPI "${id}".${suggest(id, kpis.keys())}`);
       };
-      report.kpis.forEach((id, k) => checkKpi(id, at('kpis', k)));
-      report.scorecard.kpis?.forEach((id, k) => checkKpi(id, at('scorecard', 'kpis', k)));
+      report.kpis.forEach((id, k) => {
+        checkKpi(id, at('kpis', k));
+      });
+      report.scorecard.kpis?.forEach((id, k) => {
+        checkKpi(id, at('scorecard', 'kpis', k));
+      });
       if (report.headline) checkKpi(report.headline.kpi, at('headline', 'kpi'));
       report.breakdowns.forEach((dim, b) => {
         if (!dimensions.has(dim)) {
-          issue(at('breakdowns', b), `report "${report.id}" breaks down by unknown dimension "${dim}".${suggest(dim, dimensions.keys())}`);
+          issue(
+            at('breakdowns', b),
+            `report "${report.id}" breaks down by unknown dimension "${dim}".${suggest(dim, dimensions.keys())}`,
+          );
         }
       });
       for (const version of [report.targetVersion, report.compareVersion]) {
         if (version && !versions.has(version)) {
-          issue(at('targetVersion'), `report "${report.id}" uses unknown target version "${version}".${suggest(version, versions)}`);
+          issue(
+            at('targetVersion'),
+            `report "${report.id}" uses unknown target version "${version}".${suggest(version, versions)}`,
+          );
         }
       }
       const ranges = new Set(report.ranges);
@@ -330,7 +356,10 @@ export const PlanConfigSchema = z
         [at('headline', 'range'), report.headline?.range],
       ] as const) {
         if (range && !ranges.has(range)) {
-          issue([...path], `report "${report.id}" uses range ${range}, which is not in its ranges (${report.ranges.join(', ')})`);
+          issue(
+            [...path],
+            `report "${report.id}" uses range ${range}, which is not in its ranges (${report.ranges.join(', ')})`,
+          );
         }
       }
       report.recipients.forEach((recipient, p) => {
@@ -344,7 +373,10 @@ export const PlanConfigSchema = z
         for (const [dim, value] of Object.entries(recipient.scope ?? {})) {
           const values = dimensions.get(dim);
           if (!values) {
-            issue(at('recipients', p, 'scope', dim), `scope on undeclared dimension "${dim}".${suggest(dim, dimensions.keys())}`);
+            issue(
+              at('recipients', p, 'scope', dim),
+              `scope on undeclared dimension "${dim}".${suggest(dim, dimensions.keys())}`,
+            );
           } else if (!values.has(value)) {
             issue(
               at('recipients', p, 'scope', dim),

@@ -147,3 +147,24 @@ export type MilestoneState =
   | 'behind'
   | 'on_track'
   | 'not_started';
+
+/** Figures of one series (a KPI, optionally within a group) over one range (spec §5). */
+export interface VarianceFigures {
+  readonly actual: number | null;
+  /** Target over the covered days only (like-for-like, spec §4). */
+  readonly target: number | null;
+  /** actual − target, in the KPI's unit (a fraction for percent KPIs: 0.002 = 0.2 pp). */
+  readonly variance: number | null;
+  readonly variancePct: number | null;
+  readonly favourablePct: number | null;
+  readonly attainment: number | null;
+  readonly status: VarianceStatus;
+  /** Days of the range covered by at least one counted actual. */
+  readonly coveredDays: number;
+  /** Days in the range. */
+  readonly rangeDays: number;
+  /** Last covered day ≤ asOf within the range, if any. */
+  readonly dataThrough: LocalDate | null;
+  /** Target over the whole range, when it differs from the like-for-like target. */
+  readonly fullRangeTarget: number | null;
+}
