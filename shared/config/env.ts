@@ -1,0 +1,53 @@
+/**
+ * Environment of each Lambda function. Handlers parse it once at cold start; the CDK stack
+ * builds each function's `environment` from the same type, so a missing variable is a
+ * compile error in infra/ rather than a crash in production.
+ */
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1);
+
+/** Variables every function has. */
+export const CommonEnvSchema = z.object({
+  TABLE_NAME: nonEmpty,
+  POWERTOOLS_SERVICE_NAME: nonEmpty.default('plan-monitor'),
+  /** `dev` or `prod`; shown in logs and email footers. */
+  STAGE: nonEmpty.default('dev'),
+});
+
+export const IngestUploadEnvSchema = CommonEnvSchema.extend({
+  UPLOADS_BUCKET: nonEmpty,
+  /** SES configuration set for rejection emails (bounce/complaint tracking). */
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type IngestUploadEnv = z.infer<typeof IngestUploadEnvSchema>;
+
+/** The dispatcher: a schedule fires, it works out asOf and queues one job per recipient scope. */
+export const ScheduleReportEnvSchema = CommonEnvSchema.extend({
+  REPORT_JOBS_QUEUE_URL: nonEmpty,
+});
+export type ScheduleReportEnv = z.infer<typeof ScheduleReportEnvSchema>;
+
+/** The worker: one (report, asOf, scope) job → workbook in S3 → email through SES. */
+export const RunReportEnvSchema = CommonEnvSchema.extend({
+  ARCHIVE_BUCKET: nonEmpty,
+  UPLOADS_BUCKET: nonEmpty,
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type RunReportEnv = z.infer<typeof RunReportEnvSchema>;
+
+/** Input type of each schema: what infra/ must supply (defaults may be left out). */
+export type IngestUploadEnvInput = z.input<typeof IngestUploadEnvSchema>;
+export type ScheduleReportEnvInput = z.input<typeof ScheduleReportEnvSchema>;
+export type RunReportEnvInput = z.input<typeof RunReportEnvSchema>;
+
+/** Parse `process.env`-like input against a schema, naming every missing or bad variable. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new Error(`Invalid environment for this function (${problems}): set these variables in the stack`);
+}
