@@ -172,3 +172,18 @@ export interface UploadLedger {
 export interface Clock {
   now(): Date;
 }
+
+/** One unit of report work: a report for one asOf and one recipient scope. */
+export interface ReportJob {
+  readonly reportId: string;
+  readonly asOf: LocalDate;
+  /** `all`, or e.g. `category=pets` (see shared/config report scopes). */
+  readonly scopeKey: string;
+  /** Send again even when the ledger says sent (a deliberate resend). */
+  readonly force: boolean;
+}
+
+/** Fans a scheduled report out into independent, retryable jobs (SQS in AWS, in-process locally). */
+export interface ReportJobQueue {
+  enqueue(jobs: readonly ReportJob[]): Promise<void>;
+}
