@@ -119,6 +119,12 @@ export interface Milestone {
   readonly status: MilestoneStatus;
   readonly completedOn?: LocalDate | undefined;
   readonly kpi?: string | undefined;
+  /**
+   * Dimension values the milestone belongs to (e.g. `{ category: 'pets' }`). A scoped report
+   * shows only milestones whose dims match its scope; milestones without dims show only in
+   * unscoped reports.
+   */
+  readonly dims?: DimensionValues | undefined;
 }
 
 /** Everything the engine reads for one report run. */
