@@ -1,0 +1,137 @@
+/**
+ * Single-table design of the plan-monitor DynamoDB table. The CDK stack and the local
+ * emulators build the table from {@link TABLE_SCHEMA}; the adapters build keys with the
+ * helpers below, so the layout lives in one place.
+ *
+ * Key schema: partition key `pk` (S), sort key `sk` (S); no GSI (every access pattern is a
+ * Query on a known partition or a GetItem/BatchGetItem on a known key). On-demand billing.
+ *
+ * | item                  | pk                                   | sk                          |
+ * |-----------------------|--------------------------------------|-----------------------------|
+ * | daily actual          | `A#<kpi>#<dimsKey>#<yyyy-mm>`        | `<yyyy-mm-dd>`              |
+ * | coarse actual         | `AC#<kpi>`                           | `<period>#<dimsKey>`        |
+ * | monthly roll-up       | `R#<kpi>#<yyyy-mm>`                  | `<dimsKey>`                 |
+ * | target                | `T#<version>#<kpi>`                  | `<period>#<dimsKey>`        |
+ * | milestone             | `M`                                  | `<id>`                      |
+ * | last write per KPI    | `W`                                  | `<kpi>`                     |
+ * | upload ordering guard | `UO#<bucket>/<key>`                  | `_`                         |
+ * | upload history        | `UL#<yyyy-mm of startedAt>`          | `<startedAt>#<bucket>/<key>#<versionId>` |
+ * | report run            | `RUN#<reportId>`                     | `<asOf>#<scopeKey>`         |
+ * | reports with runs     | `RUNS`                               | `<reportId>`                |
+ * | last sent run         | `RUNLAST#<reportId>`                 | `<scopeKey>`                |
+ *
+ * Why this shape:
+ * - **Writes spread.** A daily actual's partition is one KPI × one dimension combination ×
+ *   one month: at most 31 items, so a 200k-row upload touches thousands of partitions and no
+ *   partition comes near DynamoDB's 1,000 writes/s per partition.
+ * - **Reads bounded.** After a write, every touched (KPI, dimsKey, month) bucket is re-read
+ *   and folded into one roll-up item holding a day → value map. A report Queries
+ *   `R#<kpi>#<month>` for the months it needs: one item replaces ~30 daily items, so a YTD
+ *   report reads a few percent of the raw facts. Daily items remain the source of truth (a
+ *   roll-up can always be rebuilt from them).
+ * - **Newest upload wins.** Each fact item carries `srcOrder` (the {@link UploadSource} order);
+ *   BatchWriteItem has no conditions, so the writer BatchGets the keys first and writes only
+ *   facts whose stored order is older. A roll-up carries `maxOrder` and is written with
+ *   `attribute_not_exists(pk) OR maxOrder <= :maxOrder` so a stale rebuild never replaces a
+ *   newer one (on conflict it is re-read and retried).
+ * - **No transactions.** dynalite (the local emulator) has no TransactWriteItems; every guard
+ *   is a single-item conditional write.
+ *
+ * Attribute names avoid DynamoDB reserved words (`order`, `status`, `value` are reserved, so
+ * conditions use expression attribute names).
+ */
+import type { DimensionValues } from '../domain/types.ts';
+
+export const PARTITION_KEY = 'pk';
+export const SORT_KEY = 'sk';
+
+/** What CreateTable (emulators) and the CDK Table construct need. */
+export const TABLE_SCHEMA = {
+  partitionKey: { name: PARTITION_KEY, type: 'S' },
+  sortKey: { name: SORT_KEY, type: 'S' },
+  billingMode: 'PAY_PER_REQUEST',
+  globalSecondaryIndexes: [],
+} as const;
+
+/** Placeholder dimsKey for a total over every dimension. */
+export const TOTAL_DIMS_KEY = '_';
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Canonical form of a dimension combination: `dim=value` pairs sorted by dimension id and
+ * joined by `,`; `_` when no dimension is fixed.
+ */
+export function dimsKey(dims: DimensionValues): string {
+  const pairs = Object.keys(dims)
+    .sort()
+    .map((k) => `${k}=${dims[k]}`);
+  return pairs.length === 0 ? TOTAL_DIMS_KEY : pairs.join(',');
+}
+
+/** Inverse of {@link dimsKey}. */
+export function parseDimsKey(key: string): Record<string, string> {
+  if (key === TOTAL_DIMS_KEY || key === '') return {};
+  const out: Record<string, string> = {};
+  for (const pair of key.split(',')) {
+    const i = pair.indexOf('=');
+    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+export function isDayPeriod(period: string): boolean {
+  return DAY_RE.test(period);
+}
+
+export const keys = {
+  dailyActual: (kpi: string, dk: string, day: string) => ({
+    pk: `A#${kpi}#${dk}#${day.slice(0, 7)}`,
+    sk: day,
+  }),
+  dailyActualPartition: (kpi: string, dk: string, month: string) => `A#${kpi}#${dk}#${month}`,
+  coarseActual: (kpi: string, period: string, dk: string) => ({ pk: `AC#${kpi}`, sk: `${period}#${dk}` }),
+  coarseActualPartition: (kpi: string) => `AC#${kpi}`,
+  rollup: (kpi: string, month: string, dk: string) => ({ pk: `R#${kpi}#${month}`, sk: dk }),
+  rollupPartition: (kpi: string, month: string) => `R#${kpi}#${month}`,
+  target: (version: string, kpi: string, period: string, dk: string) => ({
+    pk: `T#${version}#${kpi}`,
+    sk: `${period}#${dk}`,
+  }),
+  targetPartition: (version: string, kpi: string) => `T#${version}#${kpi}`,
+  milestone: (id: string) => ({ pk: 'M', sk: id }),
+  milestonePartition: 'M',
+  lastWrite: (kpi: string) => ({ pk: 'W', sk: kpi }),
+  uploadOrder: (bucket: string, key: string) => ({ pk: `UO#${bucket}/${key}`, sk: '_' }),
+  uploadHistory: (startedAt: string, bucket: string, key: string, versionId: string | null) => ({
+    pk: `UL#${startedAt.slice(0, 7)}`,
+    sk: `${startedAt}#${bucket}/${key}#${versionId ?? 'null'}`,
+  }),
+  uploadHistoryPartition: (month: string) => `UL#${month}`,
+  run: (reportId: string, asOf: string, scopeKey: string) => ({
+    pk: `RUN#${reportId}`,
+    sk: `${asOf}#${scopeKey}`,
+  }),
+  runPartition: (reportId: string) => `RUN#${reportId}`,
+  runIndex: (reportId: string) => ({ pk: 'RUNS', sk: reportId }),
+  runIndexPartition: 'RUNS',
+  lastSent: (reportId: string, scopeKey: string) => ({ pk: `RUNLAST#${reportId}`, sk: scopeKey }),
+} as const;
+
+/** Months `yyyy-mm` from the month of `start` to the month of `end`, inclusive. */
+export function monthsBetween(start: string, end: string): string[] {
+  const out: string[] = [];
+  let y = Number(start.slice(0, 4));
+  let m = Number(start.slice(5, 7));
+  const endY = Number(end.slice(0, 4));
+  const endM = Number(end.slice(5, 7));
+  while (y < endY || (y === endY && m <= endM)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
+}
