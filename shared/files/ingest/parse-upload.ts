@@ -1,0 +1,170 @@
+/**
+ * Turns an uploaded file into validated facts, or into the complete list of what is wrong
+ * with it. All or nothing: a result is `ok` only when every row passed.
+ */
+import type { PlanConfig } from '../../config/schema.ts';
+import type { ActualFact, Milestone, TargetFact } from '../../domain/types.ts';
+import type { UploadKind } from '../../ports/index.ts';
+import { inspectCsv, readCsvRows } from './csv-reader.ts';
+import { detectFormat, ENCODING_LABEL, type FileFormat } from './detect.ts';
+import { type RowError, UploadFileError } from './errors.ts';
+import { mapHeaders } from './headers.ts';
+import { isBlank } from './normalize.ts';
+import type { RawRow } from './rows.ts';
+import {
+  ActualsValidator,
+  createValidator,
+  ErrorCollector,
+  type KindValidator,
+  TargetsValidator,
+} from './validate.ts';
+import { readXlsxRows } from './xlsx-reader.ts';
+import type { ZipLimits } from './zip-guard.ts';
+
+export interface ParseUploadInput {
+  readonly config: PlanConfig;
+  readonly kind: UploadKind;
+  readonly body: Uint8Array;
+  /** Most data rows accepted; defaults to `config.ingest.maxRows`. */
+  readonly maxRows?: number;
+  readonly zipLimits?: ZipLimits;
+  /** Most row errors listed (all are counted). */
+  readonly errorCap?: number;
+}
+
+/** How the file was read, for logs and the summary sheet. */
+export interface FileDescription {
+  readonly format: FileFormat | 'unknown';
+  /** CSV only: e.g. `UTF-8`, `GBK/GB18030 …`. */
+  readonly encoding?: string;
+  readonly delimiter?: string;
+  /** XLSX only: the sheet that was read. */
+  readonly sheet?: string;
+}
+
+interface ResultBase {
+  readonly kind: UploadKind;
+  /** Data rows read (blank rows not counted). */
+  readonly rows: number;
+  readonly file: FileDescription;
+}
+
+export type IngestResult =
+  | (ResultBase & { ok: true; kind: 'actuals'; actuals: ActualFact[] })
+  | (ResultBase & { ok: true; kind: 'targets'; targets: TargetFact[] })
+  | (ResultBase & { ok: true; kind: 'milestones'; milestones: Milestone[] })
+  | (ResultBase & {
+      ok: false;
+      /** The first `errorCap` errors, in row order. */
+      errors: RowError[];
+      /** Every error, counted. */
+      errorCount: number;
+      /** Error count per code (e.g. `unknown_kpi: 3`). */
+      errorCounts: Record<string, number>;
+      /** Set when the file as a whole could not be read (the errors then hold just that). */
+      fatal?: string;
+    });
+
+/** The rows of an upload in file order, whatever its format. */
+export function readUploadRows(body: Uint8Array, kind: UploadKind): AsyncGenerator<RawRow> {
+  return detectFormat(body) === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind);
+}
+
+function isBlankRow(row: RawRow): boolean {
+  for (const cell of row.cells) if (!isBlank(cell)) return false;
+  return true;
+}
+
+/**
+ * Reads, maps and validates a whole upload. Never throws for a bad file: problems come back
+ * as `ok: false` with every row error (row numbers as Excel shows them, header = row 1).
+ */
+export async function parseUpload(input: ParseUploadInput): Promise<IngestResult> {
+  const { config, kind, body } = input;
+  const maxRows = input.maxRows ?? config.ingest.maxRows;
+  const errors = new ErrorCollector(input.errorCap ?? 1000);
+  let file: FileDescription = { format: 'unknown' };
+  let validator: KindValidator | undefined;
+  try {
+    const format = detectFormat(body);
+    if (format === 'csv') {
+      const info = inspectCsv(body);
+      file = {
+        format,
+        encoding: ENCODING_LABEL[info.encoding],
+        delimiter: info.delimiter === '\t' ? 'tab' : info.delimiter,
+      };
+    } else file = { format };
+    const rows = format === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind, input.zipLimits);
+    for await (const row of rows) {
+      if (!validator) {
+        if (isBlankRow(row)) continue;
+        if ('sheet' in row) file = { ...file, sheet: String(row.sheet) };
+        validator = createValidator(kind, config, mapHeaders(row.cells, kind, config), errors);
+        continue;
+      }
+      if (isBlankRow(row)) continue;
+      if (validator.rows >= maxRows) {
+        throw new UploadFileError(
+          `The file has more than ${maxRows.toLocaleString('en-US')} data rows, the most one upload may hold. Split it into several files and upload them one by one. 行数超过上限，请拆分文件。`,
+          'too_many_rows',
+        );
+      }
+      validator.accept(row);
+    }
+    if (!validator) {
+      throw new UploadFileError(
+        'The file has no header row and no data. Put the column names in row 1 and the data below, then upload again. 文件没有内容。',
+        'no_data',
+      );
+    }
+    if (validator.rows === 0) {
+      throw new UploadFileError(
+        'The file has a header row but no data rows below it: add the data and upload again. 文件只有表头，没有数据。',
+        'no_data',
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof UploadFileError)) throw error;
+    const fatal: RowError = {
+      row:
+        error.code === 'missing_column' ||
+        error.code === 'unknown_column' ||
+        error.code === 'duplicate_column'
+          ? 1
+          : 0,
+      column: error.column,
+      value: '',
+      message: error.message,
+      code: error.code,
+    };
+    return {
+      ok: false,
+      kind,
+      rows: validator?.rows ?? 0,
+      file,
+      errors: [fatal],
+      errorCount: 1,
+      errorCounts: { [error.code]: 1 },
+      fatal: error.message,
+    };
+  }
+  if (errors.count > 0) {
+    return {
+      ok: false,
+      kind,
+      rows: validator.rows,
+      file,
+      errors: errors.list,
+      errorCount: errors.count,
+      errorCounts: Object.fromEntries(errors.byCode),
+    };
+  }
+  if (validator instanceof ActualsValidator) {
+    return { ok: true, kind: 'actuals', rows: validator.rows, file, actuals: validator.facts };
+  }
+  if (validator instanceof TargetsValidator) {
+    return { ok: true, kind: 'targets', rows: validator.rows, file, targets: validator.facts };
+  }
+  return { ok: true, kind: 'milestones', rows: validator.rows, file, milestones: validator.milestones };
+}

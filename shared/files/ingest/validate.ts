@@ -1,0 +1,507 @@
+/**
+ * Row validation against the plan configuration. Built once per file and called once per
+ * row, so the hot path is plain checks and map look-ups (values are resolved once per
+ * distinct text and cached); every problem is collected, none stops the scan.
+ */
+import type { PlanConfig } from '../../config/schema.ts';
+import { fiscalYearOf } from '../../domain/calendar.ts';
+import { closestMatch } from '../../domain/suggest.ts';
+import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
+import type { UploadKind } from '../../ports/index.ts';
+import type { RowError } from './errors.ts';
+import { foldKey, type HeaderMap } from './headers.ts';
+import {
+  type CellValue,
+  cellText,
+  isBlank,
+  type PeriodResult,
+  parseDateCell,
+  parseNumberCell,
+  parsePeriodCell,
+} from './normalize.ts';
+import type { RawRow } from './rows.ts';
+
+/** Collects row errors: keeps the first `cap` for the report, counts them all by code. */
+export class ErrorCollector {
+  readonly list: RowError[] = [];
+  readonly byCode = new Map<string, number>();
+  count = 0;
+  constructor(readonly cap = 1000) {}
+  add(error: RowError): void {
+    this.count++;
+    this.byCode.set(error.code, (this.byCode.get(error.code) ?? 0) + 1);
+    if (this.list.length < this.cap) this.list.push(error);
+  }
+}
+
+interface Named {
+  readonly id: string;
+  readonly name: { readonly en: string; readonly zh: string };
+  readonly aliases?: readonly string[];
+}
+
+/** Resolves what an uploader wrote to a configured id, once per distinct text. */
+class NameResolver {
+  private readonly byKey = new Map<string, string>();
+  private readonly cache = new Map<string, string | null>();
+  private readonly options: string[];
+  constructor(items: readonly Named[]) {
+    for (const item of items) {
+      for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
+        const key = foldKey(name);
+        if (!this.byKey.has(key)) this.byKey.set(key, item.id);
+      }
+    }
+    this.options = items.map((i) => i.id);
+    for (const item of items) {
+      for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
+        if (!this.idOfName.has(name)) this.idOfName.set(name, item.id);
+      }
+    }
+  }
+  private readonly idOfName = new Map<string, string>();
+  resolve(text: string): string | null {
+    let hit = this.cache.get(text);
+    if (hit === undefined) {
+      hit = this.byKey.get(foldKey(text)) ?? null;
+      this.cache.set(text, hit);
+    }
+    return hit;
+  }
+  /** ` Did you mean "x"?` or the list of known ids. */
+  suggest(text: string): string {
+    const close = closestMatch(text.trim(), [...this.idOfName.keys()]);
+    if (close) {
+      const id = this.idOfName.get(close)!;
+      return close === id ? ` Did you mean "${id}"?` : ` Did you mean "${close}" (${id})?`;
+    }
+    const shown = this.options.slice(0, 20).join(', ');
+    return ` Known: ${shown}${this.options.length > 20 ? ', …' : ''}.`;
+  }
+}
+
+const STATUS_WORDS: Record<MilestoneStatus, readonly string[]> = {
+  not_started: [
+    'not_started',
+    'notstarted',
+    'not started',
+    'todo',
+    'to do',
+    'planned',
+    '未开始',
+    '未开展',
+    '计划中',
+  ],
+  in_progress: [
+    'in_progress',
+    'inprogress',
+    'in progress',
+    'ongoing',
+    'wip',
+    'started',
+    '进行中',
+    '进行',
+    '开展中',
+    '执行中',
+  ],
+  done: ['done', 'complete', 'completed', 'finished', '已完成', '完成', '已结束'],
+  blocked: ['blocked', 'on hold', 'onhold', '受阻', '阻塞', '卡住', '暂停'],
+  cancelled: ['cancelled', 'canceled', 'dropped', '已取消', '取消', '作废'],
+};
+const STATUS_LOOKUP = new Map<string, MilestoneStatus>();
+for (const [status, words] of Object.entries(STATUS_WORDS) as [MilestoneStatus, readonly string[]][]) {
+  for (const word of words) STATUS_LOOKUP.set(foldKey(word), status);
+}
+
+export interface RowContext {
+  readonly errors: ErrorCollector;
+}
+
+/** Common machinery of the three kinds. */
+abstract class BaseValidator {
+  protected readonly startMonth: number;
+  protected readonly fiscalYears: ReadonlySet<string>;
+  protected readonly kpis: NameResolver;
+  protected readonly kpiById: ReadonlyMap<string, PlanConfig['kpis'][number]>;
+  protected readonly dimensions: { id: string; col: number; resolver: NameResolver }[];
+  private readonly periodCache = new Map<string, PeriodResult>();
+  rows = 0;
+
+  constructor(
+    protected readonly config: PlanConfig,
+    protected readonly header: HeaderMap,
+    readonly errors: ErrorCollector,
+  ) {
+    this.startMonth = config.calendar.fiscalYearStartMonth;
+    this.fiscalYears = new Set(config.calendar.fiscalYears);
+    this.kpis = new NameResolver(config.kpis);
+    this.kpiById = new Map(config.kpis.map((k) => [k.id, k]));
+    this.dimensions = config.dimensions
+      .filter((d) => header.dimensions[d.id] !== undefined)
+      .map((d) => ({ id: d.id, col: header.dimensions[d.id]!, resolver: new NameResolver(d.values) }));
+  }
+
+  protected error(
+    row: number,
+    col: number | undefined,
+    value: CellValue,
+    code: string,
+    message: string,
+  ): void {
+    this.errors.add({
+      row,
+      column: col === undefined ? '' : (this.header.headers[col] ?? ''),
+      value: cellText(value),
+      message,
+      code,
+    });
+  }
+
+  protected period(value: CellValue): PeriodResult {
+    if (typeof value !== 'string') return parsePeriodCell(value, this.startMonth);
+    let hit = this.periodCache.get(value);
+    if (!hit) {
+      hit = parsePeriodCell(value, this.startMonth);
+      this.periodCache.set(value, hit);
+    }
+    return hit;
+  }
+
+  /** Checks a period lies in the configured fiscal years; returns its fiscal year. */
+  protected fiscalYear(
+    row: number,
+    col: number,
+    value: CellValue,
+    p: PeriodResult & { ok: true },
+  ): string | null {
+    const fyStart = fiscalYearOf(p.start, this.startMonth);
+    const fyEnd = p.end === p.start ? fyStart : fiscalYearOf(p.end, this.startMonth);
+    if (!this.fiscalYears.has(fyStart) || !this.fiscalYears.has(fyEnd)) {
+      const fy = this.fiscalYears.has(fyStart) ? fyEnd : fyStart;
+      this.error(
+        row,
+        col,
+        value,
+        'outside_fiscal_years',
+        `${p.key} falls in ${fy}, outside the plan's fiscal years (${[...this.fiscalYears].join(', ')}): check the year, or ask an admin to add ${fy} to calendar.fiscalYears.`,
+      );
+      return null;
+    }
+    return fyStart;
+  }
+
+  protected kpi(row: number, col: number, value: CellValue): string | null {
+    if (isBlank(value)) {
+      this.error(
+        row,
+        col,
+        value,
+        'missing_value',
+        'The KPI is empty: write the KPI id or name, e.g. gmv or 成交额.',
+      );
+      return null;
+    }
+    const text = cellText(value);
+    const id = this.kpis.resolve(text);
+    if (!id) {
+      this.error(row, col, value, 'unknown_kpi', `Unknown KPI "${text}".${this.kpis.suggest(text)}`);
+    }
+    return id;
+  }
+
+  /** Resolves the dimension cells; blank means "not split by this dimension". */
+  protected dims(row: RawRow): { dims: Record<string, string>; key: string } | null {
+    const dims: Record<string, string> = {};
+    let key = '';
+    let ok = true;
+    for (const d of this.dimensions) {
+      const value = row.cells[d.col] ?? null;
+      if (isBlank(value)) continue;
+      const text = cellText(value);
+      const id = d.resolver.resolve(text);
+      if (!id) {
+        this.error(
+          row.row,
+          d.col,
+          value,
+          'unknown_dimension_value',
+          `Unknown ${this.header.headers[d.col]} value "${text}".${d.resolver.suggest(text)} Leave the cell empty for a total over all values.`,
+        );
+        ok = false;
+        continue;
+      }
+      dims[d.id] = id;
+      key += `|${d.id}=${id}`;
+    }
+    return ok ? { dims, key } : null;
+  }
+
+  protected duplicate(seen: Map<string, number>, key: string, row: number, what: string): boolean {
+    const first = seen.get(key);
+    if (first !== undefined) {
+      this.error(
+        row,
+        undefined,
+        null,
+        'duplicate_row',
+        `Row ${row} repeats ${what} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
+      );
+      return true;
+    }
+    seen.set(key, row);
+    return false;
+  }
+
+  abstract accept(row: RawRow): void;
+}
+
+export class ActualsValidator extends BaseValidator {
+  readonly facts: ActualFact[] = [];
+  private readonly seen = new Map<string, number>();
+
+  accept(row: RawRow): void {
+    this.rows++;
+    const cells = row.cells;
+    const f = this.header.fields;
+    const before = this.errors.count;
+    const kpiCol = f.kpi!;
+    const kpiId = this.kpi(row.row, kpiCol, cells[kpiCol] ?? null);
+    const kpi = kpiId ? this.kpiById.get(kpiId) : undefined;
+    if (kpi && kpi.aggregation === 'ratio') {
+      const num = this.config.kpis.find((k) => k.id === kpi.numerator);
+      const den = this.config.kpis.find((k) => k.id === kpi.denominator);
+      this.error(
+        row.row,
+        kpiCol,
+        cells[kpiCol] ?? null,
+        'ratio_actual',
+        `"${kpi.id}" (${kpi.name.zh}) is a ratio KPI computed as ${kpi.numerator} (${num?.name.zh ?? ''}) ÷ ${kpi.denominator} (${den?.name.zh ?? ''}): upload actuals of ${kpi.numerator} and ${kpi.denominator} instead, never of the ratio itself.`,
+      );
+    }
+    const periodCol = f.period!;
+    const periodCell = cells[periodCol] ?? null;
+    const period = this.period(periodCell);
+    if (!period.ok) this.error(row.row, periodCol, periodCell, 'bad_date', period.message);
+    else this.fiscalYear(row.row, periodCol, periodCell, period);
+    const valueCol = f.value!;
+    const valueCell = cells[valueCol] ?? null;
+    const value = parseNumberCell(valueCell, { percent: kpi?.unit === 'percent' });
+    if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
+    const dims = this.dims(row);
+    if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
+    if (
+      this.duplicate(
+        this.seen,
+        `${kpi.id}|${period.key}${dims.key}`,
+        row.row,
+        `${kpi.id} ${period.key}${dims.key}`,
+      )
+    )
+      return;
+    this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+  }
+}
+
+export class TargetsValidator extends BaseValidator {
+  readonly facts: TargetFact[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly grains = new Map<string, { grain: PeriodGrain; row: number }>();
+  private readonly versions: NameResolver;
+  private readonly defaultVersion: string;
+
+  constructor(config: PlanConfig, header: HeaderMap, errors: ErrorCollector) {
+    super(config, header, errors);
+    this.versions = new NameResolver(config.targetVersions.map((v) => ({ ...v, aliases: [] })));
+    this.defaultVersion = config.targetVersions.some((v) => v.id === 'budget')
+      ? 'budget'
+      : config.targetVersions[0]!.id;
+  }
+
+  accept(row: RawRow): void {
+    this.rows++;
+    const cells = row.cells;
+    const f = this.header.fields;
+    const before = this.errors.count;
+    let version: string | null = this.defaultVersion;
+    if (f.version !== undefined && !isBlank(cells[f.version] ?? null)) {
+      const text = cellText(cells[f.version]!);
+      version = this.versions.resolve(text);
+      if (!version) {
+        this.error(
+          row.row,
+          f.version,
+          cells[f.version]!,
+          'unknown_version',
+          `Unknown target version "${text}".${this.versions.suggest(text)} Leave it empty for ${this.defaultVersion}; a new re-forecast version must first be added to targetVersions in the configuration.`,
+        );
+      }
+    }
+    const kpiCol = f.kpi!;
+    const kpiId = this.kpi(row.row, kpiCol, cells[kpiCol] ?? null);
+    const kpi = kpiId ? this.kpiById.get(kpiId) : undefined;
+    const periodCol = f.period!;
+    const periodCell = cells[periodCol] ?? null;
+    const period = this.period(periodCell);
+    let fy: string | null = null;
+    if (!period.ok) this.error(row.row, periodCol, periodCell, 'bad_date', period.message);
+    else fy = this.fiscalYear(row.row, periodCol, periodCell, period);
+    const valueCol = f.value!;
+    const valueCell = cells[valueCol] ?? null;
+    const value = parseNumberCell(valueCell, { percent: kpi?.unit === 'percent' });
+    if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
+    const dims = this.dims(row);
+    if (this.errors.count !== before || !version || !kpi || !period.ok || !fy || !value.ok || !dims) return;
+    const what = `${version} ${kpi.id} ${period.key}${dims.key}`;
+    if (this.duplicate(this.seen, `${version}|${kpi.id}|${period.key}${dims.key}`, row.row, what)) return;
+    const grainKey = `${version}|${kpi.id}${dims.key}|${fy}`;
+    const grain = this.grains.get(grainKey);
+    if (grain && grain.grain !== period.grain) {
+      this.error(
+        row.row,
+        periodCol,
+        periodCell,
+        'mixed_grains',
+        `Targets of ${kpi.id}${dims.key ? ` (${dims.key.slice(1).replaceAll('|', ', ')})` : ''} in ${fy} mix grains: row ${grain.row} gives a ${grain.grain}, this row a ${period.grain}. Use one grain per KPI, dimension values and fiscal year (e.g. all months).`,
+      );
+      return;
+    }
+    if (!grain) this.grains.set(grainKey, { grain: period.grain, row: row.row });
+    this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+  }
+}
+
+export class MilestonesValidator extends BaseValidator {
+  readonly milestones: Milestone[] = [];
+  private readonly seen = new Map<string, number>();
+
+  private text(row: RawRow, col: number | undefined, label: string): string | null {
+    if (col === undefined) return null;
+    const value = row.cells[col] ?? null;
+    const text = cellText(value).trim();
+    if (!text) {
+      this.error(row.row, col, value, 'missing_value', `The ${label} is empty: fill it in.`);
+      return null;
+    }
+    return text;
+  }
+
+  private optionalDate(row: RawRow, col: number | undefined): string | undefined | null {
+    if (col === undefined || isBlank(row.cells[col] ?? null)) return undefined;
+    const value = row.cells[col]!;
+    const date = parseDateCell(value, this.startMonth);
+    if (!date.ok) {
+      this.error(row.row, col, value, 'bad_date', date.message);
+      return null;
+    }
+    return date.date;
+  }
+
+  accept(row: RawRow): void {
+    this.rows++;
+    const f = this.header.fields;
+    const before = this.errors.count;
+    const id = this.text(row, f.id, 'milestone id');
+    const title = this.text(row, f.title, 'title');
+    const owner = this.text(row, f.owner, 'owner');
+    let due: string | null = null;
+    const dueCell = row.cells[f.due!] ?? null;
+    const dueDate = parseDateCell(dueCell, this.startMonth);
+    if (dueDate.ok) due = dueDate.date;
+    else this.error(row.row, f.due, dueCell, 'bad_date', dueDate.message);
+    const start = this.optionalDate(row, f.start);
+    const completedOn = this.optionalDate(row, f.completedOn);
+    if (due && start && start > due) {
+      this.error(
+        row.row,
+        f.start,
+        row.cells[f.start!] ?? null,
+        'start_after_due',
+        `The start ${start} is after the due date ${due}: correct one of them.`,
+      );
+    }
+    let weight = 1;
+    if (f.weight !== undefined && !isBlank(row.cells[f.weight] ?? null)) {
+      const cell = row.cells[f.weight]!;
+      const n = parseNumberCell(cell, { percent: true });
+      if (!n.ok || n.value <= 0) {
+        this.error(
+          row.row,
+          f.weight,
+          cell,
+          'bad_number',
+          'The weight must be a positive number such as 1 or 2 (leave empty for 1).',
+        );
+      } else weight = n.value;
+    }
+    let progress: number | undefined;
+    if (f.progress !== undefined && !isBlank(row.cells[f.progress] ?? null)) {
+      const cell = row.cells[f.progress]!;
+      const n = parseNumberCell(cell, { percent: true });
+      if (!n.ok || n.value < 0 || n.value > 1) {
+        this.error(
+          row.row,
+          f.progress,
+          cell,
+          'bad_progress',
+          'The progress must be between 0 and 1 or 0% and 100% (e.g. 0.6 or 60%).',
+        );
+      } else progress = n.value;
+    }
+    let status: MilestoneStatus = 'not_started';
+    if (f.status !== undefined && !isBlank(row.cells[f.status] ?? null)) {
+      const cell = row.cells[f.status]!;
+      const hit = STATUS_LOOKUP.get(foldKey(cellText(cell)));
+      if (!hit) {
+        this.error(
+          row.row,
+          f.status,
+          cell,
+          'bad_status',
+          `Unknown status "${cellText(cell)}": write one of not_started/未开始, in_progress/进行中, done/已完成, blocked/受阻, cancelled/已取消.`,
+        );
+      } else status = hit;
+    }
+    if (completedOn && status !== 'done' && status !== 'cancelled') {
+      this.error(
+        row.row,
+        f.completedOn,
+        row.cells[f.completedOn!] ?? null,
+        'completed_not_done',
+        `A completion date is given but the status is ${status}: set the status to done (已完成) or clear the completion date.`,
+      );
+    }
+    let kpi: string | undefined;
+    if (f.kpi !== undefined && !isBlank(row.cells[f.kpi] ?? null)) {
+      kpi = this.kpi(row.row, f.kpi, row.cells[f.kpi]!) ?? undefined;
+    }
+    const dims = this.dims(row);
+    if (this.errors.count !== before || !id || !title || !owner || !due || !dims) return;
+    if (this.duplicate(this.seen, id, row.row, `milestone id ${id}`)) return;
+    this.milestones.push({
+      id,
+      title,
+      owner,
+      start: start ?? undefined,
+      due,
+      weight,
+      progress,
+      status,
+      completedOn: completedOn ?? undefined,
+      kpi,
+      ...(dims.key ? { dims: dims.dims } : {}),
+    });
+  }
+}
+
+export type KindValidator = ActualsValidator | TargetsValidator | MilestonesValidator;
+
+export function createValidator(
+  kind: UploadKind,
+  config: PlanConfig,
+  header: HeaderMap,
+  errors: ErrorCollector,
+): KindValidator {
+  if (kind === 'actuals') return new ActualsValidator(config, header, errors);
+  if (kind === 'targets') return new TargetsValidator(config, header, errors);
+  return new MilestonesValidator(config, header, errors);
+}
