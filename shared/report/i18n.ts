@@ -1,0 +1,511 @@
+/**
+ * Labels and text formatting for reports, in Chinese and English.
+ *
+ * Used by every renderer that writes *text* (email, terminal, workbook labels). Workbook
+ * cells hold raw numbers with Excel number formats instead (see render/excel.ts), so only
+ * the words come from here there. Text output uses U+2212 (−) for negatives so a minus
+ * never reads as a hyphen or a dash.
+ */
+import type { MilestoneState, RangeKind, VarianceStatus } from '../domain/types.ts';
+import type { Language, ReportKpi } from './report-model.ts';
+
+/** U+2212 MINUS SIGN. */
+export const MINUS = '\u2212';
+/** Shown for a figure that is not defined (`null` in the model). */
+export const DASH = '—';
+
+export interface Labels {
+  readonly sheets: {
+    readonly summary: string;
+    readonly trend: string;
+    readonly milestones: string;
+    readonly dataQuality: string;
+    readonly about: string;
+  };
+  readonly columns: {
+    readonly kpi: string;
+    readonly range: string;
+    readonly period: string;
+    readonly actual: string;
+    readonly target: string;
+    readonly variance: string;
+    readonly variancePct: string;
+    readonly attainment: string;
+    readonly status: string;
+    readonly benchmark: string;
+    readonly dataThrough: string;
+    readonly coverage: string;
+    readonly forecast: string;
+    readonly annualTarget: string;
+    readonly gapToAnnual: string;
+    readonly requiredPace: string;
+    readonly targetSource: string;
+    readonly start: string;
+    readonly end: string;
+    readonly id: string;
+    readonly title: string;
+    readonly owner: string;
+    readonly due: string;
+    readonly weight: string;
+    readonly progress: string;
+    readonly expectedProgress: string;
+    readonly state: string;
+    readonly daysLate: string;
+    readonly daysOverdue: string;
+    readonly dueSoon: string;
+    readonly completedOn: string;
+    readonly score: string;
+    readonly stale: string;
+    readonly gaps: string;
+    readonly version: string;
+    readonly group: string;
+    readonly explicitTarget: string;
+    readonly sumOfFiner: string;
+    readonly difference: string;
+    readonly note: string;
+    readonly item: string;
+    readonly value: string;
+  };
+  readonly status: Readonly<Record<VarianceStatus, string>>;
+  readonly milestoneState: Readonly<Record<MilestoneState, string>>;
+  readonly range: Readonly<Record<RangeKind, string>>;
+  readonly targetSource: Readonly<Record<'explicit' | 'sum_of_finer' | 'none', string>>;
+  readonly yes: string;
+  readonly no: string;
+  readonly allScope: string;
+  readonly text: {
+    readonly period: string;
+    readonly asOf: string;
+    readonly scope: string;
+    readonly scorecard: string;
+    readonly headline: string;
+    readonly outlook: string;
+    readonly scorecardByOwner: string;
+    readonly milestoneSummary: string;
+    readonly dueCount: string;
+    readonly completion: string;
+    readonly onTime: string;
+    readonly targetMismatches: string;
+    readonly notes: string;
+    readonly kpiFreshness: string;
+    readonly timeZone: string;
+    readonly fiscalYear: string;
+    readonly targetVersion: string;
+    readonly compareVersion: string;
+    readonly configVersion: string;
+    readonly generatedAt: string;
+    readonly sources: string;
+    readonly reportId: string;
+    readonly schemaVersion: string;
+    readonly page: string;
+    readonly topKpis: string;
+    readonly largestUnfavourable: string;
+    readonly milestonesAttention: string;
+    readonly dataWarnings: string;
+    readonly workbookAttached: string;
+    readonly linkIntro: string;
+    readonly linkValidUntil: string;
+    readonly linkRefresh: string;
+    readonly noNewData: string;
+    readonly noNewDataSubject: string;
+    readonly noneUnfavourable: string;
+    readonly noneMilestones: string;
+    readonly noneWarnings: string;
+    readonly staleKpi: string;
+    readonly gapIn: string;
+    readonly mismatch: string;
+    readonly generatedFooter: string;
+    readonly scoped: string;
+    readonly notCounted: string;
+    readonly displayedAsPp: string;
+  };
+}
+
+const zh: Labels = {
+  sheets: { summary: '汇总', trend: '趋势', milestones: '里程碑', dataQuality: '数据质量', about: '关于' },
+  columns: {
+    kpi: '指标',
+    range: '区间',
+    period: '周期',
+    actual: '实际',
+    target: '目标',
+    variance: '偏差',
+    variancePct: '偏差率',
+    attainment: '达成率',
+    status: '状态',
+    benchmark: '行业基准',
+    dataThrough: '数据截至',
+    coverage: '覆盖天数',
+    forecast: '全年预测',
+    annualTarget: '全年目标',
+    gapToAnnual: '与全年目标差距',
+    requiredPace: '所需进度',
+    targetSource: '目标来源',
+    start: '开始',
+    end: '结束',
+    id: '编号',
+    title: '标题',
+    owner: '负责人',
+    due: '截止日期',
+    weight: '权重',
+    progress: '进度',
+    expectedProgress: '应有进度',
+    state: '状态',
+    daysLate: '延迟天数',
+    daysOverdue: '逾期天数',
+    dueSoon: '即将到期',
+    completedOn: '完成日期',
+    score: '得分',
+    stale: '数据过期',
+    gaps: '缺失日期',
+    version: '版本',
+    group: '维度组合',
+    explicitTarget: '直接目标',
+    sumOfFiner: '下级目标合计',
+    difference: '差异',
+    note: '说明',
+    item: '项目',
+    value: '值',
+  },
+  status: {
+    on_track: '正常',
+    at_risk: '预警',
+    off_track: '落后',
+    no_data: '无数据',
+    no_target: '无目标',
+  },
+  milestoneState: {
+    done: '已完成',
+    done_late: '延期完成',
+    overdue: '逾期',
+    blocked: '受阻',
+    behind: '滞后',
+    on_track: '正常',
+    not_started: '未开始',
+    cancelled: '已取消',
+  },
+  range: {
+    WTD: '本周至今',
+    MTD: '本月至今',
+    QTD: '本季至今',
+    YTD: '本年至今',
+    LAST_WEEK: '上周',
+    LAST_MONTH: '上月',
+    LAST_QUARTER: '上季度',
+  },
+  targetSource: { explicit: '直接设定', sum_of_finer: '下级合计', none: '无' },
+  yes: '是',
+  no: '否',
+  allScope: '全部',
+  text: {
+    period: '周期',
+    asOf: '数据截至',
+    scope: '范围',
+    scorecard: '综合得分',
+    headline: '核心指标',
+    outlook: '全年展望',
+    scorecardByOwner: '按负责团队得分',
+    milestoneSummary: '里程碑汇总',
+    dueCount: '已到期里程碑',
+    completion: '完成率',
+    onTime: '按期完成率',
+    targetMismatches: '目标不一致',
+    notes: '说明',
+    kpiFreshness: '各指标数据时效',
+    timeZone: '时区',
+    fiscalYear: '财年',
+    targetVersion: '目标版本',
+    compareVersion: '对比版本',
+    configVersion: '配置版本',
+    generatedAt: '生成时间',
+    sources: '数据来源',
+    reportId: '报表编号',
+    schemaVersion: '模型版本',
+    page: '第 &P 页，共 &N 页',
+    topKpis: '主要指标',
+    largestUnfavourable: '偏差最大的不利项',
+    milestonesAttention: '逾期及需关注的里程碑',
+    dataWarnings: '数据质量提示',
+    workbookAttached: '完整报表见附件：',
+    linkIntro: '报表较大，未作为附件发送。下载链接：',
+    linkValidUntil: '链接有效期至',
+    linkRefresh: '链接过期后获取新链接：',
+    noNewData: '自上次发送以来没有新的数据，本期不附报表。',
+    noNewDataSubject: '无新数据',
+    noneUnfavourable: '没有不利偏差。',
+    noneMilestones: '没有逾期或需关注的里程碑。',
+    noneWarnings: '没有数据质量问题。',
+    staleKpi: '数据已过期，最新数据截至',
+    gapIn: '缺失数据',
+    mismatch: '直接目标与下级目标合计不一致',
+    generatedFooter: '由 Plan Monitor 自动生成',
+    scoped: '本报表仅包含以下范围的数据：',
+    notCounted: '不计入',
+    displayedAsPp: '百分比指标的偏差以百分点显示',
+  },
+};
+
+const en: Labels = {
+  sheets: {
+    summary: 'Summary',
+    trend: 'Trend',
+    milestones: 'Milestones',
+    dataQuality: 'Data quality',
+    about: 'About',
+  },
+  columns: {
+    kpi: 'KPI',
+    range: 'Range',
+    period: 'Period',
+    actual: 'Actual',
+    target: 'Target',
+    variance: 'Variance',
+    variancePct: 'Variance %',
+    attainment: 'Attainment',
+    status: 'Status',
+    benchmark: 'Benchmark',
+    dataThrough: 'Data through',
+    coverage: 'Days covered',
+    forecast: 'Forecast (year)',
+    annualTarget: 'Annual target',
+    gapToAnnual: 'Gap to annual',
+    requiredPace: 'Required pace',
+    targetSource: 'Target source',
+    start: 'Start',
+    end: 'End',
+    id: 'ID',
+    title: 'Title',
+    owner: 'Owner',
+    due: 'Due',
+    weight: 'Weight',
+    progress: 'Progress',
+    expectedProgress: 'Expected',
+    state: 'State',
+    daysLate: 'Days late',
+    daysOverdue: 'Days overdue',
+    dueSoon: 'Due soon',
+    completedOn: 'Completed on',
+    score: 'Score',
+    stale: 'Stale',
+    gaps: 'Days without data',
+    version: 'Version',
+    group: 'Group',
+    explicitTarget: 'Explicit target',
+    sumOfFiner: 'Sum of finer targets',
+    difference: 'Difference',
+    note: 'Note',
+    item: 'Item',
+    value: 'Value',
+  },
+  status: {
+    on_track: 'On track',
+    at_risk: 'At risk',
+    off_track: 'Off track',
+    no_data: 'No data',
+    no_target: 'No target',
+  },
+  milestoneState: {
+    done: 'Done',
+    done_late: 'Done late',
+    overdue: 'Overdue',
+    blocked: 'Blocked',
+    behind: 'Behind',
+    on_track: 'On track',
+    not_started: 'Not started',
+    cancelled: 'Cancelled',
+  },
+  range: {
+    WTD: 'Week to date',
+    MTD: 'Month to date',
+    QTD: 'Quarter to date',
+    YTD: 'Year to date',
+    LAST_WEEK: 'Last week',
+    LAST_MONTH: 'Last month',
+    LAST_QUARTER: 'Last quarter',
+  },
+  targetSource: { explicit: 'Explicit', sum_of_finer: 'Sum of finer', none: 'None' },
+  yes: 'Yes',
+  no: 'No',
+  allScope: 'All',
+  text: {
+    period: 'Period',
+    asOf: 'As of',
+    scope: 'Scope',
+    scorecard: 'Scorecard',
+    headline: 'Headline',
+    outlook: 'Outlook',
+    scorecardByOwner: 'Score by owner team',
+    milestoneSummary: 'Milestones',
+    dueCount: 'Due so far',
+    completion: 'Completion',
+    onTime: 'On time',
+    targetMismatches: 'Targets that do not add up',
+    notes: 'Notes',
+    kpiFreshness: 'Data freshness per KPI',
+    timeZone: 'Time zone',
+    fiscalYear: 'Fiscal year',
+    targetVersion: 'Target version',
+    compareVersion: 'Compare version',
+    configVersion: 'Configuration version',
+    generatedAt: 'Generated at',
+    sources: 'Sources',
+    reportId: 'Report id',
+    schemaVersion: 'Model schema version',
+    page: 'Page &P of &N',
+    topKpis: 'Key KPIs',
+    largestUnfavourable: 'Largest unfavourable variances',
+    milestonesAttention: 'Overdue and at-risk milestones',
+    dataWarnings: 'Data-quality warnings',
+    workbookAttached: 'The full workbook is attached:',
+    linkIntro: 'The workbook is too large to attach. Download it here:',
+    linkValidUntil: 'Link valid until',
+    linkRefresh: 'To get a fresh link after it expires:',
+    noNewData: 'No new data has arrived since the last report; no workbook this time.',
+    noNewDataSubject: 'no new data',
+    noneUnfavourable: 'No unfavourable variances.',
+    noneMilestones: 'No overdue or at-risk milestones.',
+    noneWarnings: 'No data-quality issues.',
+    staleKpi: 'stale, data only through',
+    gapIn: 'no data',
+    mismatch: 'explicit target differs from the sum of finer targets',
+    generatedFooter: 'Generated by Plan Monitor',
+    scoped: 'This report covers only:',
+    notCounted: 'not counted',
+    displayedAsPp: 'Variances of percent KPIs are in percentage points',
+  },
+};
+
+const LABELS: Readonly<Record<Language, Labels>> = { zh, en };
+
+/** All labels of one language. */
+export function labels(language: Language): Labels {
+  return LABELS[language];
+}
+
+/** The status word, e.g. `预警` / `At risk`. */
+export function statusWord(status: VarianceStatus, language: Language): string {
+  return LABELS[language].status[status];
+}
+
+/** The milestone state word, e.g. `逾期` / `Overdue`. */
+export function milestoneStateWord(state: MilestoneState, language: Language): string {
+  return LABELS[language].milestoneState[state];
+}
+
+/** The range name, e.g. `本月至今` / `Month to date`. */
+export function rangeName(range: RangeKind, language: Language): string {
+  return LABELS[language].range[range];
+}
+
+const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
+  CNY: '¥',
+  JPY: '¥',
+  USD: '$',
+  HKD: 'HK$',
+  EUR: '€',
+  GBP: '£',
+};
+
+/** The symbol written before currency amounts; the ISO code and a space for unknown currencies. */
+export function currencySymbol(code: string): string {
+  return CURRENCY_SYMBOLS[code] ?? `${code} `;
+}
+
+/** Ratio and snapshot currency KPIs (e.g. average order value) are small: show cents. */
+export function currencyDecimals(kpi: Pick<ReportKpi, 'aggregation'>): number {
+  return kpi.aggregation === 'sum' ? 0 : 2;
+}
+
+function grouped(abs: number, decimals: number): string {
+  return abs.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Applies U+2212 and an optional `+`; treats values that round to zero as zero (no `−0`). */
+function sign(value: number, body: string, signed: boolean): string {
+  const zero = /^[^1-9]*$/.test(body);
+  if (zero) return body;
+  if (value < 0) return MINUS + body;
+  return signed ? `+${body}` : body;
+}
+
+/** `12,540,000` — grouped count or number; `decimals` defaults to 0. */
+export function formatNumber(value: number | null, decimals = 0, signed = false): string {
+  if (value === null || !Number.isFinite(value)) return DASH;
+  return sign(value, grouped(Math.abs(value), decimals), signed);
+}
+
+/** `¥12,540,000` (or `−¥1,100,000`). */
+export function formatCurrency(value: number | null, currency = 'CNY', decimals = 0, signed = false): string {
+  if (value === null || !Number.isFinite(value)) return DASH;
+  return sign(value, currencySymbol(currency) + grouped(Math.abs(value), decimals), signed);
+}
+
+/** A fraction as a percent: `0.05` → `5.0%`; `signed` adds `+` and uses U+2212. */
+export function formatPercent(value: number | null, decimals = 1, signed = false): string {
+  if (value === null || !Number.isFinite(value)) return DASH;
+  return sign(value, `${(Math.abs(value) * 100).toFixed(decimals)}%`, signed);
+}
+
+/** A fraction difference as percentage points: `−0.002` → `−0.20 pp` / `−0.20 个百分点`. */
+export function formatPp(value: number | null, language: Language, decimals = 2): string {
+  if (value === null || !Number.isFinite(value)) return DASH;
+  const unit = language === 'zh' ? ' 个百分点' : ' pp';
+  return sign(value, (Math.abs(value) * 100).toFixed(decimals), true) + unit;
+}
+
+/** A KPI value in the KPI's unit: `¥20,900,000`, `120,000`, `3.00%`, `¥174.17`. */
+export function formatKpiValue(value: number | null, kpi: ReportKpi, language: Language): string {
+  switch (kpi.unit) {
+    case 'currency':
+      return formatCurrency(value, kpi.currency, currencyDecimals(kpi));
+    case 'percent':
+      return formatPercent(value, 2);
+    case 'count':
+      return formatNumber(value, 0);
+    case 'minutes':
+      return value === null ? DASH : `${formatNumber(value, 1)}${language === 'zh' ? ' 分钟' : ' min'}`;
+    case 'days':
+      return value === null ? DASH : `${formatNumber(value, 1)}${language === 'zh' ? ' 天' : ' d'}`;
+    default:
+      return formatNumber(value, 2);
+  }
+}
+
+/** A variance (actual − target) in the KPI's unit, always signed; pp for percent KPIs. */
+export function formatVariance(value: number | null, kpi: ReportKpi, language: Language): string {
+  switch (kpi.unit) {
+    case 'currency':
+      return formatCurrency(value, kpi.currency, currencyDecimals(kpi), true);
+    case 'percent':
+      return formatPp(value, language);
+    case 'count':
+      return formatNumber(value, 0, true);
+    default:
+      return formatNumber(value, 2, true);
+  }
+}
+
+/** A signed variance percent: `−5.0%`, `+9.1%`. */
+export function formatVariancePct(value: number | null): string {
+  return formatPercent(value, 1, true);
+}
+
+/**
+ * An ISO instant as a local wall-clock time in `timeZone`, e.g. `2026-11-23 21:00`.
+ * Used for link expiries, so the reader sees the zone the report is written in.
+ */
+export function formatInstant(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
