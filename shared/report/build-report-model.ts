@@ -1,0 +1,460 @@
+/**
+ * Builds the {@link ReportModel} of one report run: every figure every renderer shows,
+ * computed once by the domain engine. Pure: the caller passes the data, asOf and the
+ * generation time; nothing here reads a clock or does I/O.
+ *
+ * Scope isolation: with `options.scope` the engine indexes only facts matching the scope, so
+ * every section (table, breakdowns, trend, outlook, scorecard, data quality) is computed over
+ * the scope's facts alone; milestones are filtered by their `dims`.
+ */
+import type { PlanConfig, ReportConfig } from '../config/schema.ts';
+import {
+  compareDates,
+  daysInclusive,
+  fiscalYearRange,
+  grainOfAsOfRule,
+  isValidLocalDate,
+  periodOf,
+  periodsBetween,
+  reportRange,
+} from '../domain/calendar.ts';
+import { createEngine, type Engine, type Evaluation } from '../domain/engine.ts';
+import { evaluateMilestone, milestoneRates } from '../domain/milestones.ts';
+import { scorecard as scoreKpis } from '../domain/scorecard.ts';
+import type {
+  DimensionValues,
+  KpiDefinition,
+  LocalDate,
+  LocalizedText,
+  Milestone,
+  PlanData,
+  RangeKind,
+  VarianceFigures,
+} from '../domain/types.ts';
+import {
+  type Breakdown,
+  type BreakdownRow,
+  type DataQuality,
+  type Headline,
+  type KpiRangeRow,
+  type Language,
+  type MilestoneRow,
+  type MilestoneSummary,
+  type Outlook,
+  REPORT_MODEL_SCHEMA_VERSION,
+  type ReportKpi,
+  type ReportModel,
+  type ReportRange,
+  type ReportScope,
+  type Scorecard,
+  type Trend,
+} from './report-model.ts';
+
+/** Raised when the report, a KPI or a scope is not in the configuration; says what to fix. */
+export class ReportModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportModelError';
+  }
+}
+
+export interface BuildReportModelOptions {
+  /** Dimension values the recipient's report is restricted to, e.g. `{ category: 'pets' }`. */
+  readonly scope?: DimensionValues | undefined;
+  /** ISO instant of generation (the builder reads no clock). */
+  readonly generatedAt: string;
+  /** Upload keys (or other provenance) the data came from, shown in About. */
+  readonly sources?: readonly string[] | undefined;
+  /** Uploads rejected since the last run, mentioned in the data-quality notes. */
+  readonly rejectedUploads?: readonly { key: string; errors: number; finishedAt: string }[] | undefined;
+}
+
+/** zh/en labels of the report ranges. */
+export const RANGE_LABELS: Readonly<Record<RangeKind, LocalizedText>> = {
+  WTD: { en: 'Week to date', zh: '本周累计' },
+  MTD: { en: 'Month to date', zh: '本月累计' },
+  QTD: { en: 'Quarter to date', zh: '本季累计' },
+  YTD: { en: 'Year to date', zh: '本年累计' },
+  LAST_WEEK: { en: 'Last complete week', zh: '上一完整周' },
+  LAST_MONTH: { en: 'Last complete month', zh: '上一完整月' },
+  LAST_QUARTER: { en: 'Last complete quarter', zh: '上一完整季度' },
+};
+
+function figures(e: Evaluation): VarianceFigures {
+  return {
+    actual: e.actual,
+    target: e.target,
+    variance: e.variance,
+    variancePct: e.variancePct,
+    favourablePct: e.favourablePct,
+    attainment: e.attainment,
+    status: e.status,
+    coveredDays: e.coveredDays,
+    rangeDays: e.rangeDays,
+    dataThrough: e.dataThrough,
+    fullRangeTarget: e.fullRangeTarget,
+  };
+}
+
+/** `category=pets,channel=tmall`: dims sorted by dimension id; `all` when unscoped. */
+export function scopeKey(dims: DimensionValues): string {
+  const keys = Object.keys(dims).sort();
+  return keys.length === 0 ? 'all' : keys.map((k) => `${k}=${dims[k]}`).join(',');
+}
+
+function scopeOf(config: PlanConfig, dims: DimensionValues): ReportScope {
+  const keys = Object.keys(dims).sort();
+  if (keys.length === 0) return { dims: {}, label: { en: 'All', zh: '全部' }, key: 'all' };
+  const parts = keys.map((k) => {
+    const dimension = config.dimensions.find((d) => d.id === k);
+    const value = dimension?.values.find((v) => v.id === dims[k]);
+    if (!dimension || !value) {
+      throw new ReportModelError(
+        `scope ${k} = ${dims[k]} is not a declared dimension value: declare it under dimensions in plan.config.ts or fix the recipient's scope`,
+      );
+    }
+    return { en: `${dimension.name.en} = ${value.name.en}`, zh: `${dimension.name.zh} = ${value.name.zh}` };
+  });
+  return {
+    dims: Object.fromEntries(keys.map((k) => [k, dims[k]!])),
+    label: { en: parts.map((p) => p.en).join(', '), zh: parts.map((p) => p.zh).join('，') },
+    key: scopeKey(dims),
+  };
+}
+
+function milestoneInScope(m: Milestone, scope: DimensionValues): boolean {
+  const keys = Object.keys(scope);
+  if (keys.length === 0) return true;
+  // Decision: a scoped report shows only milestones tagged with the scope's values; untagged
+  // (company-wide) milestones appear in unscoped reports only.
+  return keys.every((k) => m.dims?.[k] === scope[k]);
+}
+
+function text(language: Language, en: string, zh: string): string {
+  return language === 'zh' ? zh : en;
+}
+
+/**
+ * The report model of `reportId` for `asOf` (spec §1–§9). Throws {@link ReportModelError}
+ * for an unknown report, KPI or scope value.
+ */
+export function buildReportModel(
+  config: PlanConfig,
+  data: PlanData,
+  reportId: string,
+  asOf: LocalDate,
+  options: BuildReportModelOptions,
+): ReportModel {
+  const report: ReportConfig | undefined = config.reports.find((r) => r.id === reportId);
+  if (!report) {
+    throw new ReportModelError(
+      `unknown report "${reportId}": use one of ${config.reports.map((r) => r.id).join(', ')} (declared under reports in plan.config.ts)`,
+    );
+  }
+  if (!isValidLocalDate(asOf)) {
+    throw new ReportModelError(`asOf "${asOf}" is not a local date: write it as YYYY-MM-DD, e.g. 2026-11-22`);
+  }
+  const kpiById = new Map<string, KpiDefinition>(config.kpis.map((k) => [k.id, k]));
+  const kpiOf = (id: string) => {
+    const kpi = kpiById.get(id);
+    if (!kpi) {
+      throw new ReportModelError(
+        `report "${report.id}" names unknown KPI "${id}": declare it under kpis in plan.config.ts`,
+      );
+    }
+    return kpi;
+  };
+  const reportKpis = report.kpis.map(kpiOf);
+  const scorecardKpis = (report.scorecard.kpis ?? report.kpis).map(kpiOf);
+  const startMonth = config.calendar.fiscalYearStartMonth;
+  const language: Language = report.language;
+  const scope = scopeOf(config, options.scope ?? {});
+
+  // ---- ranges and the engine window ---------------------------------------------------
+  const ranges: ReportRange[] = report.ranges.map((kind) => {
+    const r = reportRange(kind, asOf, startMonth);
+    return {
+      kind,
+      start: r.start,
+      end: r.end,
+      periodKey: r.periodKey,
+      label: RANGE_LABELS[kind],
+      days: daysInclusive(r.start, r.end),
+    };
+  });
+  const fy = fiscalYearRange(asOf, startMonth);
+  let windowStart = fy.start;
+  let windowEnd = fy.end;
+  const extraKinds = [report.scorecard.range, report.breakdownRange, report.headline?.range].filter(
+    (k): k is RangeKind => k !== undefined,
+  );
+  for (const kind of [...report.ranges, ...extraKinds]) {
+    const r = reportRange(kind, asOf, startMonth);
+    if (compareDates(r.start, windowStart) < 0) windowStart = r.start;
+    if (compareDates(r.end, windowEnd) > 0) windowEnd = r.end;
+  }
+  if (compareDates(asOf, windowEnd) > 0) windowEnd = asOf;
+
+  const engine: Engine = createEngine({
+    kpis: config.kpis,
+    phasing: config.phasing,
+    dimensions: config.dimensions,
+    targets: data.targets,
+    actuals: data.actuals,
+    fiscalYearStartMonth: startMonth,
+    window: { start: windowStart, end: windowEnd },
+    scope: scope.dims,
+  });
+
+  const evaluateAt = (kpi: string, kind: RangeKind, version: string, group: DimensionValues = {}) => {
+    const r = reportRange(kind, asOf, startMonth);
+    return engine.evaluate({ kpi, range: r, periodKey: r.periodKey, group, version });
+  };
+
+  // ---- KPI × range tables -----------------------------------------------------------------
+  const tableFor = (version: string): KpiRangeRow[] =>
+    reportKpis.flatMap((kpi) =>
+      report.ranges.map((kind) => ({
+        kpi: kpi.id,
+        range: kind,
+        ...figures(evaluateAt(kpi.id, kind, version)),
+      })),
+    );
+  const table = tableFor(report.targetVersion);
+  const compareTable = report.compareVersion ? tableFor(report.compareVersion) : [];
+
+  const kpis: ReportKpi[] = reportKpis.map((k) => ({
+    id: k.id,
+    name: k.name,
+    unit: k.unit,
+    currency: k.currency,
+    aggregation: k.aggregation,
+    direction: k.direction,
+    weight: k.weight,
+    benchmark: k.benchmark ?? null,
+    owner: k.owner ?? null,
+    numerator: k.numerator ?? null,
+    denominator: k.denominator ?? null,
+  }));
+
+  // ---- headline -------------------------------------------------------------------------
+  const headlineSpec = report.headline ?? {
+    kpi: report.kpis[0]!,
+    range: report.ranges.includes('MTD') ? ('MTD' as const) : report.ranges[0]!,
+  };
+  const headlineFigures = evaluateAt(headlineSpec.kpi, headlineSpec.range, report.targetVersion);
+  const headline: Headline = {
+    kpi: headlineSpec.kpi,
+    range: headlineSpec.range,
+    variancePct: headlineFigures.variancePct,
+    status: headlineFigures.status,
+  };
+
+  // ---- scorecard ------------------------------------------------------------------------
+  const scorecardRange = report.scorecard.range ?? report.ranges[0]!;
+  const scored = scorecardKpis.map((kpi) => ({
+    kpi,
+    figures: evaluateAt(kpi.id, scorecardRange, report.targetVersion),
+  }));
+  const card = scoreKpis(
+    scored.map((s) => ({
+      kpi: s.kpi.id,
+      weight: s.kpi.weight,
+      attainment: s.figures.attainment,
+      owner: s.kpi.owner ?? null,
+    })),
+    report.scorecard.cap,
+  );
+  const scorecard: Scorecard = {
+    range: scorecardRange,
+    cap: card.cap,
+    score: card.score,
+    entries: card.entries.map((e, i) => ({
+      kpi: e.kpi,
+      weight: e.weight,
+      score: e.score,
+      // Why a KPI is listed without a score: its status, or no attainment when actual is 0.
+      reason:
+        e.score === null ? (scored[i]!.figures.attainment === null ? scored[i]!.figures.status : null) : null,
+    })),
+    byOwner: card.byOwner,
+  };
+
+  // ---- outlook --------------------------------------------------------------------------
+  const outlook: Outlook[] = reportKpis.map((kpi) => ({
+    kpi: kpi.id,
+    ...engine.outlook(kpi.id, asOf, report.targetVersion),
+  }));
+
+  // ---- breakdowns -----------------------------------------------------------------------
+  const breakdownRange = report.breakdownRange ?? report.ranges[0]!;
+  const breakdowns: Breakdown[] = report.breakdowns.map((dimId) => {
+    const dimension = config.dimensions.find((d) => d.id === dimId);
+    if (!dimension) {
+      throw new ReportModelError(
+        `report "${report.id}" breaks down by unknown dimension "${dimId}": declare it under dimensions in plan.config.ts`,
+      );
+    }
+    // A scope fixing this dimension leaves only its own value: other values are other scopes.
+    const values = dimension.values.filter(
+      (v) => scope.dims[dimId] === undefined || scope.dims[dimId] === v.id,
+    );
+    const rows: BreakdownRow[] = reportKpis.flatMap((kpi) =>
+      values.map((v) => {
+        const e = evaluateAt(kpi.id, breakdownRange, report.targetVersion, { [dimId]: v.id });
+        return { kpi: kpi.id, value: v.id, label: v.name, targetSource: e.targetSource, ...figures(e) };
+      }),
+    );
+    return { dimension: dimId, dimensionName: dimension.name, range: breakdownRange, rows };
+  });
+
+  // ---- trend ----------------------------------------------------------------------------
+  const trendPeriods = periodsBetween({ start: fy.start, end: asOf }, report.trend, startMonth);
+  const trend: Trend = {
+    grain: report.trend,
+    periods: trendPeriods,
+    series: reportKpis.map((kpi) => ({
+      kpi: kpi.id,
+      points: trendPeriods.map((p) => {
+        const e = engine.evaluate({
+          kpi: kpi.id,
+          range: { start: p.start, end: p.end },
+          periodKey: p.key,
+          version: report.targetVersion,
+        });
+        return {
+          period: p.key,
+          actual: e.actual,
+          target: e.target,
+          variancePct: e.variancePct,
+          status: e.status,
+        };
+      }),
+    })),
+  };
+
+  // ---- milestones -----------------------------------------------------------------------
+  const scopedMilestones = report.includeMilestones
+    ? data.milestones.filter((m) => milestoneInScope(m, scope.dims))
+    : [];
+  const items: MilestoneRow[] = scopedMilestones.map((m) => {
+    const e = evaluateMilestone(m, asOf);
+    return {
+      id: m.id,
+      title: m.title,
+      owner: m.owner,
+      start: m.start ?? null,
+      due: m.due,
+      weight: m.weight,
+      progress: m.progress ?? null,
+      expectedProgress: e.expectedProgress,
+      status: m.status,
+      state: e.state,
+      daysLate: e.daysLate,
+      daysOverdue: e.daysOverdue,
+      dueSoon: e.dueSoon,
+      completedOn: m.completedOn ?? null,
+      kpi: m.kpi ?? null,
+    };
+  });
+  const rates = milestoneRates(scopedMilestones, asOf);
+  const milestones: MilestoneSummary = {
+    items,
+    dueCount: rates.dueCount,
+    completion: rates.completion,
+    onTime: rates.onTime,
+  };
+
+  // ---- data quality ---------------------------------------------------------------------
+  // The widest shown range: the earliest start (then the latest end).
+  const widest = [...ranges].sort((a, b) => compareDates(a.start, b.start) || compareDates(b.end, a.end))[0]!;
+  const graceDays = config.calendar.graceDays;
+  const kpiQuality = reportKpis.map((kpi) => ({
+    kpi: kpi.id,
+    ...engine.coverageFindings(kpi.id, widest, asOf, graceDays),
+  }));
+  const relevant = new Set(
+    reportKpis.flatMap((k) => [k.id, k.numerator, k.denominator].filter(Boolean) as string[]),
+  );
+  const versions = [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])];
+  const targetMismatches = engine.targetMismatches(versions).filter((m) => relevant.has(m.kpi));
+  const nameOf = (id: string) => {
+    const k = kpiById.get(id);
+    return k ? text(language, k.name.en, k.name.zh) : id;
+  };
+  const notes: string[] = [];
+  for (const q of kpiQuality) {
+    if (q.stale) {
+      notes.push(
+        q.dataThrough
+          ? text(
+              language,
+              `${nameOf(q.kpi)}: data only through ${q.dataThrough} (asOf ${asOf}); figures compare like-for-like days only.`,
+              `${nameOf(q.kpi)}：数据仅截至 ${q.dataThrough}（报告日 ${asOf}），仅按同期天数对比。`,
+            )
+          : text(language, `${nameOf(q.kpi)}: no data yet.`, `${nameOf(q.kpi)}：尚无数据。`),
+      );
+    }
+    if (q.gaps.length > 0) {
+      const days = q.gaps.reduce((n, g) => n + daysInclusive(g.start, g.end), 0);
+      notes.push(
+        text(
+          language,
+          `${nameOf(q.kpi)}: ${days} day(s) without data between ${widest.start} and ${asOf}.`,
+          `${nameOf(q.kpi)}：${widest.start} 至 ${asOf} 之间有 ${days} 天无数据。`,
+        ),
+      );
+    }
+  }
+  for (const m of targetMismatches) {
+    const pct = `${(m.differencePct * 100).toFixed(2)}%`;
+    const group = scopeKey(m.group);
+    notes.push(
+      text(
+        language,
+        `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): the finer targets add up to ${m.sumOfFinerTargets.toFixed(2)}, not ${m.explicitTarget.toFixed(2)} (${pct}).`,
+        `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：细分目标合计 ${m.sumOfFinerTargets.toFixed(2)}，与总目标 ${m.explicitTarget.toFixed(2)} 不一致（${pct}）。`,
+      ),
+    );
+  }
+  for (const u of options.rejectedUploads ?? []) {
+    notes.push(
+      text(
+        language,
+        `Upload ${u.key} was rejected at ${u.finishedAt} with ${u.errors} error(s); its figures are not included.`,
+        `上传文件 ${u.key} 于 ${u.finishedAt} 被拒绝（${u.errors} 处错误），其数据未计入。`,
+      ),
+    );
+  }
+  const dataQuality: DataQuality = { kpis: kpiQuality, targetMismatches, notes };
+
+  return {
+    schemaVersion: REPORT_MODEL_SCHEMA_VERSION,
+    report: { id: report.id, name: report.name, language },
+    asOf,
+    periodKey: periodOf(asOf, grainOfAsOfRule(report.asOfRule), startMonth),
+    scope,
+    ranges,
+    kpis,
+    headline,
+    scorecard,
+    table,
+    compareTable,
+    outlook,
+    breakdowns,
+    trend,
+    milestones,
+    dataQuality,
+    about: {
+      asOf,
+      timeZone: config.calendar.timeZone,
+      fiscalYear: fy.key,
+      fiscalYearStartMonth: startMonth,
+      targetVersion: report.targetVersion,
+      compareVersion: report.compareVersion ?? null,
+      configVersion: config.version,
+      generatedAt: options.generatedAt,
+      sources: [...(options.sources ?? [])],
+    },
+  };
+}
