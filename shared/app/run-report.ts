@@ -1,0 +1,410 @@
+/**
+ * Report use cases.
+ *
+ * `scheduleReport` turns a schedule firing (or a manual request) into one job per recipient
+ * scope; `runReportJob` does one job: claim the run in the ledger, read the plan data, build
+ * the model, render the workbook, archive it, email it, record the outcome. Jobs are
+ * independent so one failing scope never blocks the others, and the ledger makes a duplicate
+ * delivery or a retry send no second email.
+ */
+import { reportById, reportScopes } from '../config/lookup.ts';
+import type { PlanConfig, ReportConfig } from '../config/schema.ts';
+import {
+  asOfForRule,
+  compareDates,
+  fiscalYearRange,
+  isValidLocalDate,
+  localDateOf,
+  reportRange,
+} from '../domain/calendar.ts';
+import type { LocalDate } from '../domain/types.ts';
+import type {
+  Clock,
+  FactStore,
+  Mailer,
+  ObjectStore,
+  ReportJob,
+  ReportJobQueue,
+  RunLedger,
+  RunRecord,
+  UploadLedger,
+} from '../ports/index.ts';
+import { buildReportModel } from '../report/build-report-model.ts';
+import { composeMime, renderEmail } from '../report/render/email.ts';
+import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
+import type { ReportModel } from '../report/report-model.ts';
+
+/** Structured logger (Powertools Logger satisfies it; tests pass a silent one). */
+export interface AppLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
+
+export interface ReportDeps {
+  readonly config: PlanConfig;
+  readonly facts: FactStore;
+  readonly objects: ObjectStore;
+  readonly mailer: Mailer;
+  readonly runs: RunLedger;
+  readonly uploads: UploadLedger;
+  readonly clock: Clock;
+  readonly archiveBucket: string;
+  readonly logger?: AppLogger;
+  /**
+   * How long a `started` run is considered alive before another delivery may take it over
+   * (a crash). Must exceed the worker's timeout so two live workers never both send.
+   */
+  readonly leaseSeconds?: number;
+  /** Requested lifetime of a download link; the real expiry may be shorter (see ObjectStore.presign). */
+  readonly linkSeconds?: number;
+}
+
+export interface ScheduleDeps {
+  readonly config: PlanConfig;
+  readonly jobs: ReportJobQueue;
+  readonly logger?: AppLogger;
+}
+
+/** What EventBridge Scheduler sends: `scheduledTime` is `<aws.scheduler.scheduled-time>`. */
+export interface ScheduledInvocation {
+  readonly reportId: string;
+  readonly scheduledTime: string;
+}
+
+/** A backfill or resend started by a person. */
+export interface ManualInvocation {
+  readonly reportId: string;
+  readonly asOf: LocalDate;
+  /** A scope key such as `category=pets` or `all`; every configured scope when absent. */
+  readonly scope?: string;
+  readonly force?: boolean;
+}
+
+export type ReportInvocation = ScheduledInvocation | ManualInvocation;
+
+export class ReportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportInputError';
+  }
+}
+
+/**
+ * The asOf a run reports on. Derived from the *scheduled* time (never the clock) in the
+ * report's time zone, so a retried or late delivery maps to the same run and the same ledger row.
+ */
+export function asOfOf(config: PlanConfig, report: ReportConfig, invocation: ReportInvocation): LocalDate {
+  if ('scheduledTime' in invocation) {
+    const instant = new Date(invocation.scheduledTime);
+    if (Number.isNaN(instant.getTime())) {
+      throw new ReportInputError(
+        `scheduledTime "${invocation.scheduledTime}" is not an ISO instant such as 2026-11-23T01:00:00Z`,
+      );
+    }
+    const timeZone = report.schedule.timeZone ?? config.calendar.timeZone;
+    const firedOn = localDateOf(instant, timeZone);
+    return asOfForRule(firedOn, report.asOfRule, config.calendar.fiscalYearStartMonth);
+  }
+  if (!isValidLocalDate(invocation.asOf)) {
+    throw new ReportInputError(
+      `asOf "${String(invocation.asOf)}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22`,
+    );
+  }
+  return invocation.asOf;
+}
+
+/** Fan a report out into one job per recipient scope. */
+export async function scheduleReport(
+  deps: ScheduleDeps,
+  invocation: ReportInvocation,
+): Promise<{ reportId: string; asOf: LocalDate; jobs: readonly ReportJob[] }> {
+  const report = reportById(deps.config, invocation.reportId);
+  const asOf = asOfOf(deps.config, report, invocation);
+  let scopes = reportScopes(deps.config, report);
+  const wanted = 'scope' in invocation ? invocation.scope : undefined;
+  if (wanted !== undefined) {
+    scopes = scopes.filter((scope) => scope.key === wanted);
+    if (scopes.length === 0) {
+      const known = reportScopes(deps.config, report).map((scope) => scope.key);
+      throw new ReportInputError(
+        `report "${report.id}" has no recipients with scope "${wanted}"; its scopes are: ${known.join(', ')}`,
+      );
+    }
+  }
+  const force = 'force' in invocation && invocation.force === true;
+  const jobs = scopes.map((scope) => ({ reportId: report.id, asOf, scopeKey: scope.key, force }));
+  await deps.jobs.enqueue(jobs);
+  deps.logger?.info('report scheduled', {
+    reportId: report.id,
+    asOf,
+    scopes: jobs.map((job) => job.scopeKey),
+  });
+  return { reportId: report.id, asOf, jobs };
+}
+
+export type JobOutcome =
+  | { readonly status: 'sent'; readonly record: RunRecord; readonly model: ReportModel }
+  | { readonly status: 'skipped'; readonly record: RunRecord }
+  /** Another delivery already handled (or is handling) this run: nothing was sent. */
+  | { readonly status: 'duplicate'; readonly record: RunRecord };
+
+/** The KPIs a report reads: its own, its scorecard's and headline's, and the components of ratios. */
+export function kpisNeeded(config: PlanConfig, report: ReportConfig): string[] {
+  const ids = new Set([...report.kpis, ...(report.scorecard.kpis ?? [])]);
+  if (report.headline) ids.add(report.headline.kpi);
+  for (const kpi of config.kpis) {
+    if (ids.has(kpi.id) && kpi.aggregation === 'ratio') {
+      if (kpi.numerator) ids.add(kpi.numerator);
+      if (kpi.denominator) ids.add(kpi.denominator);
+    }
+  }
+  return [...ids];
+}
+
+/** The earliest day any shown range (or the fiscal year, for outlook and trend) needs. */
+function dataStart(config: PlanConfig, report: ReportConfig, asOf: LocalDate): LocalDate {
+  const startMonth = config.calendar.fiscalYearStartMonth;
+  let start = fiscalYearRange(asOf, startMonth).start;
+  for (const kind of report.ranges) {
+    const range = reportRange(kind, asOf, startMonth);
+    if (compareDates(range.start, start) < 0) start = range.start;
+  }
+  return start;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Run one (report, asOf, scope) job exactly once. Throws when the run fails (after recording
+ * `failed` in the ledger) so the queue retries it; a failed send is never recorded as sent.
+ */
+export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<JobOutcome> {
+  const { config, clock } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const report = reportById(config, job.reportId);
+  const scope = reportScopes(config, report).find((candidate) => candidate.key === job.scopeKey);
+  if (!scope) {
+    throw new ReportInputError(`report "${report.id}" has no recipient scope "${job.scopeKey}"`);
+  }
+  const context = { reportId: report.id, asOf: job.asOf, scope: scope.key };
+
+  const claim = await deps.runs.claim({
+    reportId: report.id,
+    asOf: job.asOf,
+    scopeKey: scope.key,
+    now: clock.now().toISOString(),
+    leaseSeconds: deps.leaseSeconds ?? 900,
+    force: job.force,
+  });
+  if (!claim.claimed) {
+    logger.info('run already handled: nothing sent', { ...context, status: claim.record.status });
+    return { status: 'duplicate', record: claim.record };
+  }
+  const attempt = claim.record.attempt;
+  const finish = (status: 'sent' | 'skipped' | 'failed', extra: Partial<RunRecord> = {}) =>
+    deps.runs.finish({
+      reportId: report.id,
+      asOf: job.asOf,
+      scopeKey: scope.key,
+      attempt,
+      status,
+      now: clock.now().toISOString(),
+      archiveKey: extra.archiveKey ?? null,
+      messageId: extra.messageId ?? null,
+      reason: extra.reason ?? null,
+    });
+
+  try {
+    // Checked again just before sending: the configuration may have been edited by hand.
+    assertRecipientsAllowed(
+      config,
+      report,
+      scope.recipients.map((recipient) => recipient.email),
+    );
+
+    const kpis = kpisNeeded(config, report);
+    const lastSent = await deps.runs.lastSent(report.id, scope.key);
+    if (report.whenNoNewData !== 'send' && !job.force && lastSent?.finishedAt) {
+      const lastWrite = await deps.facts.lastWriteAt(kpis);
+      if (!lastWrite || lastWrite <= lastSent.finishedAt) {
+        const note = await skipForNoNewData(deps, report, scope.recipients, job, lastSent);
+        const reason = 'no new data since the last sent run';
+        await finish('skipped', { messageId: note.messageId, reason });
+        logger.info('no new data: run skipped', { ...context, noteSent: note.messageId !== null });
+        const finishedAt = clock.now().toISOString();
+        return {
+          status: 'skipped',
+          record: { ...claim.record, status: 'skipped', messageId: note.messageId, reason, finishedAt },
+        };
+      }
+    }
+
+    const startMonth = config.calendar.fiscalYearStartMonth;
+    const fiscalYear = fiscalYearRange(job.asOf, startMonth);
+    const data = await deps.facts.loadPlanData({
+      kpis,
+      start: dataStart(config, report, job.asOf),
+      end: job.asOf,
+      targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
+    });
+    const rejected = await deps.uploads.rejectedSince(
+      lastSent?.finishedAt ?? `${fiscalYear.start}T00:00:00Z`,
+    );
+    const model = buildReportModel(config, data, report.id, job.asOf, {
+      scope: scope.key === 'all' ? undefined : scope.dims,
+      generatedAt: clock.now().toISOString(),
+      sources: [`DynamoDB facts: ${data.itemsRead} items read`, `Target version: ${report.targetVersion}`],
+      rejectedUploads: rejected.map((upload) => ({
+        key: upload.key,
+        errors: upload.errors,
+        finishedAt: upload.finishedAt ?? upload.startedAt,
+      })),
+    });
+
+    const workbook = await renderWorkbook(model);
+    const fileName = workbookFileName(model);
+    // One archive object per attempt: a resend or a retry after a crash never overwrites.
+    const archiveKey = `reports/${report.id}/${model.periodKey}/${scope.key}/${fileName.replace(/\.xlsx$/, '')}.r${attempt}.xlsx`;
+    await deps.objects.put(deps.archiveBucket, archiveKey, workbook, {
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      metadata: { 'report-id': report.id, 'as-of': job.asOf, scope: scope.key, attempt: String(attempt) },
+      ifNoneMatch: true,
+    });
+
+    const tooLarge = workbook.byteLength > report.attachment.maxBytes;
+    const link = tooLarge
+      ? await deps.objects.presign(deps.archiveBucket, archiveKey, deps.linkSeconds ?? 7 * 24 * 3600)
+      : null;
+    const rendered = renderEmail(model, {
+      ...(link
+        ? {
+            link: {
+              url: link.url,
+              expiresAt: link.expiresAt,
+              refreshHint: `npx plan-monitor report ${report.id} --as-of ${job.asOf}${scope.key === 'all' ? '' : ` --scope ${scope.key}`} --send`,
+            },
+          }
+        : { attachment: { filename: fileName, content: workbook } }),
+    });
+    const to = scope.recipients.map((recipient) => recipient.email);
+    const raw = await composeMime({
+      from: config.email.from,
+      to,
+      ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      attachments: link ? [] : [{ filename: fileName, content: workbook }],
+    });
+    const { messageId } = await deps.mailer.send({
+      from: config.email.from,
+      to,
+      ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+      raw,
+    });
+    await finish('sent', { archiveKey, messageId });
+    logger.info('report sent', {
+      ...context,
+      archiveKey,
+      messageId,
+      bytes: workbook.byteLength,
+      linked: tooLarge,
+    });
+    return {
+      status: 'sent',
+      model,
+      record: {
+        ...claim.record,
+        status: 'sent',
+        archiveKey,
+        messageId,
+        finishedAt: clock.now().toISOString(),
+      },
+    };
+  } catch (error) {
+    logger.error('report run failed', { ...context, attempt, error: describeError(error) });
+    await finish('failed', { reason: describeError(error) }).catch((ledgerError: unknown) => {
+      logger.error('could not record the failure in the run ledger', {
+        ...context,
+        error: describeError(ledgerError),
+      });
+    });
+    throw error;
+  }
+}
+
+export class RecipientNotAllowedError extends Error {
+  constructor(readonly addresses: readonly string[]) {
+    super(
+      `refusing to send to ${addresses.join(', ')}: not in email.allowedDomains. Fix the address or add its domain in plan.config.ts`,
+    );
+    this.name = 'RecipientNotAllowedError';
+  }
+}
+
+export function assertRecipientsAllowed(
+  config: PlanConfig,
+  report: ReportConfig,
+  addresses: readonly string[],
+) {
+  const domains = new Set(config.email.allowedDomains.map((domain) => domain.toLowerCase()));
+  const outside = addresses.filter((address) => !domains.has(address.split('@')[1]?.toLowerCase() ?? ''));
+  if (outside.length > 0) throw new RecipientNotAllowedError(outside);
+  if (addresses.length === 0)
+    throw new ReportInputError(`report "${report.id}" has no recipients for this scope`);
+}
+
+async function skipForNoNewData(
+  deps: ReportDeps,
+  report: ReportConfig,
+  recipients: readonly { email: string }[],
+  job: ReportJob,
+  lastSent: RunRecord,
+): Promise<{ messageId: string | null }> {
+  if (report.whenNoNewData !== 'note') return { messageId: null };
+  const language = report.language;
+  const name = report.name[language];
+  const subject =
+    language === 'zh' ? `${name} · ${job.asOf} · 无新数据` : `${name} · ${job.asOf} · no new data`;
+  const text =
+    language === 'zh'
+      ? `自上次发送（${lastSent.asOf}）以来没有新的实际数据上传，本期报告未生成。`
+      : `No new actual figures were uploaded since the last report (${lastSent.asOf}); this run produced no workbook.`;
+  const to = recipients.map((recipient) => recipient.email);
+  const raw = await composeMime({
+    from: deps.config.email.from,
+    to,
+    subject,
+    html: `<p style="font-family:Arial,sans-serif;font-size:14px">${text}</p>`,
+    text,
+    attachments: [],
+  });
+  const { messageId } = await deps.mailer.send({ from: deps.config.email.from, to, raw });
+  return { messageId };
+}
+
+/**
+ * A job queue that runs each job at once in this process (the local runtime's stand-in for
+ * SQS). Every job runs even when another fails; failures are returned, not thrown.
+ */
+export function inProcessJobQueue(run: (job: ReportJob) => Promise<unknown>) {
+  const failures: { job: ReportJob; error: unknown }[] = [];
+  const queue: ReportJobQueue & { failures: typeof failures } = {
+    failures,
+    async enqueue(jobs) {
+      for (const job of jobs) {
+        try {
+          await run(job);
+        } catch (error) {
+          failures.push({ job, error });
+        }
+      }
+    },
+  };
+  return queue;
+}

@@ -1,0 +1,152 @@
+/**
+ * In-memory fakes of the ports the report use cases need. The run ledger implements the
+ * claim semantics the RunLedger port documents, so tests of exactly-once sending exercise
+ * the same rules the DynamoDB adapter enforces with conditional writes.
+ */
+import type { PlanData } from '../../../shared/domain/types.ts';
+import {
+  type FactStore,
+  type Mailer,
+  ObjectExistsError,
+  type ObjectStore,
+  type OutgoingEmail,
+  type RunLedger,
+  type RunRecord,
+  type StoredObject,
+  type UploadLedger,
+} from '../../../shared/ports/index.ts';
+
+export class MemoryRunLedger implements RunLedger {
+  readonly records = new Map<string, RunRecord>();
+
+  private key(reportId: string, asOf: string, scopeKey: string) {
+    return `${reportId}|${asOf}|${scopeKey}`;
+  }
+
+  async claim(input: Parameters<RunLedger['claim']>[0]) {
+    const key = this.key(input.reportId, input.asOf, input.scopeKey);
+    const existing = this.records.get(key);
+    const leaseOver =
+      existing?.status === 'started' &&
+      Date.parse(existing.startedAt) + input.leaseSeconds * 1000 <= Date.parse(input.now);
+    if (existing && !input.force && existing.status !== 'failed' && !leaseOver) {
+      return { claimed: false as const, record: existing };
+    }
+    const record: RunRecord = {
+      reportId: input.reportId,
+      asOf: input.asOf,
+      scopeKey: input.scopeKey,
+      status: 'started',
+      attempt: (existing?.attempt ?? 0) + 1,
+      startedAt: input.now,
+      finishedAt: null,
+      archiveKey: null,
+      messageId: null,
+      reason: null,
+    };
+    this.records.set(key, record);
+    return { claimed: true as const, record };
+  }
+
+  async finish(input: Parameters<RunLedger['finish']>[0]) {
+    const key = this.key(input.reportId, input.asOf, input.scopeKey);
+    const existing = this.records.get(key);
+    if (!existing || existing.attempt !== input.attempt)
+      throw new Error(`attempt ${input.attempt} does not own ${key}`);
+    this.records.set(key, {
+      ...existing,
+      status: input.status,
+      finishedAt: input.now,
+      archiveKey: input.archiveKey ?? null,
+      messageId: input.messageId ?? null,
+      reason: input.reason ?? null,
+    });
+  }
+
+  async list(reportId?: string) {
+    return [...this.records.values()].filter((record) => !reportId || record.reportId === reportId);
+  }
+
+  async lastSent(reportId: string, scopeKey: string) {
+    const sent = [...this.records.values()]
+      .filter((r) => r.reportId === reportId && r.scopeKey === scopeKey && r.status === 'sent')
+      .sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''));
+    return sent.at(-1) ?? null;
+  }
+}
+
+export class MemoryObjectStore implements ObjectStore {
+  readonly objects = new Map<string, StoredObject>();
+  failPuts = false;
+
+  async get(bucket: string, key: string) {
+    const object = this.objects.get(`${bucket}/${key}`);
+    if (!object) throw new Error(`no object ${bucket}/${key}`);
+    return object;
+  }
+
+  async put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    options?: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean },
+  ) {
+    if (this.failPuts) throw new Error('S3 is unavailable (simulated)');
+    if (options?.ifNoneMatch && this.objects.has(`${bucket}/${key}`)) throw new ObjectExistsError(key);
+    this.objects.set(`${bucket}/${key}`, {
+      body,
+      metadata: options?.metadata ?? {},
+      versionId: null,
+      lastModified: null,
+      contentType: options?.contentType ?? null,
+    });
+  }
+
+  async tag() {}
+
+  async copy(bucket: string, fromKey: string, toKey: string) {
+    this.objects.set(`${bucket}/${toKey}`, await this.get(bucket, fromKey));
+  }
+
+  async presign(bucket: string, key: string, seconds: number) {
+    return {
+      url: `https://${bucket}.s3.example/${key}?X-Amz-Expires=${seconds}`,
+      expiresAt: new Date(Date.UTC(2026, 10, 23, 12) + seconds * 1000).toISOString(),
+    };
+  }
+}
+
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  /** Fail this many sends before succeeding. */
+  failures = 0;
+
+  async send(email: OutgoingEmail) {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('SES throttled the send (simulated)');
+    }
+    this.sent.push(email);
+    return { messageId: `msg-${this.sent.length}` };
+  }
+}
+
+export function staticFactStore(
+  data: PlanData,
+  lastWrite: string | null = '2026-11-22T16:00:00.000Z',
+): FactStore {
+  return {
+    putActuals: async () => ({ written: 0, skipped: 0, requests: 0 }),
+    putTargets: async () => ({ written: 0, skipped: 0, requests: 0 }),
+    putMilestones: async () => ({ written: 0, skipped: 0, requests: 0 }),
+    loadPlanData: async () => ({ ...data, itemsRead: data.actuals.length + data.targets.length }),
+    lastWriteAt: async () => lastWrite,
+  };
+}
+
+export const emptyUploadLedger: UploadLedger = {
+  begin: async () => ({ claimed: true, reason: 'new' }),
+  finish: async () => {},
+  rejectedSince: async () => [],
+  list: async () => [],
+};

@@ -1,0 +1,290 @@
+import ExcelJS from 'exceljs';
+import { simpleParser } from 'mailparser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  inProcessJobQueue,
+  RecipientNotAllowedError,
+  type ReportDeps,
+  runReportJob,
+  scheduleReport,
+} from '../../../shared/app/run-report.ts';
+import type { PlanConfig } from '../../../shared/config/schema.ts';
+import type { ReportJob } from '../../../shared/ports/index.ts';
+import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
+import {
+  emptyUploadLedger,
+  MemoryObjectStore,
+  MemoryRunLedger,
+  RecordingMailer,
+  staticFactStore,
+} from './report-fakes.ts';
+
+const ARCHIVE = 'archive-bucket';
+
+function makeDeps(overrides: Partial<ReportDeps> = {}) {
+  const runs = new MemoryRunLedger();
+  const objects = new MemoryObjectStore();
+  const mailer = new RecordingMailer();
+  let now = Date.parse('2026-11-23T01:00:05Z');
+  const deps: ReportDeps = {
+    config: specConfig,
+    facts: staticFactStore(specData),
+    objects,
+    mailer,
+    runs,
+    uploads: emptyUploadLedger,
+    clock: { now: () => new Date(now) },
+    archiveBucket: ARCHIVE,
+    leaseSeconds: 900,
+    ...overrides,
+  };
+  return { deps, runs, objects, mailer, advance: (seconds: number) => (now += seconds * 1000) };
+}
+
+const allJob: ReportJob = { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'all', force: false };
+const tmallJob: ReportJob = { ...allJob, scopeKey: 'channel=tmall' };
+
+async function parseSent(mailer: RecordingMailer, index = 0) {
+  const email = mailer.sent[index];
+  if (!email) throw new Error(`no email #${index} was sent`);
+  return simpleParser(Buffer.from(email.raw));
+}
+
+async function workbookText(buffer: Buffer | Uint8Array): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+  const texts: string[] = [];
+  workbook.eachSheet((sheet) => {
+    texts.push(sheet.name);
+    sheet.eachRow((row) => {
+      row.eachCell((cell) => {
+        texts.push(String(cell.value));
+      });
+    });
+  });
+  return texts.join('\n');
+}
+
+describe('scheduleReport', () => {
+  it('derives asOf from the scheduled time in the business time zone and queues one job per scope', async () => {
+    const queued: ReportJob[] = [];
+    // 2026-11-22T17:00Z is Monday 01:00 in Shanghai but still Sunday in UTC: the zone decides.
+    const result = await scheduleReport(
+      { config: specConfig, jobs: { enqueue: async (jobs) => void queued.push(...jobs) } },
+      { reportId: 'weekly-progress', scheduledTime: '2026-11-22T17:00:00Z' },
+    );
+
+    expect(result.asOf).toBe('2026-11-22');
+    expect(queued.map((job) => job.scopeKey).sort()).toEqual(['all', 'channel=tmall']);
+    expect(queued.every((job) => job.asOf === '2026-11-22' && !job.force)).toBe(true);
+  });
+
+  it('maps a retried delivery of the same schedule firing to the same asOf', async () => {
+    const deps = { config: specConfig, jobs: { enqueue: async () => {} } };
+    const first = await scheduleReport(deps, {
+      reportId: 'weekly-progress',
+      scheduledTime: '2026-11-23T01:00:00Z',
+    });
+    const retried = await scheduleReport(deps, {
+      reportId: 'weekly-progress',
+      scheduledTime: '2026-11-23T01:00:00Z',
+    });
+    expect(retried.asOf).toBe(first.asOf);
+  });
+
+  it('queues only the requested scope of a manual resend and rejects an unknown scope by name', async () => {
+    const queued: ReportJob[] = [];
+    const deps = {
+      config: specConfig,
+      jobs: { enqueue: async (jobs: readonly ReportJob[]) => void queued.push(...jobs) },
+    };
+    await scheduleReport(deps, {
+      reportId: 'weekly-progress',
+      asOf: SPEC_AS_OF,
+      scope: 'channel=tmall',
+      force: true,
+    });
+    expect(queued).toEqual([
+      { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'channel=tmall', force: true },
+    ]);
+
+    await expect(
+      scheduleReport(deps, { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scope: 'channel=jd' }),
+    ).rejects.toThrow(/no recipients with scope "channel=jd".*all, channel=tmall/);
+  });
+
+  it('rejects a malformed asOf with the format to use', async () => {
+    const deps = { config: specConfig, jobs: { enqueue: async () => {} } };
+    await expect(scheduleReport(deps, { reportId: 'weekly-progress', asOf: '22/11/2026' })).rejects.toThrow(
+      /YYYY-MM-DD/,
+    );
+  });
+});
+
+describe('runReportJob', () => {
+  let world: ReturnType<typeof makeDeps>;
+  beforeEach(() => {
+    world = makeDeps();
+  });
+
+  it('archives the workbook, emails it as an attachment and records the run as sent', async () => {
+    const outcome = await runReportJob(world.deps, allJob);
+
+    expect(outcome.status).toBe('sent');
+    const record = world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`);
+    expect(record).toMatchObject({ status: 'sent', attempt: 1, messageId: 'msg-1' });
+    expect(record?.archiveKey).toMatch(/^reports\/weekly-progress\/2026-W47\/all\/.+\.r1\.xlsx$/);
+    expect(world.objects.objects.has(`${ARCHIVE}/${record?.archiveKey}`)).toBe(true);
+
+    const mail = await parseSent(world.mailer);
+    expect(world.mailer.sent[0]?.to).toEqual(['ceo@example.com']);
+    expect(mail.subject).toContain('2026-W47');
+    expect(mail.subject).toMatch(/GMV MTD −5\.0%/);
+    expect(mail.text).toBeTruthy();
+    expect(mail.html).toBeTruthy();
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0]?.filename).toMatch(/\.xlsx$/);
+  });
+
+  it('sends no second email when the same job is delivered twice', async () => {
+    await runReportJob(world.deps, allJob);
+    const second = await runReportJob(world.deps, allJob);
+
+    expect(second.status).toBe('duplicate');
+    expect(world.mailer.sent).toHaveLength(1);
+  });
+
+  it('sends again only when forced, into a new archive object', async () => {
+    await runReportJob(world.deps, allJob);
+    const resent = await runReportJob(world.deps, { ...allJob, force: true });
+
+    expect(resent.status).toBe('sent');
+    expect(world.mailer.sent).toHaveLength(2);
+    const keys = [...world.objects.objects.keys()].filter((key) => key.includes('/all/'));
+    expect(keys).toHaveLength(2);
+  });
+
+  it('records an SES failure as failed with the reason, throws for a retry, and sends once on the retry', async () => {
+    world.mailer.failures = 1;
+
+    await expect(runReportJob(world.deps, allJob)).rejects.toThrow(/SES throttled/);
+    const failed = world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`);
+    expect(failed).toMatchObject({ status: 'failed', messageId: null });
+    expect(failed?.reason).toMatch(/SES throttled/);
+
+    const retried = await runReportJob(world.deps, allJob);
+    expect(retried.status).toBe('sent');
+    expect(world.mailer.sent).toHaveLength(1);
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)).toMatchObject({
+      status: 'sent',
+      attempt: 2,
+    });
+  });
+
+  it('records an S3 failure as failed and sends nothing', async () => {
+    world.objects.failPuts = true;
+
+    await expect(runReportJob(world.deps, allJob)).rejects.toThrow(/S3 is unavailable/);
+    expect(world.mailer.sent).toHaveLength(0);
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)?.status).toBe('failed');
+  });
+
+  it('leaves a run another worker is still on alone, and takes over a crashed one after its lease', async () => {
+    // A worker claimed the run and crashed before finishing: the record stays `started`.
+    await world.runs.claim({
+      reportId: 'weekly-progress',
+      asOf: SPEC_AS_OF,
+      scopeKey: 'all',
+      now: new Date(world.deps.clock.now()).toISOString(),
+      leaseSeconds: 900,
+      force: false,
+    });
+
+    const whileLeased = await runReportJob(world.deps, allJob);
+    expect(whileLeased.status).toBe('duplicate');
+    expect(world.mailer.sent).toHaveLength(0);
+
+    world.advance(901);
+    const afterCrash = await runReportJob(world.deps, allJob);
+    expect(afterCrash.status).toBe('sent');
+    expect(world.mailer.sent).toHaveLength(1);
+  });
+
+  it('computes a scoped run over its scope only: no other channel or total anywhere', async () => {
+    const outcome = await runReportJob(world.deps, tmallJob);
+    if (outcome.status !== 'sent') throw new Error(`expected sent, got ${outcome.status}`);
+
+    const gmvMtd = outcome.model.table.find((row) => row.kpi === 'gmv' && row.range === 'MTD');
+    expect(gmvMtd?.actual).toBeCloseTo(8_360_000, 2);
+    expect(gmvMtd?.target).toBeCloseTo(8_800_000, 2);
+    expect(JSON.stringify(outcome.model)).not.toMatch(/self_operated|Self-operated|自营/);
+
+    const mail = await parseSent(world.mailer);
+    expect(world.mailer.sent[0]?.to).toEqual(['tmall-lead@example.com']);
+    const everything = `${mail.subject}\n${mail.text}\n${mail.html}\n${await workbookText(mail.attachments[0]!.content)}`;
+    expect(everything).not.toMatch(/Self-operated|自营|12,540,000|12540000|20,900,000|20900000/);
+    expect(everything).toMatch(/8,360,000|8360000/);
+  });
+
+  it('links to the archived workbook instead of attaching it above the size limit, with a true expiry', async () => {
+    const config: PlanConfig = {
+      ...specConfig,
+      reports: specConfig.reports.map((report) => ({ ...report, attachment: { maxBytes: 1024 } })),
+    };
+    const small = makeDeps({ config });
+
+    await runReportJob(small.deps, allJob);
+
+    const mail = await parseSent(small.mailer);
+    expect(mail.attachments).toHaveLength(0);
+    expect(mail.text).toContain('https://archive-bucket.s3.example/reports/weekly-progress/2026-W47/all/');
+    expect(mail.text).toMatch(/2026-11-30/); // the fake's expiry: 7 days after its signing time
+    expect(mail.text).toContain('plan-monitor report weekly-progress');
+  });
+
+  it('refuses to send to an address outside the allowed domains, checked again just before sending', async () => {
+    const config: PlanConfig = {
+      ...specConfig,
+      reports: specConfig.reports.map((report) => ({
+        ...report,
+        recipients: [{ email: 'ceo@exampel.com' }],
+      })),
+    };
+    const typo = makeDeps({ config });
+
+    await expect(runReportJob(typo.deps, allJob)).rejects.toBeInstanceOf(RecipientNotAllowedError);
+    expect(typo.mailer.sent).toHaveLength(0);
+    expect(typo.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)?.status).toBe('failed');
+  });
+
+  it('skips a run with no new data since the last sent one when the report says so', async () => {
+    const config: PlanConfig = {
+      ...specConfig,
+      reports: specConfig.reports.map((report) => ({ ...report, whenNoNewData: 'skip' as const })),
+    };
+    const quiet = makeDeps({ config, facts: staticFactStore(specData, '2026-11-20T00:00:00.000Z') });
+    await runReportJob(quiet.deps, allJob);
+    quiet.advance(7 * 24 * 3600);
+
+    const nextWeek = await runReportJob(quiet.deps, { ...allJob, asOf: '2026-11-29' });
+
+    expect(nextWeek.status).toBe('skipped');
+    expect(quiet.mailer.sent).toHaveLength(1);
+    expect(quiet.runs.records.get('weekly-progress|2026-11-29|all')?.status).toBe('skipped');
+  });
+});
+
+describe('inProcessJobQueue', () => {
+  it('runs every job even when one fails, and reports the failure', async () => {
+    const ran: string[] = [];
+    const queue = inProcessJobQueue(async (job) => {
+      ran.push(job.scopeKey);
+      if (job.scopeKey === 'all') throw new Error('boom');
+    });
+
+    await queue.enqueue([allJob, tmallJob]);
+
+    expect(ran).toEqual(['all', 'channel=tmall']);
+    expect(queue.failures.map((failure) => failure.job.scopeKey)).toEqual(['all']);
+  });
+});
