@@ -1,0 +1,592 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { PARTITION_KEY, SORT_KEY } from '../shared/adapters/table-design.ts';
+import type {
+  IngestUploadEnvInput,
+  RunReportEnvInput,
+  ScheduleReportEnvInput,
+} from '../shared/config/env.ts';
+import type { PlanConfig } from '../shared/config/schema.ts';
+import { nagRef, PlanFunction } from './constructs/plan-function.ts';
+import { ReportSchedules } from './constructs/report-schedules.ts';
+import type { StageSettings } from './stage.ts';
+
+// Memory and timeouts: from bench — see README Performance.
+const INGEST_MEMORY_MB = 1769; // from bench — see README Performance
+const INGEST_TIMEOUT = Duration.minutes(5); // from bench — see README Performance
+const SCHEDULE_MEMORY_MB = 256; // from bench — see README Performance
+const SCHEDULE_TIMEOUT = Duration.seconds(30); // from bench — see README Performance
+const RUN_REPORT_MEMORY_MB = 1769; // from bench — see README Performance
+const RUN_REPORT_TIMEOUT = Duration.minutes(5); // from bench — see README Performance
+
+/**
+ * SQS redelivers a message whose visibility timeout ran out while the function still works on
+ * it; AWS recommends at least six times the function timeout for Lambda event sources.
+ */
+const VISIBILITY_FACTOR = 6;
+/** Deliveries of one upload / report job before it goes to its dead-letter queue. */
+const MAX_RECEIVE_COUNT = 3;
+/** Retries of the dispatcher when Scheduler's asynchronous invocation fails inside Lambda. */
+const DISPATCH_RETRY_ATTEMPTS = 2;
+
+/** Where uploads land, and the prefixes the ingest function moves them to. */
+export const UPLOAD_PREFIXES = {
+  incoming: 'incoming/',
+  processed: 'processed/',
+  rejected: 'rejected/',
+} as const;
+/** Archived workbooks: `reports/<reportId>/<asOf>/…`, written once, never overwritten. */
+export const ARCHIVE_PREFIX = 'reports/';
+
+/**
+ * Contract with run-report: a run that ends in anything but `sent`/`skipped` emits this
+ * metric (Powertools Metrics: `metrics.addMetric('ReportRunFailed', MetricUnit.Count, 1)`);
+ * the namespace comes from POWERTOOLS_METRICS_NAMESPACE and Powertools adds the `service`
+ * dimension from POWERTOOLS_SERVICE_NAME.
+ */
+export const REPORT_RUN_FAILED_METRIC = {
+  namespace: 'PlanMonitor',
+  metricName: 'ReportRunFailed',
+  service: 'plan-monitor',
+} as const;
+
+const DYNAMO_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const DYNAMO_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+export interface PlanMonitorStackProps extends StackProps {
+  readonly stage: StageSettings;
+  /** A validated plan configuration (run it through defineConfig first). */
+  readonly config: PlanConfig;
+}
+
+/**
+ * Everything Plan Monitor runs on: upload and archive buckets, the DynamoDB table, the
+ * upload → SQS → ingest pipeline, one Scheduler schedule per report → dispatcher → report-jobs
+ * queue → report worker, SES sending, and alarms to the operators.
+ */
+export class PlanMonitorStack extends Stack {
+  readonly uploadsBucket: s3.Bucket;
+  readonly archiveBucket: s3.Bucket;
+  readonly table: dynamodb.Table;
+  readonly schedules: ReportSchedules;
+  readonly functions: {
+    readonly ingest: PlanFunction;
+    readonly dispatch: PlanFunction;
+    readonly run: PlanFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: PlanMonitorStackProps) {
+    super(scope, id, props);
+    // Grant S3 log delivery through a bucket policy, not the legacy LogDeliveryWrite ACL
+    // (ACLs stay disabled on every bucket). Set here so tests and the app agree.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const { stage, config } = props;
+
+    // ---------------------------------------------------------------- storage
+    // S3-managed keys (SSE-S3), not KMS: the archive is read through presigned links sent by
+    // email, which would need kms:Decrypt on the signer and break whenever a key grant changes;
+    // the server-access-log target cannot use SSE-KMS at all; SSE-KMS would add a KMS request
+    // per object on large ingests. Access is governed by IAM, Block Public Access and TLS-only
+    // policies; the data is internal plan data, not regulated personal data.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      bucketName: this.bucketName(stage, 'access-logs'),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: stage.removalPolicy,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(stage.accessLogDays) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the server-access-log target of the other buckets; logging it into itself would loop.',
+    });
+
+    this.uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {
+      bucketName: this.bucketName(stage, 'uploads'),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'uploads/',
+      removalPolicy: stage.removalPolicy,
+      lifecycleRules: [
+        {
+          id: 'expire-processed',
+          prefix: UPLOAD_PREFIXES.processed,
+          expiration: Duration.days(stage.uploadsRetentionDays),
+        },
+        {
+          id: 'expire-rejected',
+          prefix: UPLOAD_PREFIXES.rejected,
+          expiration: Duration.days(stage.uploadsRetentionDays),
+        },
+        {
+          id: 'expire-noncurrent',
+          noncurrentVersionExpiration: Duration.days(stage.noncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    this.archiveBucket = new s3.Bucket(this, 'ArchiveBucket', {
+      bucketName: this.bucketName(stage, 'archive'),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Reports are written once (If-None-Match); versioning keeps the first copy even if a
+      // bug or an operator overwrites or deletes it.
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'archive/',
+      removalPolicy: stage.removalPolicy,
+      lifecycleRules: [
+        {
+          id: 'archive-tiers',
+          // Glacier Instant Retrieval, not Flexible: presigned links in old emails keep working.
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
+          ],
+          ...(stage.archiveExpirationDays === null
+            ? {}
+            : { expiration: Duration.days(stage.archiveExpirationDays) }),
+          noncurrentVersionExpiration: Duration.days(stage.noncurrentVersionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: stage.deletionProtection,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    // ---------------------------------------------------------------- queues
+    const ingestDlq = this.queue('IngestDeadLetterQueue', stage, { retentionPeriod: stage.dlqRetention });
+    const ingestQueue = this.queue('IngestQueue', stage, {
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      deadLetterQueue: { queue: ingestDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    const reportJobsDlq = this.queue('ReportJobsDeadLetterQueue', stage, {
+      retentionPeriod: stage.dlqRetention,
+    });
+    const reportJobsQueue = this.queue('ReportJobsQueue', stage, {
+      visibilityTimeout: Duration.seconds(RUN_REPORT_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      deadLetterQueue: { queue: reportJobsDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    const scheduleDlq = this.queue('ScheduleDeadLetterQueue', stage, { retentionPeriod: stage.dlqRetention });
+    Validations.of(scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: EventBridge Scheduler’s target DLQ (not a redrive target, so cdk-nag cannot see it).',
+    });
+    const dispatchFailures = this.queue('DispatchFailureQueue', stage, {
+      retentionPeriod: stage.dlqRetention,
+    });
+    Validations.of(dispatchFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the on-failure destination of the dispatcher’s asynchronous invocations.',
+    });
+
+    // S3 → SQS through the bucket's own NotificationConfiguration rather than
+    // addEventNotification, which deploys a custom-resource Lambda with a managed policy and
+    // s3:PutBucketNotification on `*`. The queue policy names the bucket by its (fixed) name,
+    // so the bucket can depend on the policy without a cycle.
+    const notificationsAllowed = ingestQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowUploadsBucketNotifications',
+        principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [ingestQueue.queueArn],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': `arn:${this.partition}:s3:::${this.bucketName(stage, 'uploads')}` },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    const cfnUploads = this.uploadsBucket.node.defaultChild as s3.CfnBucket;
+    cfnUploads.notificationConfiguration = {
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: ingestQueue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: UPLOAD_PREFIXES.incoming }] } },
+        },
+      ],
+    };
+    // S3 sends a test message when the configuration is saved: the policy must exist first.
+    if (notificationsAllowed.policyDependable) {
+      this.uploadsBucket.node.addDependency(notificationsAllowed.policyDependable);
+    }
+
+    // ---------------------------------------------------------------- email
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: stage.prefix,
+      reputationMetrics: true,
+      sendingEnabled: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const fromAddress = config.email.from;
+    const fromDomain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1);
+    const identity = new ses.EmailIdentity(this, 'SenderIdentity', {
+      identity: ses.Identity.domain(fromDomain),
+      configurationSet,
+    });
+    const sendEmail = new iam.PolicyStatement({
+      sid: 'SendFromConfiguredIdentity',
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: fromDomain }),
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: fromAddress }),
+        this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+        }),
+      ],
+      conditions: { StringEquals: { 'ses:FromAddress': fromAddress } },
+    });
+
+    // ---------------------------------------------------------------- functions
+    const common = { POWERTOOLS_SERVICE_NAME: REPORT_RUN_FAILED_METRIC.service, STAGE: stage.name } as const;
+
+    const ingestEnv: Required<IngestUploadEnvInput> = {
+      ...common,
+      TABLE_NAME: this.table.tableName,
+      UPLOADS_BUCKET: this.uploadsBucket.bucketName,
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+    };
+    const ingest = new PlanFunction(this, 'IngestUpload', {
+      name: 'ingest-upload',
+      description:
+        'Validates an uploaded CSV/XLSX and stores its facts, or rejects it with an error workbook',
+      memorySize: INGEST_MEMORY_MB,
+      timeout: INGEST_TIMEOUT,
+      environment: ingestEnv,
+      stage,
+    });
+    const uploads = this.uploadsBucket.bucketArn;
+    ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadIncomingUploads',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
+        resources: [`${uploads}/${UPLOAD_PREFIXES.incoming}*`],
+      }),
+    );
+    ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'FileProcessedAndRejectedUploads',
+        actions: ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        resources: [`${uploads}/${UPLOAD_PREFIXES.processed}*`, `${uploads}/${UPLOAD_PREFIXES.rejected}*`],
+      }),
+    );
+    ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagIncomingUploads',
+        actions: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        resources: [`${uploads}/${UPLOAD_PREFIXES.incoming}*`],
+      }),
+    );
+    ingest.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LinkRejectionWorkbooks',
+        actions: ['s3:GetObject'],
+        resources: [`${uploads}/${UPLOAD_PREFIXES.rejected}*`],
+      }),
+    );
+    ingest.role.addToPrincipalPolicy(this.tableStatement([...DYNAMO_READ, ...DYNAMO_WRITE]));
+    ingest.role.addToPrincipalPolicy(sendEmail);
+    ingest.fn.addEventSource(
+      new SqsEventSource(ingestQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    );
+    this.acknowledgePrefixes(ingest, [
+      [`${nagRef(this.uploadsBucket)}/${UPLOAD_PREFIXES.incoming}*`, 'uploads under incoming/'],
+      [`${nagRef(this.uploadsBucket)}/${UPLOAD_PREFIXES.processed}*`, 'uploads filed under processed/'],
+      [`${nagRef(this.uploadsBucket)}/${UPLOAD_PREFIXES.rejected}*`, 'rejected uploads and error workbooks'],
+    ]);
+
+    const runEnv: Required<RunReportEnvInput> = {
+      ...common,
+      TABLE_NAME: this.table.tableName,
+      ARCHIVE_BUCKET: this.archiveBucket.bucketName,
+      UPLOADS_BUCKET: this.uploadsBucket.bucketName,
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+    };
+    const run = new PlanFunction(this, 'RunReport', {
+      name: 'run-report',
+      description: 'Builds one report workbook for one recipient scope, archives it and emails it',
+      memorySize: RUN_REPORT_MEMORY_MB,
+      timeout: RUN_REPORT_TIMEOUT,
+      environment: { ...runEnv, POWERTOOLS_METRICS_NAMESPACE: REPORT_RUN_FAILED_METRIC.namespace },
+      stage,
+    });
+    run.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ArchiveAndLinkReports',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [`${this.archiveBucket.bucketArn}/${ARCHIVE_PREFIX}*`],
+      }),
+    );
+    run.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LinkRejectedUploads',
+        actions: ['s3:GetObject'],
+        resources: [`${uploads}/${UPLOAD_PREFIXES.rejected}*`],
+      }),
+    );
+    run.role.addToPrincipalPolicy(this.tableStatement([...DYNAMO_READ, ...DYNAMO_WRITE]));
+    run.role.addToPrincipalPolicy(sendEmail);
+    run.fn.addEventSource(
+      new SqsEventSource(reportJobsQueue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+    this.acknowledgePrefixes(run, [
+      [`${nagRef(this.archiveBucket)}/${ARCHIVE_PREFIX}*`, 'archived report workbooks under reports/'],
+      [`${nagRef(this.uploadsBucket)}/${UPLOAD_PREFIXES.rejected}*`, 'rejected uploads linked from reports'],
+    ]);
+
+    const dispatchEnv: Required<ScheduleReportEnvInput> = {
+      ...common,
+      TABLE_NAME: this.table.tableName,
+      REPORT_JOBS_QUEUE_URL: reportJobsQueue.queueUrl,
+    };
+    const dispatch = new PlanFunction(this, 'ScheduleReport', {
+      name: 'schedule-report',
+      description: 'Turns a fired schedule into one report job per recipient scope',
+      memorySize: SCHEDULE_MEMORY_MB,
+      timeout: SCHEDULE_TIMEOUT,
+      environment: dispatchEnv,
+      stage,
+    });
+    dispatch.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'QueueReportJobs',
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        resources: [reportJobsQueue.queueArn],
+      }),
+    );
+    dispatch.role.addToPrincipalPolicy(this.tableStatement(DYNAMO_READ));
+    // Scheduler hands the event to Lambda's async queue; failures inside Lambda after that are
+    // invisible to Scheduler's DLQ, so they get retries and a destination of their own.
+    dispatch.fn.configureAsyncInvoke({
+      retryAttempts: DISPATCH_RETRY_ATTEMPTS,
+      maxEventAge: Duration.hours(2),
+      onFailure: new lambdaDestinations.SqsDestination(dispatchFailures),
+    });
+    this.functions = { ingest, dispatch, run };
+
+    this.schedules = new ReportSchedules(this, 'ReportSchedules', {
+      reports: config.reports,
+      defaultTimeZone: config.calendar.timeZone,
+      target: dispatch.fn,
+      deadLetterQueue: scheduleDlq,
+      scheduleGroupName: stage.prefix,
+      removalPolicy: stage.removalPolicy,
+    });
+
+    // ---------------------------------------------------------------- alarms
+    const topic = this.alarmTopic(config.contacts.operators, stage);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+      const created = new cloudwatch.Alarm(this, `Alarm-${id}`, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new cwActions.SnsAction(topic));
+      return created;
+    };
+    const period = Duration.minutes(5);
+    const dlqs: [string, sqs.Queue, string][] = [
+      ['IngestDeadLetters', ingestDlq, 'Uploads failed 3 times; redrive after fixing the cause'],
+      ['ReportJobsDeadLetters', reportJobsDlq, 'Report jobs failed 3 times; redrive after fixing the cause'],
+      ['ScheduleDeadLetters', scheduleDlq, 'Scheduler could not hand a report schedule to the dispatcher'],
+      ['DispatchFailures', dispatchFailures, 'The dispatcher failed on a fired schedule after its retries'],
+    ];
+    for (const [id, queue, description] of dlqs) {
+      alarm(
+        id,
+        description,
+        queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      );
+    }
+    for (const [id, fn] of [
+      ['IngestUploadErrors', ingest],
+      ['ScheduleReportErrors', dispatch],
+      ['RunReportErrors', run],
+    ] as const) {
+      alarm(id, `The ${fn.node.id} function threw`, fn.fn.metricErrors({ period, statistic: 'Sum' }));
+    }
+    const group = this.schedules.group;
+    alarm(
+      'ScheduleTargetErrors',
+      'Scheduler got errors invoking the dispatcher',
+      group.metricTargetErrors({ period }),
+    );
+    alarm(
+      'ScheduleDropped',
+      'Scheduler dropped a schedule event after its retries',
+      group.metricDropped({ period }),
+    );
+    alarm(
+      'ScheduleDeadLetterFailures',
+      'Scheduler could not even write a failed event to its dead-letter queue',
+      group.metricFailedToBeSentToDLQ(undefined, { period }),
+    );
+    alarm(
+      'ReportRunsNotSent',
+      'A report run ended without reaching sent (see the run-report logs and `plan-monitor runs`)',
+      new cloudwatch.Metric({
+        namespace: REPORT_RUN_FAILED_METRIC.namespace,
+        metricName: REPORT_RUN_FAILED_METRIC.metricName,
+        dimensionsMap: { service: REPORT_RUN_FAILED_METRIC.service },
+        statistic: 'Sum',
+        period,
+      }),
+    );
+
+    // ---------------------------------------------------------------- outputs
+    new CfnOutput(this, 'UploadsBucketName', { value: this.uploadsBucket.bucketName });
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn });
+    new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
+    identity.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `DkimRecord${i + 1}`, {
+        description: `Publish as a CNAME in the DNS of ${fromDomain} to verify the sender`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
+  }
+
+  /** Globally unique, stage-scoped bucket names, known before deployment (no cycles). */
+  private bucketName(stage: StageSettings, purpose: string): string {
+    return `${stage.prefix}-${purpose}-${this.account}-${this.region}`;
+  }
+
+  private queue(id: string, stage: StageSettings, props: sqs.QueueProps): sqs.Queue {
+    return new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy: stage.removalPolicy,
+      ...props,
+    });
+  }
+
+  private tableStatement(actions: readonly string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({ actions: [...actions], resources: [this.table.tableArn] });
+  }
+
+  private acknowledgePrefixes(fn: PlanFunction, grants: readonly [string, string][]): void {
+    for (const [resource, what] of grants) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: `Object keys are only known at run time; the grant is limited to ${what}.`,
+      });
+    }
+  }
+
+  /** Encrypted, TLS-only topic whose only subscriber is the operators' address. */
+  private alarmTopic(operators: string, stage: StageSettings): sns.Topic {
+    // A customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS
+    // key. The key policy lists actions explicitly (no `kms:*`).
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the Plan Monitor alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: stage.removalPolicy,
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AccountAdministersKey',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: KEY_ADMIN_ACTIONS,
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'CloudWatchPublishesAlarms',
+            principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+          }),
+        ],
+      }),
+    });
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Plan Monitor alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchPublishesAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    topic.addSubscription(new snsSubscriptions.EmailSubscription(operators));
+    return topic;
+  }
+}
+
+/** What the account (through IAM) may do with the alarm key: administer it and use it. */
+const KEY_ADMIN_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:CreateGrant',
+  'kms:Decrypt',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListAliases',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+];

@@ -1,0 +1,65 @@
+import { type PolicyViolation, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltStack, buildStack, report, testConfig } from './support/stack.ts';
+
+const config = testConfig([report('weekly-progress'), report('monthly-close', 'cron(0 8 2 * ? *)')]);
+
+const describeViolations = (violations: readonly PolicyViolation[]) =>
+  violations.map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+
+let dev: BuiltStack;
+let prod: BuiltStack;
+
+beforeAll(() => {
+  dev = buildStack({ config, stage: 'dev' });
+  prod = buildStack({ config, stage: 'prod' });
+});
+
+describe('AWS Solutions checks (cdk-nag)', () => {
+  it('find nothing unacknowledged in dev or prod', () => {
+    for (const { app } of [dev, prod]) {
+      const report = new AwsSolutionsChecks().validateScope(app);
+      expect(describeViolations(report.violations)).toEqual([]);
+      expect(report.success).toBe(true);
+    }
+  });
+
+  it('report an unacknowledged finding when one is introduced', () => {
+    // A fresh app with the real stack plus a bucket that allows plain HTTP and has no logs.
+    const { app } = buildStack({ config, stage: 'dev' });
+    const extra = new Stack(app, 'Extra');
+    new s3.Bucket(extra, 'Careless', { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.success).toBe(false);
+    const found = describeViolations(report.violations);
+    expect(found).toContain('AwsSolutions-S10 @ Extra/Careless/Resource');
+    expect(found).toContain('AwsSolutions-S1 @ Extra/Careless/Resource');
+    // …and only that bucket is reported.
+    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath))).toEqual(
+      expect.arrayContaining(['Extra/Careless/Resource']),
+    );
+    for (const v of report.violations) {
+      for (const r of v.violatingResources) expect(r.constructPath ?? '').toMatch(/^Extra\//);
+    }
+  });
+
+  it('give every acknowledgment a specific reason', () => {
+    const acknowledgments: { path: string; id: string; reason: string }[] = [];
+    for (const node of dev.app.node.findAll()) {
+      for (const entry of node.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acknowledgments.push({ path: node.node.path, id, reason });
+        }
+      }
+    }
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    for (const a of acknowledgments) {
+      expect(a.reason.length, `${a.id} on ${a.path}`).toBeGreaterThan(40);
+      // Never on the stack or app as a whole: on the construct that has the finding.
+      expect(a.path.split('/').length, `${a.id} on ${a.path}`).toBeGreaterThan(1);
+    }
+  });
+});

@@ -1,0 +1,385 @@
+/** biome-ignore-all lint/suspicious/noExplicitAny: synthesized CloudFormation JSON is untyped; the tests navigate it */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_PREFIX, REPORT_RUN_FAILED_METRIC, UPLOAD_PREFIXES } from '../../infra/plan-monitor-stack.ts';
+import { buildStack, report, testConfig } from './support/stack.ts';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any>; [k: string]: any }>;
+
+const config = testConfig([
+  report('weekly-progress', 'cron(0 9 ? * MON *)'),
+  report('monthly-close', 'cron(30 8 2 * ? *)', 'Europe/Berlin'),
+  { ...report('paused'), schedule: { cron: 'cron(0 9 ? * FRI *)', enabled: false } },
+]);
+
+let dev: Template;
+let prod: Template;
+let devResources: Resources;
+
+beforeAll(() => {
+  dev = buildStack({ config, stage: 'dev' }).template;
+  prod = buildStack({ config, stage: 'prod' }).template;
+  devResources = dev.toJSON().Resources as Resources;
+});
+
+const ofType = (resources: Resources, type: string) =>
+  Object.entries(resources).filter(([, r]) => r.Type === type);
+
+function statementsOf(resources: Resources): { where: string; statement: any }[] {
+  const out: { where: string; statement: any }[] = [];
+  const push = (where: string, doc: any) => {
+    for (const statement of doc?.Statement ?? []) out.push({ where, statement });
+  };
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+      push(id, r.Properties?.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const p of r.Properties?.Policies ?? []) push(`${id}/${p.PolicyName}`, p.PolicyDocument);
+    }
+  }
+  return out;
+}
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+describe('report schedules', () => {
+  it('creates one schedule per enabled report with its cron, time zone and payload', () => {
+    const schedules = ofType(devResources, 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties!);
+    expect(schedules).toHaveLength(2);
+    const byReport = new Map(schedules.map((s) => [JSON.parse(s.Target.Input).reportId, s]));
+    const enabled = config.reports.filter((r) => r.schedule.enabled);
+    expect([...byReport.keys()].sort()).toEqual(enabled.map((r) => r.id).sort());
+    for (const r of enabled) {
+      const s = byReport.get(r.id)!;
+      expect(s.ScheduleExpression).toBe(r.schedule.cron);
+      expect(s.ScheduleExpressionTimezone).toBe(r.schedule.timeZone ?? config.calendar.timeZone);
+      expect(JSON.parse(s.Target.Input)).toEqual({
+        reportId: r.id,
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
+      expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+      expect(s.Target.DeadLetterConfig.Arn).toBeDefined();
+      expect(s.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(s.GroupName).toBeDefined();
+    }
+  });
+
+  it('uses the calendar time zone when a report names none', () => {
+    dev.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 ? * MON *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+    });
+  });
+
+  it('gives the asynchronously invoked dispatcher retries and an on-failure destination', () => {
+    const schedules = ofType(devResources, 'AWS::Scheduler::Schedule');
+    const targetArns = new Set(schedules.map(([, r]) => JSON.stringify(r.Properties!.Target.Arn)));
+    expect(targetArns.size).toBe(1);
+    const [targetArn] = [...targetArns].map((a) => JSON.parse(a));
+    const functionId = targetArn['Fn::GetAtt'][0];
+    dev.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId },
+      MaximumRetryAttempts: Match.anyValue(),
+      MaximumEventAgeInSeconds: Match.anyValue(),
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+});
+
+describe('every Lambda has somewhere for failed work to go', () => {
+  it('is fed by an SQS queue with a redrive policy, or has an async on-failure destination', () => {
+    const functions = ofType(devResources, 'AWS::Lambda::Function');
+    expect(functions.length).toBe(3);
+    const mappings = ofType(devResources, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties!);
+    const invokeConfigs = ofType(devResources, 'AWS::Lambda::EventInvokeConfig').map(
+      ([, r]) => r.Properties!,
+    );
+    for (const [id] of functions) {
+      const fedBy = mappings.filter((m) => m.FunctionName.Ref === id);
+      const onFailure = invokeConfigs.some(
+        (c) => c.FunctionName.Ref === id && c.DestinationConfig?.OnFailure?.Destination,
+      );
+      const queuesWithDlq = fedBy.every((m) => {
+        const queueId = m.EventSourceArn['Fn::GetAtt'][0];
+        return devResources[queueId]?.Properties?.RedrivePolicy?.deadLetterTargetArn !== undefined;
+      });
+      expect(onFailure || (fedBy.length > 0 && queuesWithDlq), `function ${id}`).toBe(true);
+    }
+  });
+
+  it('reports partial batch failures and lets SQS wait six function timeouts before redelivery', () => {
+    const mappings = ofType(devResources, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties!);
+    expect(mappings.length).toBe(2);
+    for (const m of mappings) {
+      expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(m.BatchSize).toBeLessThanOrEqual(5);
+      const fn = devResources[m.FunctionName.Ref]!.Properties!;
+      const queue = devResources[m.EventSourceArn['Fn::GetAtt'][0]]!.Properties!;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Timeout);
+    }
+  });
+});
+
+describe('uploads pipeline', () => {
+  it('notifies the ingest queue of objects created under incoming/ only', () => {
+    const buckets = ofType(devResources, 'AWS::S3::Bucket').filter(
+      ([, r]) => r.Properties?.NotificationConfiguration,
+    );
+    expect(buckets).toHaveLength(1);
+    const notification = buckets[0]![1].Properties!.NotificationConfiguration;
+    expect(notification.QueueConfigurations).toHaveLength(1);
+    const [q] = notification.QueueConfigurations;
+    expect(q.Event).toBe('s3:ObjectCreated:*');
+    expect(q.Filter).toEqual({ S3Key: { Rules: [{ Name: 'prefix', Value: UPLOAD_PREFIXES.incoming }] } });
+    const queueId = q.Queue['Fn::GetAtt'][0];
+    expect(devResources[queueId]!.Type).toBe('AWS::SQS::Queue');
+    const mapping = ofType(devResources, 'AWS::Lambda::EventSourceMapping').find(
+      ([, r]) => r.Properties!.EventSourceArn['Fn::GetAtt'][0] === queueId,
+    );
+    expect(mapping, 'the notified queue feeds a function').toBeDefined();
+    expect(devResources[queueId]!.Properties!.RedrivePolicy).toBeDefined();
+  });
+
+  it('lets only the uploads bucket of this account send to the ingest queue', () => {
+    dev.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: Match.objectLike({ ArnEquals: Match.anyValue(), StringEquals: Match.anyValue() }),
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('encryption in transit and at rest', () => {
+  it('denies non-TLS requests on every bucket', () => {
+    const buckets = ofType(devResources, 'AWS::S3::Bucket');
+    expect(buckets.length).toBe(3);
+    const policies = ofType(devResources, 'AWS::S3::BucketPolicy').map(([, r]) => r.Properties!);
+    for (const [id, bucket] of buckets) {
+      const policy = policies.find((p) => p.Bucket.Ref === id);
+      expect(policy, `bucket policy of ${id}`).toBeDefined();
+      const denyTls = policy!.PolicyDocument.Statement.find(
+        (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      );
+      expect(denyTls, `TLS-only statement on ${id}`).toBeDefined();
+      expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties!.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+      ]);
+    }
+  });
+
+  it('denies non-TLS requests on every queue and the alarm topic, and encrypts them', () => {
+    const queues = ofType(devResources, 'AWS::SQS::Queue');
+    const queuePolicies = ofType(devResources, 'AWS::SQS::QueuePolicy').map(([, r]) => r.Properties!);
+    for (const [id, queue] of queues) {
+      expect(queue.Properties!.SqsManagedSseEnabled ?? queue.Properties!.KmsMasterKeyId, id).toBeTruthy();
+      const policy = queuePolicies.find((p) => p.Queues.some((q: any) => q.Ref === id));
+      const denyTls = policy?.PolicyDocument.Statement.find(
+        (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      );
+      expect(denyTls, `TLS-only statement on ${id}`).toBeDefined();
+    }
+    dev.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    dev.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('versions the uploads and archive buckets and expires filed uploads', () => {
+    const buckets = ofType(devResources, 'AWS::S3::Bucket').map(([, r]) => r.Properties!);
+    const versioned = buckets.filter((b) => b.VersioningConfiguration?.Status === 'Enabled');
+    expect(versioned).toHaveLength(2);
+    const uploads = buckets.find((b) => b.NotificationConfiguration)!;
+    const prefixes = uploads.LifecycleConfiguration.Rules.filter((r: any) => r.ExpirationInDays).map(
+      (r: any) => r.Prefix,
+    );
+    expect(prefixes.sort()).toEqual([UPLOAD_PREFIXES.processed, UPLOAD_PREFIXES.rejected].sort());
+    for (const b of versioned) {
+      expect(b.LoggingConfiguration?.DestinationBucketName).toBeDefined();
+      expect(
+        b.LifecycleConfiguration.Rules.some((r: any) => r.NoncurrentVersionExpiration?.NoncurrentDays),
+      ).toBe(true);
+    }
+  });
+});
+
+describe('table', () => {
+  it('keys on pk/sk, bills on demand and has point-in-time recovery', () => {
+    for (const t of [dev, prod]) {
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+  });
+
+  it('is protected from deletion and retained in prod, disposable in dev', () => {
+    prod.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    dev.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('has no IAM statement with a wildcard action', () => {
+    for (const t of [dev, prod]) {
+      const statements = statementsOf(t.toJSON().Resources);
+      expect(statements.length).toBeGreaterThan(10);
+      const wild = statements.filter(({ statement }) =>
+        asArray<string>(statement.Action).some((a) => a.includes('*')),
+      );
+      expect(wild).toEqual([]);
+    }
+  });
+
+  it('uses no AWS managed policies', () => {
+    for (const [id, role] of ofType(devResources, 'AWS::IAM::Role')) {
+      expect(role.Properties!.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('has no wildcard action in the alarm key policy either', () => {
+    for (const [, key] of ofType(devResources, 'AWS::KMS::Key')) {
+      for (const s of key.Properties!.KeyPolicy.Statement) {
+        expect(asArray<string>(s.Action).filter((a) => a.includes('*'))).toEqual([]);
+      }
+    }
+  });
+
+  it('scopes S3 grants to prefixes, never to whole buckets', () => {
+    const s3Statements = statementsOf(devResources).filter(({ statement }) =>
+      asArray<string>(statement.Action).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3Statements.length).toBeGreaterThan(0);
+    const allowed = [
+      UPLOAD_PREFIXES.incoming,
+      UPLOAD_PREFIXES.processed,
+      UPLOAD_PREFIXES.rejected,
+      ARCHIVE_PREFIX,
+    ];
+    for (const { where, statement } of s3Statements) {
+      for (const resource of asArray<any>(statement.Resource)) {
+        const parts: any[] = resource['Fn::Join']?.[1] ?? [resource];
+        const tail = parts.at(-1);
+        expect(
+          typeof tail === 'string' && allowed.some((p) => tail === `/${p}*`),
+          `${where}: ${JSON.stringify(resource)}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('limits SES sending to the configured identity and configuration set', () => {
+    const ses = statementsOf(devResources).filter(({ statement }) =>
+      asArray<string>(statement.Action).some((a) => a.startsWith('ses:')),
+    );
+    expect(ses.length).toBe(2); // ingest (rejections) and run-report
+    for (const { statement } of ses) {
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toContain(':identity/example.com');
+      expect(resources).toContain(':configuration-set/');
+      expect(resources).not.toContain('"*"');
+      expect(statement.Condition.StringEquals['ses:FromAddress']).toBe(config.email.from);
+    }
+    dev.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+    dev.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+});
+
+describe('functions', () => {
+  it('run arm64 on nodejs24.x with JSON logs into their own log group', () => {
+    const functions = ofType(devResources, 'AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      const p = fn.Properties!;
+      expect(p.Runtime, id).toBe('nodejs24.x');
+      expect(p.Architectures, id).toEqual(['arm64']);
+      expect(p.LoggingConfig.LogFormat, id).toBe('JSON');
+      const logGroupId = p.LoggingConfig.LogGroup.Ref;
+      expect(devResources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
+      expect(devResources[logGroupId]!.Properties!.RetentionInDays).toBeGreaterThan(0);
+      expect(p.Environment.Variables.TABLE_NAME).toBeDefined();
+    }
+    dev.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  it('keeps logs longer in prod than in dev', () => {
+    const retention = (t: Template) =>
+      Object.values(t.findResources('AWS::Logs::LogGroup')).map((r: any) => r.Properties.RetentionInDays);
+    expect(Math.min(...retention(prod))).toBeGreaterThan(Math.max(...retention(dev)));
+  });
+});
+
+describe('alarms', () => {
+  it('alarm on every dead-letter queue, every function, the scheduler and unsent report runs', () => {
+    const alarms = ofType(devResources, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!);
+    const dlqIds = ofType(devResources, 'AWS::SQS::Queue')
+      .filter(
+        ([id]) =>
+          !ofType(devResources, 'AWS::Lambda::EventSourceMapping').some(
+            ([, m]) => m.Properties!.EventSourceArn['Fn::GetAtt'][0] === id,
+          ),
+      )
+      .map(([id]) => id);
+    expect(dlqIds).toHaveLength(4);
+    for (const id of dlqIds) {
+      expect(
+        alarms.some(
+          (a) =>
+            a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            a.Dimensions[0].Value['Fn::GetAtt'][0] === id,
+        ),
+        `DLQ alarm for ${id}`,
+      ).toBe(true);
+    }
+    for (const [id] of ofType(devResources, 'AWS::Lambda::Function')) {
+      expect(
+        alarms.some((a) => a.MetricName === 'Errors' && a.Dimensions[0].Value.Ref === id),
+        `error alarm for ${id}`,
+      ).toBe(true);
+    }
+    const scheduler = alarms.filter((a) => a.Namespace === 'AWS/Scheduler').map((a) => a.MetricName);
+    expect(scheduler).toEqual(expect.arrayContaining(['TargetErrorCount', 'InvocationDroppedCount']));
+    expect(
+      alarms.some(
+        (a) =>
+          a.Namespace === REPORT_RUN_FAILED_METRIC.namespace &&
+          a.MetricName === REPORT_RUN_FAILED_METRIC.metricName,
+      ),
+    ).toBe(true);
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+  });
+
+  it('mails the operators from the configuration', () => {
+    dev.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: config.contacts.operators,
+    });
+  });
+});
