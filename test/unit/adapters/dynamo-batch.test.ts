@@ -118,14 +118,12 @@ describe('batchPut', () => {
 
   it('does not retry an error that is not transient', async () => {
     // Prepare
-    ddbMock
-      .on(BatchWriteCommand)
-      .rejects(
-        Object.assign(new Error('bad item'), {
-          name: 'ValidationException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ddbMock.on(BatchWriteCommand).rejects(
+      Object.assign(new Error('bad item'), {
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     // Act
     const result = batchPut(doc, TABLE, items(2), new Retrier(noSleep), { requests: 0 });

@@ -74,15 +74,13 @@ describe('S3ObjectStore.put', () => {
 
   it('maps S3 412 PreconditionFailed on an ifNoneMatch put to ObjectExistsError', async () => {
     // Prepare
-    s3Mock
-      .on(PutObjectCommand)
-      .rejects(
-        new S3ServiceException({
-          name: 'PreconditionFailed',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 412 },
-        }),
-      );
+    s3Mock.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
     const store = new S3ObjectStore({ s3, headBeforeConditionalPut: false });
 
     // Act
