@@ -1,0 +1,54 @@
+/**
+ * ingest-upload: consumes S3 object-created events through SQS and turns each uploaded file
+ * into facts (or a rejection with an error workbook and an email). Reports batch item
+ * failures so one bad message is retried alone; the S3 test event is ignored.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import planConfig from '../../plan.config.ts';
+import {
+  createAwsClients,
+  DynamoFactStore,
+  DynamoUploadLedger,
+  S3ObjectStore,
+  SesMailer,
+} from '../../shared/adapters/index.ts';
+import { handleIngestBatch, type IngestDeps, type IngestLogger } from '../../shared/app/ingest-upload.ts';
+import { IngestUploadEnvSchema, parseEnv } from '../../shared/config/env.ts';
+
+const powertools = new Logger();
+
+const logger: IngestLogger = {
+  info: (message, extra) => powertools.info(message, (extra ?? {}) as LogAttributes),
+  warn: (message, extra) => powertools.warn(message, (extra ?? {}) as LogAttributes),
+  error: (message, extra) => powertools.error(message, (extra ?? {}) as LogAttributes),
+};
+
+/** The handler over given ports (tests and the local runtime pass their own). */
+export function createIngestHandler(deps: IngestDeps) {
+  return (event: SQSEvent): Promise<SQSBatchResponse> => handleIngestBatch(deps, event);
+}
+
+/** Adapters over the AWS clients, from the function's environment (parsed once per cold start). */
+export function buildDepsFromEnv(env: Record<string, string | undefined> = process.env): IngestDeps {
+  const parsed = parseEnv(IngestUploadEnvSchema, env);
+  const clients = createAwsClients();
+  return {
+    config: planConfig,
+    facts: new DynamoFactStore({ doc: clients.doc, tableName: parsed.TABLE_NAME }),
+    uploads: new DynamoUploadLedger({ doc: clients.doc, tableName: parsed.TABLE_NAME }),
+    objects: new S3ObjectStore({ s3: clients.s3 }),
+    mailer: new SesMailer({ sesv2: clients.sesv2, configurationSetName: parsed.SES_CONFIGURATION_SET }),
+    clock: { now: () => new Date() },
+    logger,
+    uploadsBucket: parsed.UPLOADS_BUCKET,
+  };
+}
+
+let deps: IngestDeps | undefined;
+
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  deps ??= buildDepsFromEnv();
+  return createIngestHandler(deps)(event);
+};

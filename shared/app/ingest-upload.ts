@@ -1,0 +1,470 @@
+/**
+ * ingestUpload: one uploaded object becomes validated facts, or is rejected whole with an
+ * error workbook and an email to its uploader. Idempotent and order-safe: the upload ledger
+ * claims each object version once, and a late event for an older version is skipped.
+ */
+import { createHash } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { PlanConfig } from '../config/schema.ts';
+import { buildErrorWorkbook, ERROR_HELP } from '../files/ingest/error-workbook.ts';
+import { UploadFileError } from '../files/ingest/errors.ts';
+import { type IngestResult, parseUpload, readUploadRows } from '../files/ingest/parse-upload.ts';
+import type {
+  Clock,
+  FactStore,
+  Mailer,
+  ObjectStore,
+  UploadKind,
+  UploadLedger,
+  UploadRecord,
+  UploadSource,
+} from '../ports/index.ts';
+
+/** The logging the use case needs (Powertools Logger fits). */
+export interface IngestLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface IngestDeps {
+  readonly config: PlanConfig;
+  readonly objects: ObjectStore;
+  readonly facts: FactStore;
+  readonly uploads: UploadLedger;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly logger?: IngestLogger;
+  /** Where `rejected/…` workbooks go; defaults to the uploaded object's own bucket. */
+  readonly uploadsBucket?: string;
+}
+
+/** An object-created event, with its key already URL-decoded. */
+export interface UploadedObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  /** S3's per-key hexadecimal event sequencer. */
+  readonly sequencer: string | null;
+  /** ISO instant S3 finished the PUT. */
+  readonly eventTime: string;
+  readonly size: number;
+}
+
+export type IngestOutcome =
+  | { readonly status: 'ignored'; readonly key: string; readonly reason: string }
+  | { readonly status: 'replay' | 'skipped_older'; readonly key: string; readonly kind: UploadKind }
+  | {
+      readonly status: 'accepted';
+      readonly key: string;
+      readonly kind: UploadKind;
+      readonly rows: number;
+      readonly written: number;
+      readonly skipped: number;
+    }
+  | {
+      readonly status: 'rejected';
+      readonly key: string;
+      readonly kind: UploadKind;
+      readonly rows: number;
+      readonly errors: number;
+      readonly errorKey: string;
+      readonly notified: string;
+    };
+
+const ROUTE = /^incoming\/(actuals|targets|milestones)\/(.+)$/;
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+/** Above this the workbook is not attached (SES takes 40 MB after base64; mailboxes less). */
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const quiet: IngestLogger = { info() {}, warn() {}, error() {} };
+
+/** The upload kind a key is routed to, or `null` (not under incoming/<kind>/). */
+export function routeUploadKey(key: string): UploadKind | null {
+  const match = ROUTE.exec(key);
+  if (!match || key.endsWith('/')) return null;
+  return match[1] as UploadKind;
+}
+
+/**
+ * Sort key of an upload: event time (ms, 15 digits) then the S3 sequencer (hex, left-padded
+ * to 32), so plain string order is time order and a redelivered event gets the same key.
+ */
+export function uploadOrder(eventTime: string, sequencer: string | null): string {
+  const ms = Date.parse(eventTime);
+  const time = String(Number.isFinite(ms) ? ms : 0).padStart(15, '0');
+  return `${time}#${(sequencer ?? '').toUpperCase().padStart(32, '0')}`;
+}
+
+/** S3 event keys are form-encoded: `+` is a space, the rest percent-encoded UTF-8. */
+export function decodeS3Key(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return key; // not encoded (e.g. a local emulator); use it as it is
+  }
+}
+
+/** Ingests one uploaded object. Throws only for infrastructure failures (to be retried). */
+export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Promise<IngestOutcome> {
+  const log = deps.logger ?? quiet;
+  const { config } = deps;
+  const kind = routeUploadKey(object.key);
+  if (!kind) {
+    log.info('ignored object outside incoming/<actuals|targets|milestones>/', { key: object.key });
+    return { status: 'ignored', key: object.key, reason: 'not under incoming/actuals|targets|milestones/' };
+  }
+  const order = uploadOrder(object.eventTime, object.sequencer);
+  const startedAt = deps.clock.now().toISOString();
+  const base: UploadRecord = {
+    bucket: object.bucket,
+    key: object.key,
+    versionId: object.versionId,
+    order,
+    kind,
+    status: 'processing',
+    rows: 0,
+    errors: 0,
+    checksum: null,
+    uploadedBy: null,
+    startedAt,
+    finishedAt: null,
+    errorKey: null,
+  };
+  const claim = await deps.uploads.begin(base);
+  if (!claim.claimed) {
+    const status = claim.reason === 'older' ? 'skipped_older' : 'replay';
+    log.info(`upload ${status === 'replay' ? 'already processed' : 'older than one already processed'}`, {
+      key: object.key,
+      versionId: object.versionId,
+      order,
+    });
+    return { status, key: object.key, kind };
+  }
+
+  if (object.size > config.ingest.maxFileBytes) {
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    const message = `The file is ${mb(object.size)}, larger than the ${mb(config.ingest.maxFileBytes)} one upload may be. Split it into smaller files (e.g. one per month) and upload them one by one. 文件超过大小上限，请拆分后上传。`;
+    const result: IngestResult = {
+      ok: false,
+      kind,
+      rows: 0,
+      file: { format: 'unknown' },
+      errors: [{ row: 0, column: '', value: '', message, code: 'too_large' }],
+      errorCount: 1,
+      errorCounts: { too_large: 1 },
+      fatal: message,
+    };
+    return reject(deps, object, base, result, null, null, {});
+  }
+
+  const stored = await deps.objects.get(object.bucket, object.key, object.versionId);
+  const checksum = createHash('sha256').update(stored.body).digest('hex');
+  const uploader = uploaderOf(config, stored.metadata);
+  const record: UploadRecord = { ...base, checksum, uploadedBy: uploader };
+  const began = Date.now();
+  const result = await parseUpload({ config, kind, body: stored.body });
+  log.info('upload parsed', {
+    key: object.key,
+    kind,
+    ok: result.ok,
+    rows: result.rows,
+    file: result.file,
+    ms: Date.now() - began,
+  });
+  if (!result.ok) return reject(deps, object, record, result, stored.body, uploader, stored.metadata);
+
+  const source: UploadSource = {
+    bucket: object.bucket,
+    key: object.key,
+    versionId: object.versionId,
+    order,
+    uploadedBy: uploader,
+  };
+  const summary =
+    result.kind === 'actuals'
+      ? await deps.facts.putActuals(result.actuals, source)
+      : result.kind === 'targets'
+        ? await deps.facts.putTargets(result.targets, source)
+        : await deps.facts.putMilestones(result.milestones, source);
+  await tagQuietly(deps, object, { 'plan-monitor-status': 'processed' }, log);
+  await deps.uploads.finish({
+    ...record,
+    status: 'accepted',
+    rows: result.rows,
+    finishedAt: deps.clock.now().toISOString(),
+  });
+  log.info('upload accepted', { key: object.key, kind, rows: result.rows, ...summary });
+  return {
+    status: 'accepted',
+    key: object.key,
+    kind,
+    rows: result.rows,
+    written: summary.written,
+    skipped: summary.skipped,
+  };
+}
+
+/** The uploader's address from the object metadata, if it is a plausible allowed address. */
+function uploaderOf(config: PlanConfig, metadata: Readonly<Record<string, string>>): string | null {
+  const raw = (metadata['uploader-email'] ?? metadata['x-amz-meta-uploader-email'] ?? '').trim();
+  if (!EMAIL.test(raw)) return null;
+  return raw;
+}
+
+/** Metadata can be set by anyone who can upload: only mail addresses in the allowed domains. */
+function recipientFor(config: PlanConfig, kind: UploadKind, uploader: string | null): string {
+  if (uploader) {
+    const domain = uploader.split('@')[1]!.toLowerCase();
+    if (config.email.allowedDomains.some((d) => d.toLowerCase() === domain)) return uploader;
+  }
+  return config.contacts.uploads[kind];
+}
+
+async function tagQuietly(
+  deps: IngestDeps,
+  object: UploadedObject,
+  tags: Record<string, string>,
+  log: IngestLogger,
+): Promise<void> {
+  try {
+    await deps.objects.tag(object.bucket, object.key, object.versionId, tags);
+  } catch (error) {
+    // The ledger is the record; a tag is a convenience for people browsing the bucket.
+    log.warn('could not tag the uploaded object', { key: object.key, error: String(error) });
+  }
+}
+
+async function reject(
+  deps: IngestDeps,
+  object: UploadedObject,
+  record: UploadRecord,
+  result: Extract<IngestResult, { ok: false }>,
+  body: Uint8Array | null,
+  uploader: string | null,
+  _metadata: Readonly<Record<string, string>>,
+): Promise<IngestOutcome> {
+  const log = deps.logger ?? quiet;
+  const { config } = deps;
+  const kind = record.kind;
+  const errorKey = `rejected/${object.key}.errors.xlsx`;
+  const bucket = deps.uploadsBucket ?? object.bucket;
+  let workbook: Uint8Array;
+  try {
+    workbook = await buildErrorWorkbook({
+      fileName: object.key,
+      result,
+      rows: body ? readUploadRows(body, kind) : undefined,
+    });
+  } catch (error) {
+    if (!(error instanceof UploadFileError)) throw error;
+    workbook = await buildErrorWorkbook({ fileName: object.key, result });
+  }
+  await deps.objects.put(bucket, errorKey, workbook, {
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    metadata: { 'source-key': encodeURIComponent(object.key), 'source-version': object.versionId ?? '' },
+  });
+  const to = recipientFor(config, kind, uploader);
+  const raw = await composeRejectionEmail({ config, object, result, workbook, errorKey, bucket, to });
+  const sent = await deps.mailer.send({
+    from: config.email.from,
+    to: [to],
+    ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+    raw,
+  });
+  await tagQuietly(deps, object, { 'plan-monitor-status': 'rejected' }, log);
+  await deps.uploads.finish({
+    ...record,
+    status: 'rejected',
+    rows: result.rows,
+    errors: result.errorCount,
+    errorKey,
+    finishedAt: deps.clock.now().toISOString(),
+  });
+  log.warn('upload rejected', {
+    key: object.key,
+    kind,
+    rows: result.rows,
+    errors: result.errorCount,
+    errorCounts: result.errorCounts,
+    errorKey,
+    to,
+    messageId: sent.messageId,
+  });
+  return {
+    status: 'rejected',
+    key: object.key,
+    kind,
+    rows: result.rows,
+    errors: result.errorCount,
+    errorKey,
+    notified: to,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function baseName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The rejection email as raw MIME: HTML and text summary plus the error workbook. */
+export async function composeRejectionEmail(input: {
+  config: PlanConfig;
+  object: UploadedObject;
+  result: Extract<IngestResult, { ok: false }>;
+  workbook: Uint8Array;
+  errorKey: string;
+  bucket: string;
+  to: string;
+}): Promise<Uint8Array> {
+  const { config, object, result, workbook, errorKey, bucket, to } = input;
+  const name = baseName(object.key);
+  const shown = result.errors.slice(0, 20);
+  const attach = workbook.byteLength <= MAX_ATTACHMENT_BYTES;
+  const types = Object.entries(result.errorCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, count]) => {
+      const help = ERROR_HELP[code];
+      return { count, label: help ? `${help.zh} / ${help.en}` : code };
+    });
+  const where = attach
+    ? '附件工作簿列出了每个错误（红色单元格带批注）。The attached workbook lists every error (red cells carry a note).'
+    : `错误工作簿太大无法附加，位于 / The error workbook is too large to attach; it is at s3://${bucket}/${errorKey}`;
+  const text = [
+    `上传被拒绝：${name}`,
+    `Upload rejected: ${object.key}`,
+    '',
+    `文件中的数据均未导入（全部或全不）。Nothing from this file was imported (all or nothing).`,
+    `数据行 Data rows: ${result.rows}    错误 Errors: ${result.errorCount}`,
+    '',
+    ...types.map((t) => `  ${t.count} × ${t.label}`),
+    '',
+    ...shown.map((e) => `行 Row ${e.row || '-'} · ${e.column || '-'} · "${e.value}": ${e.message}`),
+    ...(result.errorCount > shown.length ? [`… ${result.errorCount - shown.length} more / 还有更多`] : []),
+    '',
+    where,
+    '改正后请把整个文件重新上传到同一文件夹。Fix the file and upload the whole file again to the same folder.',
+  ].join('\n');
+  const rows = shown
+    .map(
+      (e) =>
+        `<tr><td>${e.row || '-'}</td><td>${escapeHtml(e.column)}</td><td>${escapeHtml(e.value)}</td><td>${escapeHtml(e.message)}</td></tr>`,
+    )
+    .join('');
+  const html = `<!doctype html><html><body style="font-family:sans-serif">
+<h2>上传被拒绝 Upload rejected</h2>
+<p><b>${escapeHtml(object.key)}</b></p>
+<p>文件中的数据均未导入（全部或全不）。Nothing from this file was imported (all or nothing).</p>
+<p>数据行 Data rows: ${result.rows} · 错误 Errors: <b>${result.errorCount}</b></p>
+<ul>${types.map((t) => `<li>${t.count} × ${escapeHtml(t.label)}</li>`).join('')}</ul>
+<table border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse">
+<tr><th>行 Row</th><th>列 Column</th><th>值 Value</th><th>问题与处理 Problem and what to do</th></tr>${rows}</table>
+${result.errorCount > shown.length ? `<p>… ${result.errorCount - shown.length} more / 还有更多</p>` : ''}
+<p>${escapeHtml(where)}</p>
+<p>改正后请把整个文件重新上传到同一文件夹。Fix the file and upload the whole file again to the same folder.</p>
+</body></html>`;
+  const composer = new MailComposer({
+    from: config.email.from,
+    to,
+    ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+    subject: `[Plan Monitor] 上传被拒绝 Upload rejected: ${name} (${result.errorCount} errors)`,
+    text,
+    html,
+    attachments: attach
+      ? [
+          {
+            filename: `${name}.errors.xlsx`,
+            content: Buffer.from(workbook),
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          },
+        ]
+      : [],
+  });
+  const message = await composer.compile().build();
+  return new Uint8Array(message);
+}
+
+/** One SQS message's S3 object-created events (an empty list for the S3 test event). */
+export function parseS3EventsFromSqs(event: SQSEvent): {
+  messageId: string;
+  objects: UploadedObject[];
+  error?: string;
+}[] {
+  return event.Records.map((record) => {
+    try {
+      return { messageId: record.messageId, objects: parseS3Body(record.body) };
+    } catch (error) {
+      return { messageId: record.messageId, objects: [], error: (error as Error).message };
+    }
+  });
+}
+
+interface S3RecordLike {
+  eventName?: string;
+  eventTime?: string;
+  s3?: {
+    bucket?: { name?: string };
+    object?: { key?: string; size?: number; versionId?: string; sequencer?: string };
+  };
+}
+
+function parseS3Body(body: string): UploadedObject[] {
+  let parsed = JSON.parse(body) as {
+    Event?: string;
+    Records?: S3RecordLike[];
+    Type?: string;
+    Message?: string;
+  };
+  // S3 → SNS → SQS wraps the event once more.
+  if (parsed.Type === 'Notification' && typeof parsed.Message === 'string')
+    parsed = JSON.parse(parsed.Message);
+  if (parsed.Event === 's3:TestEvent') return [];
+  if (!Array.isArray(parsed.Records)) throw new Error('SQS message body is not an S3 event notification');
+  const objects: UploadedObject[] = [];
+  for (const r of parsed.Records) {
+    if (!r.eventName?.startsWith('ObjectCreated')) continue;
+    const bucket = r.s3?.bucket?.name;
+    const key = r.s3?.object?.key;
+    if (!bucket || key === undefined) throw new Error('S3 event record without bucket or key');
+    objects.push({
+      bucket,
+      key: decodeS3Key(key),
+      versionId: r.s3?.object?.versionId ?? null,
+      sequencer: r.s3?.object?.sequencer ?? null,
+      eventTime: r.eventTime ?? new Date(0).toISOString(),
+      size: r.s3?.object?.size ?? 0,
+    });
+  }
+  return objects;
+}
+
+/**
+ * Processes an SQS batch of S3 events: each message on its own, so one bad message is
+ * retried alone (reported in `batchItemFailures`) and never fails the others.
+ */
+export async function handleIngestBatch(deps: IngestDeps, event: SQSEvent): Promise<SQSBatchResponse> {
+  const log = deps.logger ?? quiet;
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const message of parseS3EventsFromSqs(event)) {
+    if (message.error) {
+      // A body that is not an S3 event will never parse: retrying it only delays the DLQ.
+      log.error('unreadable SQS message', { messageId: message.messageId, error: message.error });
+      batchItemFailures.push({ itemIdentifier: message.messageId });
+      continue;
+    }
+    try {
+      for (const object of message.objects) await ingestUpload(deps, object);
+    } catch (error) {
+      log.error('ingest failed; the message will be retried', {
+        messageId: message.messageId,
+        error:
+          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
+      });
+      batchItemFailures.push({ itemIdentifier: message.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
