@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type PlanConfig, type PlanConfigInput, PlanConfigSchema } from './schema.ts';
 
 /** Raised when a plan configuration is invalid; the message lists every problem with its path. */
@@ -18,6 +19,16 @@ function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
+/** zod says only "Invalid key in record" for a bad record key: say what the key should be. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') {
+    const key = String(issue.path[issue.path.length - 1] ?? '');
+    const inner = issue.issues.map((i) => i.message).join('; ');
+    return `key "${key}" ${inner || 'is not allowed here'}`;
+  }
+  return issue.message;
+}
+
 /**
  * Validate a plan configuration and fill in its defaults. Throws {@link PlanConfigError}
  * naming each invalid path and what to write instead.
@@ -27,7 +38,7 @@ export function defineConfig(input: PlanConfigInput): PlanConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
     path: formatPath(issue.path),
-    message: issue.message,
+    message: describeIssue(issue),
   }));
   const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`);
   throw new PlanConfigError(

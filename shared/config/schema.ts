@@ -79,7 +79,7 @@ export const PhasingProfileSchema = z.object({
   name: LocalizedTextSchema.optional(),
   months: z
     .record(
-      z.string().regex(/^(?:[1-9]|1[0-2])$/, 'month keys are 1–12 (1 = January), e.g. { 11: 1.6 }'),
+      z.string().regex(/^(?:[1-9]|1[0-2])$/, 'must be a month number 1–12 (1 = January), e.g. { 11: 1.6 }'),
       z.number().positive('month weights must be > 0: a month weighing 0 could not hold its own target'),
     )
     .optional(),
