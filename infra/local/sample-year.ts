@@ -159,7 +159,8 @@ export async function generateSampleYear(
     sums.find((k) => k.unit === 'currency') ??
     sums[0];
   const headlinePartners = new Set<string>(headline ? [headline.id] : []);
-  for (const r of ratios) {
+  // Its partner in a money-per-unit ratio (AOV = GMV ÷ orders) keeps the same dimensions.
+  for (const r of ratios.filter((x) => x.unit === 'currency')) {
     if (r.numerator === headline?.id) headlinePartners.add(r.denominator!);
     if (r.denominator === headline?.id) headlinePartners.add(r.numerator!);
   }
@@ -236,7 +237,17 @@ export async function generateSampleYear(
 
   /** Plan (what the targets are built from) of a KPI on a day for one combination. */
   const profiles = new Map(config.phasing.map((p) => [p.id, p]));
+  const shapeCache = new Map<string, number>();
   const shape = (kpi: KpiConfig, date: LocalDate): number => {
+    const key = `${kpi.phasing}|${date}`;
+    let value = shapeCache.get(key);
+    if (value === undefined) {
+      value = rawShape(kpi, date);
+      shapeCache.set(key, value);
+    }
+    return value;
+  };
+  const rawShape = (kpi: KpiConfig, date: LocalDate): number => {
     const profile = profiles.get(kpi.phasing);
     const month = Number(date.slice(5, 7));
     if (profile?.days && Object.keys(profile.days).length > 0) {

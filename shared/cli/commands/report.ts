@@ -1,0 +1,238 @@
+/**
+ * `plan-monitor report <reportId> --as-of D`: compute a report from a folder of upload files
+ * (no store), or from the running local stack's store; print it, write it, or send it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { kpisNeeded } from '../../app/run-report.ts';
+import { reportById } from '../../config/lookup.ts';
+import type { PlanConfig } from '../../config/schema.ts';
+import { compareDates, fiscalYearRange, reportRange } from '../../domain/calendar.ts';
+import type { LocalDate, PlanData } from '../../domain/types.ts';
+import { buildReportModel } from '../../report/build-report-model.ts';
+import type { ReportModel } from '../../report/report-model.ts';
+import {
+  type CliContext,
+  CliUsageError,
+  loadCliConfig,
+  parseCommandArgs,
+  parseScope,
+  requireDate,
+} from '../context.ts';
+import { connectToLocalStack } from '../local-connection.ts';
+import { createProgress, type Progress } from '../progress.ts';
+import { formatSummary } from '../summary.ts';
+import { listUploadFiles, parseLocalFile, planDataFromFiles } from '../upload-files.ts';
+
+export const REPORT_HELP = `Usage: plan-monitor report <reportId> --as-of YYYY-MM-DD [options]
+
+Computes a report for asOf (inclusive, in the business time zone).
+
+Where the data comes from:
+  --from-files <dir>   parse and validate every upload file in <dir> (recursively; same rules
+                       as ingestion) and build the report from them — no store, no AWS.
+                       A file with errors stops the command (fix it or move it out).
+  (default)            the running local stack (plan-monitor serve / npm start -- --serve),
+                       found through .local/endpoints.json (--endpoints <file>).
+
+What to do with it:
+  --json               print the report model (JSON) on stdout
+  --out <dir>          write the workbook (.xlsx), the email (.html) and a .eml there
+  --send               run it through the stack's schedule-report → run-report handlers:
+                       archived and emailed once per (report, asOf, scope); --force resends
+  (default)            print a summary table
+
+Other options:
+  --scope dim=value    restrict to a recipient scope (repeatable), e.g. --scope category=pets
+  --config <file>      plan configuration (default: the repository's plan.config.ts)
+
+Examples:
+  plan-monitor report weekly-progress --as-of 2026-11-22 --from-files ./uploads --out ./out
+  plan-monitor report weekly-progress --as-of 2026-11-22 --json > model.json
+  plan-monitor report weekly-progress --as-of 2026-11-22 --send
+`;
+
+/** The earliest day a report needs (its widest range or the fiscal year), as run-report reads it. */
+export function reportDataStart(config: PlanConfig, reportId: string, asOf: LocalDate): LocalDate {
+  const report = reportById(config, reportId);
+  const startMonth = config.calendar.fiscalYearStartMonth;
+  let start = fiscalYearRange(asOf, startMonth).start;
+  for (const kind of report.ranges) {
+    const range = reportRange(kind, asOf, startMonth);
+    if (compareDates(range.start, start) < 0) start = range.start;
+  }
+  return start;
+}
+
+async function dataFromFiles(
+  dir: string,
+  config: PlanConfig,
+  progress: Progress,
+  ctx: CliContext,
+): Promise<{ data: PlanData; sources: string[] }> {
+  const files = listUploadFiles(dir);
+  if (files.length === 0) throw new Error(`no .csv or .xlsx upload files under ${dir}`);
+  const parsed = [];
+  progress.step(`reading ${files.length} upload file(s) from ${dir}`);
+  for (const [i, file] of files.entries()) {
+    progress.update(i, files.length);
+    parsed.push(await parseLocalFile(file, config));
+  }
+  progress.done(`read ${files.length} file(s)`);
+  const bad = parsed.filter((p) => !p.result.ok);
+  if (bad.length > 0) {
+    for (const p of bad) {
+      if (p.result.ok) continue;
+      const first = p.result.errors[0];
+      ctx.io.stderr.write(
+        `✖ ${path.relative(ctx.cwd, p.file)}: ${p.result.errorCount} error(s)${first ? `, first: row ${first.row} ${first.column ? `"${first.column}" ` : ''}${first.message}` : ''}\n`,
+      );
+    }
+    throw new Error(
+      `${bad.length} file(s) failed validation (run plan-monitor validate on them for every error); fix them or move them out of ${dir}`,
+    );
+  }
+  return {
+    data: planDataFromFiles(parsed),
+    sources: parsed.map((p) => `file: ${path.relative(dir, p.file)} (${p.kind}, ${p.result.rows} rows)`),
+  };
+}
+
+async function writeOutputs(model: ReportModel, outDir: string): Promise<string[]> {
+  const { renderWorkbook, workbookFileName } = await import('../../report/render/excel.ts');
+  const { renderEmail, composeMime } = await import('../../report/render/email.ts');
+  mkdirSync(outDir, { recursive: true });
+  const workbook = await renderWorkbook(model);
+  const fileName = workbookFileName(model);
+  const xlsxPath = path.join(outDir, fileName);
+  writeFileSync(xlsxPath, workbook);
+  const rendered = renderEmail(model, { attachment: { filename: fileName, content: workbook } });
+  const base = fileName.replace(/\.xlsx$/, '');
+  const htmlPath = path.join(outDir, `${base}.html`);
+  writeFileSync(htmlPath, rendered.html);
+  const raw = await composeMime({
+    from: 'plan-monitor@localhost',
+    to: ['preview@localhost'],
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    attachments: [{ filename: fileName, content: workbook }],
+  });
+  const emlPath = path.join(outDir, `${base}.eml`);
+  writeFileSync(emlPath, raw);
+  return [xlsxPath, htmlPath, emlPath];
+}
+
+export const reportCommand = {
+  summary: 'compute, print, write or send a report',
+  async run(args: string[], ctx: CliContext): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      'as-of': { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      send: { type: 'boolean' },
+      force: { type: 'boolean' },
+      'from-files': { type: 'string' },
+      endpoints: { type: 'string' },
+    });
+    if (values.help) {
+      ctx.io.stdout.write(REPORT_HELP);
+      return 0;
+    }
+    const reportId = positionals[0];
+    if (!reportId)
+      throw new CliUsageError('name the report, e.g. plan-monitor report weekly-progress --as-of 2026-11-22');
+    if (positionals.length > 1) throw new CliUsageError(`unexpected argument "${positionals[1]}"`);
+    const asOf = requireDate(values['as-of'], '--as-of');
+    const scope = parseScope(values.scope);
+    if (values.send && values['from-files']) {
+      throw new CliUsageError(
+        "--send goes through the stack's store; it cannot be combined with --from-files",
+      );
+    }
+    const config = await loadCliConfig(ctx, values.config);
+    const report = reportById(config, reportId);
+    const progress = createProgress(ctx.io.stderr, { quiet: values.json === true && !ctx.io.stderr.isTTY });
+
+    if (values.send) {
+      const stack = await connectToLocalStack(ctx, config, values.endpoints);
+      try {
+        const scopeKey = scope
+          ? Object.keys(scope)
+              .sort()
+              .map((k) => `${k}=${scope[k]}`)
+              .join(',')
+          : undefined;
+        progress.step(`sending ${report.id} for ${asOf} through schedule-report → run-report`);
+        const out = await stack.runReport({
+          reportId: report.id,
+          asOf,
+          ...(scopeKey ? { scope: scopeKey } : {}),
+          force: values.force === true,
+        });
+        progress.done();
+        const records = (await stack.reportDeps.runs.list(report.id)).filter((r) => r.asOf === asOf);
+        for (const job of out.jobs) {
+          const record = records.find((r) => r.scopeKey === job);
+          ctx.io.stdout.write(
+            `${job}: ${record?.status ?? 'unknown'}${record?.messageId ? ` (message ${record.messageId})` : ''}${record?.reason ? ` — ${record.reason}` : ''}\n`,
+          );
+        }
+        for (const failure of out.failures) {
+          ctx.io.stderr.write(
+            `✖ ${failure.job.scopeKey}: ${(failure.error as Error).message ?? String(failure.error)}\n`,
+          );
+        }
+        ctx.io.stdout.write(`Read the mail at ${stack.endpoints.sesWebUrl}\n`);
+        return out.failures.length > 0 ? 1 : 0;
+      } finally {
+        stack.close();
+      }
+    }
+
+    let data: PlanData;
+    let sources: string[];
+    if (values['from-files']) {
+      ({ data, sources } = await dataFromFiles(
+        path.resolve(ctx.cwd, values['from-files']),
+        config,
+        progress,
+        ctx,
+      ));
+    } else {
+      const stack = await connectToLocalStack(ctx, config, values.endpoints);
+      try {
+        progress.step('reading plan data from the local stack');
+        const loaded = await stack.reportDeps.facts.loadPlanData({
+          kpis: kpisNeeded(config, report),
+          start: reportDataStart(config, report.id, asOf),
+          end: asOf,
+          targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
+        });
+        progress.done(`read ${loaded.itemsRead} items`);
+        const { itemsRead, ...rest } = loaded;
+        data = rest;
+        sources = [`DynamoDB facts: ${itemsRead} items read`];
+      } finally {
+        stack.close();
+      }
+    }
+    progress.step('computing the report');
+    const model = buildReportModel(config, data, report.id, asOf, {
+      ...(scope ? { scope } : {}),
+      generatedAt: new Date().toISOString(),
+      sources,
+    });
+    progress.done();
+    if (values.json) ctx.io.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
+    else ctx.io.stdout.write(formatSummary(model));
+    if (values.out) {
+      progress.step('rendering the workbook and the email');
+      const written = await writeOutputs(model, path.resolve(ctx.cwd, values.out));
+      progress.done();
+      for (const file of written) ctx.io.stderr.write(`wrote ${path.relative(ctx.cwd, file) || file}\n`);
+    }
+    return 0;
+  },
+};
