@@ -130,6 +130,17 @@ export function dimsKey(dims: DimensionValues): string {
     .join(',');
 }
 
+/** Same dimension values (shallow), without building keys. */
+function sameDims(a: DimensionValues, b: DimensionValues): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
 function matches(dims: DimensionValues, group: DimensionValues): boolean {
   for (const k in group) if (dims[k] !== group[k]) return false;
   return true;
@@ -205,21 +216,24 @@ export function createEngine(input: EngineInput) {
   };
 
   // Period keys repeat across millions of facts: parse each once.
-  const periodCache = new Map<string, ParsedPeriod | null>();
-  const parsePeriod = (key: string) => {
+  type IndexedPeriod = ParsedPeriod & { readonly firstDay: number; readonly lastDay: number };
+  const periodCache = new Map<string, IndexedPeriod | null>();
+  const parsePeriod = (key: string): IndexedPeriod | null => {
     let p = periodCache.get(key);
     if (p === undefined) {
-      p = parsePeriodKey(key, startMonth);
+      const parsed = parsePeriodKey(key, startMonth);
+      p = parsed ? { ...parsed, firstDay: toEpochDay(parsed.start), lastDay: toEpochDay(parsed.end) } : null;
       periodCache.set(key, p);
     }
     return p;
   };
-  const dimsKeyCache = new Map<DimensionValues, string>();
+  // Facts often share one dims object (per upload row group): remember its key by identity.
+  const dimsKeyCache = new WeakMap<DimensionValues, string>();
   const keyOf = (dims: DimensionValues) => {
     let k = dimsKeyCache.get(dims);
     if (k === undefined) {
       k = dimsKey(dims);
-      if (dimsKeyCache.size < 100_000) dimsKeyCache.set(dims, k);
+      dimsKeyCache.set(dims, k);
     }
     return k;
   };
@@ -228,7 +242,22 @@ export function createEngine(input: EngineInput) {
   const actualSeries = new Map<string, Map<string, ActualSeries>>();
   /** Snapshot actuals: kpi → dimsKey → period → value. */
   const snapshotActuals = new Map<string, Map<string, Map<PeriodKey, { value: number; end: LocalDate }>>>();
+  // Facts usually arrive grouped by (KPI, dims): remember the last series to skip look-ups.
+  let lastKpi = '';
+  let lastDims: DimensionValues | null = null;
+  let lastSeries: ActualSeries | null = null;
   for (const fact of input.actuals) {
+    if (lastSeries && fact.kpi === lastKpi && (fact.dims === lastDims || sameDims(fact.dims, lastDims!))) {
+      const period = parsePeriod(fact.period);
+      if (period && period.grain === 'day') {
+        const offset = period.firstDay - windowStart;
+        if (offset >= 0 && offset < length) {
+          lastSeries.values[offset] = fact.value;
+          lastSeries.cov[offset] = 1;
+        }
+        continue;
+      }
+    }
     if (hasScope && !matches(fact.dims, scope)) continue;
     const kpi = kpis.get(fact.kpi);
     if (!kpi || kpi.aggregation === 'ratio') continue;
@@ -264,14 +293,17 @@ export function createEngine(input: EngineInput) {
       };
       byDims.set(key, series);
     }
+    lastKpi = fact.kpi;
+    lastDims = fact.dims;
+    lastSeries = series;
     if (period.grain === 'day') {
-      const offset = toEpochDay(period.start) - windowStart;
+      const offset = period.firstDay - windowStart;
       if (offset < 0 || offset >= length) continue;
       series.values[offset] = fact.value;
       series.cov[offset] = 1;
     } else {
-      const first = toEpochDay(period.start) - windowStart;
-      const last = toEpochDay(period.end) - windowStart;
+      const first = period.firstDay - windowStart;
+      const last = period.lastDay - windowStart;
       const inWindow = first >= 0 && last < length;
       series.coarse.set(period.key, {
         first: Math.max(first, 0),
@@ -364,6 +396,49 @@ export function createEngine(input: EngineInput) {
 
   const seriesOf = (version: string, kpi: string) => targetSeries.get(version)?.get(kpi);
 
+  /**
+   * Children index per (version, KPI): parent dims key → extra dimension → series one level
+   * finer. Built once, so roll-ups and mismatch checks never scan all series per group.
+   */
+  const childrenIndex = new Map<string, Map<string, Map<string, TargetSeries[]>>>();
+  const childrenOf = (
+    version: string,
+    kpi: string,
+    parentKey: string,
+  ): Map<string, TargetSeries[]> | undefined => {
+    const indexKey = `${version}\u0000${kpi}`;
+    let index = childrenIndex.get(indexKey);
+    if (!index) {
+      index = new Map();
+      for (const s of seriesOf(version, kpi)?.values() ?? []) {
+        const keys = Object.keys(s.dims);
+        for (const extra of keys) {
+          const parent: Record<string, string> = {};
+          for (const k of keys) if (k !== extra) parent[k] = s.dims[k]!;
+          const pk = dimsKey(parent);
+          let byExtra = index.get(pk);
+          if (!byExtra) {
+            byExtra = new Map();
+            index.set(pk, byExtra);
+          }
+          let list = byExtra.get(extra);
+          if (!list) {
+            list = [];
+            byExtra.set(extra, list);
+          }
+          list.push(s);
+        }
+      }
+      childrenIndex.set(indexKey, index);
+    }
+    return index.get(parentKey);
+  };
+
+  const dimensionRank = (d: string) => {
+    const i = dimensionOrder.indexOf(d);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+
   /** Exact series for the group, else the one-level-finer series of the first dimension that has some. */
   const resolveTargetSeries = (
     version: string,
@@ -372,27 +447,14 @@ export function createEngine(input: EngineInput) {
   ): { series: TargetSeries[]; source: TargetSource } => {
     const byDims = seriesOf(version, kpi);
     if (!byDims) return { series: [], source: 'none' };
-    const exact = byDims.get(dimsKey(group));
+    const key = dimsKey(group);
+    const exact = byDims.get(key);
     if (exact) return { series: [exact], source: 'explicit' };
-    const size = Object.keys(group).length;
-    const finerByDim = new Map<string, TargetSeries[]>();
-    for (const s of byDims.values()) {
-      const keys = Object.keys(s.dims);
-      if (keys.length !== size + 1 || !matches(s.dims, group)) continue;
-      const extra = keys.find((k) => !(k in group))!;
-      let list = finerByDim.get(extra);
-      if (!list) {
-        list = [];
-        finerByDim.set(extra, list);
-      }
-      list.push(s);
-    }
-    if (finerByDim.size === 0) return { series: [], source: 'none' };
-    const ordered = [...finerByDim.keys()].sort((a, b) => {
-      const ia = dimensionOrder.indexOf(a);
-      const ib = dimensionOrder.indexOf(b);
-      return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib) || (a < b ? -1 : a > b ? 1 : 0);
-    });
+    const finerByDim = childrenOf(version, kpi, key);
+    if (!finerByDim || finerByDim.size === 0) return { series: [], source: 'none' };
+    const ordered = [...finerByDim.keys()].sort(
+      (a, b) => dimensionRank(a) - dimensionRank(b) || (a < b ? -1 : a > b ? 1 : 0),
+    );
     return { series: finerByDim.get(ordered[0]!)!, source: 'sum_of_finer' };
   };
 
@@ -463,16 +525,37 @@ export function createEngine(input: EngineInput) {
 
   // ---- group actuals ----------------------------------------------------------------------
   const groupActualCache = new Map<string, GroupActual>();
+  /**
+   * Actuals of a group. The first request for a set of dimensions (say `channel`) computes
+   * the groups of EVERY value combination of that set in one pass over the series, so a
+   * breakdown by a 50-value dimension costs one pass, not fifty.
+   */
   const groupActual = (kpi: string, group: DimensionValues): GroupActual => {
     const cacheKey = `${kpi}\u0000${dimsKey(group)}`;
-    let cached = groupActualCache.get(cacheKey);
+    const cached = groupActualCache.get(cacheKey);
     if (cached) return cached;
-    const values = new Float64Array(length);
-    const cov = new Uint8Array(length);
-    const coarse: CoarseActual[] = [];
-    const all = Object.keys(group).length === 0;
+    const groupKeys = Object.keys(group).sort();
+    const fresh = new Map<string, GroupActual>();
     for (const s of actualSeries.get(kpi)?.values() ?? []) {
-      if (!all && !matches(s.dims, group)) continue;
+      let key = '';
+      let complete = true;
+      for (const k of groupKeys) {
+        const v = s.dims[k];
+        if (v === undefined) {
+          complete = false;
+          break;
+        }
+        key += key ? `,${k}=${v}` : `${k}=${v}`;
+      }
+      if (!complete) continue;
+      const fullKey = `${kpi}\u0000${key}`;
+      if (groupActualCache.has(fullKey)) continue;
+      let g = fresh.get(fullKey);
+      if (!g) {
+        g = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
+        fresh.set(fullKey, g);
+      }
+      const { values, cov } = g;
       const sv = s.values;
       const sc = s.cov;
       for (let o = 0; o < length; o++) {
@@ -481,11 +564,15 @@ export function createEngine(input: EngineInput) {
           cov[o] = 1;
         }
       }
-      for (const c of s.coarse.values()) if (c.inWindow) coarse.push(c);
+      for (const c of s.coarse.values()) if (c.inWindow) g.coarse.push(c);
     }
-    cached = { values, cov, coarse };
-    groupActualCache.set(cacheKey, cached);
-    return cached;
+    for (const [k, g] of fresh) groupActualCache.set(k, g);
+    let result = groupActualCache.get(cacheKey);
+    if (!result) {
+      result = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
+      groupActualCache.set(cacheKey, result);
+    }
+    return result;
   };
 
   const clip = (range: DateRange) => {
@@ -836,21 +923,9 @@ export function createEngine(input: EngineInput) {
       for (const [kpiId, byDims] of byKpi) {
         const kpi = kpis.get(kpiId)!;
         if (kpi.aggregation !== 'sum') continue;
-        for (const series of byDims.values()) {
-          const size = Object.keys(series.dims).length;
-          const finerByDim = new Map<string, TargetSeries[]>();
-          for (const s of byDims.values()) {
-            const keys = Object.keys(s.dims);
-            if (keys.length !== size + 1 || !matches(s.dims, series.dims)) continue;
-            const extra = keys.find((k) => !(k in series.dims))!;
-            let list = finerByDim.get(extra);
-            if (!list) {
-              list = [];
-              finerByDim.set(extra, list);
-            }
-            list.push(s);
-          }
-          if (finerByDim.size === 0) continue;
+        for (const [seriesKey, series] of byDims) {
+          const finerByDim = childrenOf(version, kpiId, seriesKey);
+          if (!finerByDim || finerByDim.size === 0) continue;
           const own = materialise(kpi, series);
           for (const periodKey of series.facts.keys()) {
             const p = parsePeriod(periodKey)!;
