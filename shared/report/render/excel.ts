@@ -957,8 +957,10 @@ export function workbookDisplayName(model: ReportModel): string {
   const lang = model.report.language;
   const clean = (v: string) =>
     safeText(v)
-      .replace(/[\\/:*?"<>|\s]+/g, '')
-      .trim();
+      .replace(/\s*=\s*/g, '=')
+      .replace(/[\\/:*?"<>|]+/g, '')
+      .trim()
+      .replace(/\s+/g, '-');
   const parts = [clean(model.report.name[lang]) || model.report.id, clean(model.periodKey)];
   if (model.scope && model.scope.key !== 'all') parts.push(clean(model.scope.label[lang]));
   return `${parts.filter(Boolean).join('_')}.xlsx`;
