@@ -74,18 +74,9 @@ const WEEKDAY = [0.92, 0.94, 0.96, 0.98, 1.02, 1.1, 1.08] as const;
 /** Dimension ids the story prefers, in order of importance; others follow in config order. */
 const PREFERRED_DIMS = ['channel', 'category', 'region_tier', 'user_segment'];
 
-/** Built-in 618 and Double 11 peaks, used when a KPI's phasing profile has no day weights. */
-function promoPeak(date: LocalDate): number {
-  const md = date.slice(5);
-  const near = (center: string, width: number, height: number) => {
-    const d = Math.abs(toEpochDay(`${date.slice(0, 4)}-${center}`) - toEpochDay(date));
-    return d <= width ? height * (1 - d / (width + 1)) : 0;
-  };
-  let peak = 1 + near('06-18', 10, 1.8) + near('11-11', 11, 3);
-  if (md === '11-11') peak += 2;
-  if (md === '06-18') peak += 1;
-  return peak;
-}
+/** 618 and Double 11 seasonality for a configuration without phasing profiles. */
+const FALLBACK_MONTHS: Record<string, number> = { 2: 0.7, 6: 1.4, 11: 1.8, 12: 1.2 };
+const FALLBACK_DAYS: Record<string, number> = { '06-18': 4, '06-17': 2, '11-10': 2.5, '11-11': 6 };
 
 type Dims = Record<string, string>;
 
@@ -247,19 +238,24 @@ export async function generateSampleYear(
     }
     return value;
   };
+  // One business curve for every KPI: the same month levels (the peak months of the
+  // configuration's phasing, so ratios of two KPIs hold month by month), and inside a month
+  // the KPI's own day weights (the 618 and Double 11 days), as the engine phases targets.
+  const businessMonths =
+    config.phasing.find((p) => p.months && Object.keys(p.months).length > 0)?.months ?? FALLBACK_MONTHS;
+  const peakDays =
+    config.phasing.find((p) => p.days && Object.keys(p.days).length > 0)?.days ?? FALLBACK_DAYS;
   const rawShape = (kpi: KpiConfig, date: LocalDate): number => {
     const profile = profiles.get(kpi.phasing);
     const month = Number(date.slice(5, 7));
-    if (profile?.days && Object.keys(profile.days).length > 0) {
-      const monthWeight = profile.months?.[String(month)] ?? 1;
-      const dim = daysInMonth(Number(date.slice(0, 4)), month);
-      let sum = 0;
-      for (let d = 1; d <= dim; d++) {
-        sum += profile.days[`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`] ?? 1;
-      }
-      return ((monthWeight * (profile.days[date.slice(5)] ?? 1)) / sum) * (365 / 12);
-    }
-    return promoPeak(date) * (profile?.months?.[String(month)] ?? 1);
+    const monthWeight = profile?.months?.[String(month)] ?? businessMonths[String(month)] ?? 1;
+    // KPIs phased by calendar days still sell more on promotion days; their within-month
+    // like-for-like target just does not know it (a realistic source of weekly variance).
+    const days = profile?.days && Object.keys(profile.days).length > 0 ? profile.days : peakDays;
+    const dim = daysInMonth(Number(date.slice(0, 4)), month);
+    let sum = 0;
+    for (let d = 1; d <= dim; d++) sum += days[`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`] ?? 1;
+    return (monthWeight * (days[date.slice(5)] ?? 1) * dim) / sum;
   };
   const comboShare = (combo: Dims) =>
     Object.entries(combo).reduce((p, [dim, value]) => p * (shares.get(`${dim}=${value}`) ?? 1), 1);
