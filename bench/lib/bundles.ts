@@ -1,0 +1,84 @@
+/**
+ * Bundles each Lambda handler the way infra/constructs/plan-function.ts has the CDK do it
+ * (NodejsFunction with esbuild: ESM, minify, node24, platform node, source map, the
+ * createRequire banner, `@aws-sdk/*` external because the Node.js runtime ships SDK v3), and
+ * measures module-load time in fresh plain `node` processes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+
+const run = promisify(execFile);
+
+export const HANDLERS = ['ingest-upload', 'schedule-report', 'run-report'] as const;
+export type HandlerName = (typeof HANDLERS)[number];
+
+/** Dummy values for every variable the handlers read; they read them lazily, on first call. */
+export const DUMMY_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'bench-table',
+  UPLOADS_BUCKET: 'bench-uploads',
+  ARCHIVE_BUCKET: 'bench-archive',
+  REPORT_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-jobs',
+  POWERTOOLS_SERVICE_NAME: 'plan-monitor',
+  STAGE: 'bench',
+};
+
+export interface BundleResult {
+  readonly handler: HandlerName;
+  readonly file: string;
+  readonly bytes: number;
+  /** The biggest inputs by bytes in the output, for the notes when a bundle is too big. */
+  readonly topInputs: readonly { path: string; bytes: number }[];
+}
+
+/** Bundles one handler into `outDir/<name>/index.mjs` (the CDK's file name for ESM). */
+export async function bundleHandler(
+  root: string,
+  outDir: string,
+  handler: HandlerName,
+): Promise<BundleResult> {
+  const dir = join(outDir, handler);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
+  const result = await build({
+    entryPoints: [join(root, 'functions', handler, 'handler.ts')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    sourcemap: true,
+    external: ['@aws-sdk/*'],
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    tsconfig: join(root, 'tsconfig.json'),
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
+  const topInputs = Object.entries(output?.inputs ?? {})
+    .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 8);
+  return { handler, file, bytes: statSync(file).size, topInputs };
+}
+
+const LOAD_SCRIPT = `
+const { pathToFileURL } = await import('node:url');
+const start = performance.now();
+await import(pathToFileURL(process.env.BENCH_BUNDLE).href);
+const ms = performance.now() - start;
+process.stdout.write(JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+`;
+
+/** Module-load time of a bundle in one fresh `node` process (no tsx: the bundle is plain JS). */
+export async function loadOnce(file: string): Promise<{ ms: number; peakRssMb: number }> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT], {
+    env: { ...process.env, ...DUMMY_ENV, BENCH_BUNDLE: file, NODE_OPTIONS: '' },
+  });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms: number; peakRssMb: number };
+}

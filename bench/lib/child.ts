@@ -1,0 +1,28 @@
+/**
+ * The side of a workload process: reads its parameters from argv, reports one JSON line on
+ * stdout with the process's own peak RSS (`resourceUsage().maxRSS`, in KiB on every platform).
+ */
+import { performance } from 'node:perf_hooks';
+
+export function params<T>(): T {
+  const raw = process.argv[2];
+  if (!raw) throw new Error('workload parameters missing: pass them as a JSON argument');
+  return JSON.parse(raw) as T;
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Milliseconds `fn` took. */
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** Prints the result line the runner parses; the peak RSS is added here, at the very end. */
+export function report(result: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ ...result, peakRssMb: peakRssMb() })}\n`);
+}

@@ -1,0 +1,22 @@
+/**
+ * Seeded pseudo-random numbers (mulberry32) so every benchmark input is generated the same
+ * way on every machine: nothing is hard-coded, nothing depends on Math.random.
+ */
+export interface Prng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Integer in [0, n). */
+  int(n: number): number;
+}
+
+export function createPrng(seed: number): Prng {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n) => Math.floor(next() * n) };
+}

@@ -1,0 +1,639 @@
+/**
+ * `npm run bench` — the performance suite of issue 7. Generates every input from a seed,
+ * runs each workload in fresh processes (a warm-up, then the measured runs; the figure is the
+ * median, the peak memory each process's own `resourceUsage().maxRSS`), writes
+ * bench/results.json and the table between the bench markers of README.md.
+ *
+ *   npm run bench                      full sizes, 1 warm-up + 5 runs (under 10 minutes)
+ *   npm run bench -- --quick           tiny sizes, 1 run, for development (results.json only
+ *                                      gets `"mode": "quick"`; README is still updated)
+ *   npm run bench -- --profile csv     one run under `node --cpu-prof`, summarised into
+ *                                      bench/profiles/csv.md (ids: csv, xlsx, store, engine, workbook)
+ *   npm run bench -- --only csv,xlsx   a subset (results.json/README are then not rewritten)
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { bundleHandler, HANDLERS, loadOnce } from './lib/bundles.ts';
+import { writeCsvUpload, writeXlsxUpload } from './lib/inputs.ts';
+import { KPI_COUNT } from './lib/plan.ts';
+import { runWorkload, startHelper } from './lib/processes.ts';
+import { profileMarkdown, summariseProfile } from './lib/profile.ts';
+import { replaceBenchBlock } from './lib/readme.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const argValue = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const PROFILE = argValue('--profile');
+const ONLY = argValue('--only')?.split(',');
+
+/** Sizes of the full suite (issue 7) and of the smoke run. */
+const SIZES = QUICK
+  ? { csvRows: 20_000, xlsxRows: 5_000, storeCombos: 2, engineCombos: 20, workbookRows: 2_000, loads: 3 }
+  : {
+      csvRows: 1_000_000,
+      xlsxRows: 200_000,
+      storeCombos: 46,
+      engineCombos: 2_000,
+      workbookRows: 100_000,
+      loads: 20,
+    };
+const RUNS = QUICK ? 1 : 5;
+const WARMUPS = QUICK ? 0 : 1;
+/** The suite stops adding runs to a workload when it would pass this (the issue allows 10 min). */
+const TIME_BUDGET_S = QUICK ? 600 : 560;
+const MB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------
+// Figures and workload results
+
+interface Figure {
+  readonly measure: string;
+  readonly value: string;
+  readonly budget?: string;
+  /** null = no budget (information). */
+  readonly pass?: boolean | null;
+}
+
+interface WorkloadResult {
+  readonly id: string;
+  readonly title: string;
+  readonly scale: string;
+  readonly runs: number;
+  readonly warmups: number;
+  readonly figures: Figure[];
+  readonly raw: Record<string, unknown>;
+  readonly note?: string;
+  readonly error?: string;
+}
+
+const median = (values: readonly number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const num = (r: Record<string, unknown>, key: string) => Number(r[key]);
+const medianOf = (rs: readonly Record<string, unknown>[], key: string) => median(rs.map((r) => num(r, key)));
+const maxOf = (rs: readonly Record<string, unknown>[], key: string) =>
+  Math.max(...rs.map((r) => num(r, key)));
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMb = (mb: number) => `${mb.toFixed(0)} MB`;
+const fmtPct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+const started = performance.now();
+const elapsedS = () => (performance.now() - started) / 1000;
+
+/**
+ * Runs `measure` WARMUPS + RUNS times, dropping the warm-ups; stops early (keeping at least
+ * one measured run) when the next run would overshoot the suite's time budget.
+ */
+async function repeat(
+  measure: () => Promise<Record<string, unknown>>,
+  runs = RUNS,
+): Promise<{ results: Record<string, unknown>[]; cut: boolean }> {
+  const results: Record<string, unknown>[] = [];
+  let last = 0;
+  for (let i = 0; i < WARMUPS + runs; i++) {
+    const measured = i >= WARMUPS;
+    if (measured && results.length >= 1 && elapsedS() + last > TIME_BUDGET_S) {
+      return { results, cut: true };
+    }
+    const t = performance.now();
+    const r = await measure();
+    last = (performance.now() - t) / 1000;
+    if (measured) results.push(r);
+  }
+  return { results, cut: false };
+}
+
+const runsNote = (n: number, cut: boolean, of = RUNS) =>
+  cut ? `only ${n} of ${of} runs: the suite's 10-minute budget ran out` : undefined;
+
+/** Files a workload imports that other engineers deliver; a missing one means "not measured". */
+function missing(paths: readonly string[]): string | undefined {
+  const gone = paths.filter((p) => !existsSync(join(ROOT, p)));
+  return gone.length ? `not measured: ${gone.join(', ')} missing` : undefined;
+}
+
+function failed(id: string, title: string, scale: string, error: string): WorkloadResult {
+  return { id, title, scale, runs: 0, warmups: 0, figures: [], raw: {}, error };
+}
+
+const opts = { root: ROOT, timeoutMs: 300_000 };
+
+// ---------------------------------------------------------------------------------------
+// Workloads
+
+async function csvWorkload(file: string): Promise<WorkloadResult> {
+  const id = 'csv';
+  const title = 'CSV ingest core';
+  const scale = `${fmtInt(SIZES.csvRows)} rows × 12 columns`;
+  const gone = missing(['shared/files/ingest/parse-upload.ts']);
+  if (gone) return failed(id, title, scale, gone);
+  const ingest = await repeat(() => runWorkload('csv-ingest', { file, mode: 'ingest' }, opts));
+  const split = await repeat(
+    () => runWorkload('csv-ingest', { file, mode: 'split' }, opts),
+    ingest.results.length,
+  );
+  const parser = await repeat(
+    () => runWorkload('csv-ingest', { file, mode: 'parser' }, opts),
+    ingest.results.length,
+  );
+  const rps = medianOf(ingest.results, 'rowsPerSec');
+  const rss = medianOf(ingest.results, 'peakRssMb');
+  const ms = medianOf(ingest.results, 'ms');
+  const splitMs = medianOf(split.results, 'ms');
+  const parserMs = medianOf(parser.results, 'ms');
+  return {
+    id,
+    title,
+    scale,
+    runs: ingest.results.length,
+    warmups: WARMUPS,
+    note: runsNote(ingest.results.length, ingest.cut),
+    figures: [
+      {
+        measure: 'rows/s (decode + parse + validate + normalise)',
+        value: fmtInt(rps),
+        budget: '≥ 250,000',
+        pass: rps >= 250_000,
+      },
+      { measure: 'peak RSS', value: fmtMb(rss), budget: '≤ 300 MB', pass: rss <= 300 },
+      { measure: 'time', value: fmtMs(ms), pass: null },
+      {
+        measure: 'time ÷ raw `String.split` line scan',
+        value: `${(ms / splitMs).toFixed(1)}× (scan: ${fmtMs(splitMs)}, ${fmtInt(medianOf(split.results, 'rowsPerSec'))} rows/s)`,
+        pass: null,
+      },
+      {
+        measure: 'time ÷ csv-parse alone',
+        value: `${(ms / parserMs).toFixed(1)}× (parser: ${fmtMs(parserMs)}, ${fmtInt(medianOf(parser.results, 'rowsPerSec'))} rows/s)`,
+        pass: null,
+      },
+    ],
+    raw: {
+      ingest: ingest.results,
+      split: split.results,
+      parser: parser.results,
+      maxPeakRssMb: maxOf(ingest.results, 'peakRssMb'),
+    },
+  };
+}
+
+async function xlsxWorkload(file: string): Promise<WorkloadResult> {
+  const id = 'xlsx';
+  const title = 'XLSX ingest core';
+  const scale = `${fmtInt(SIZES.xlsxRows)} rows × 12 columns (ASCII cells, see bench/NOTES.md)`;
+  const gone = missing(['shared/files/ingest/parse-upload.ts']);
+  if (gone) return failed(id, title, scale, gone);
+  const r = await repeat(() => runWorkload('xlsx-ingest', { file }, opts));
+  const rps = medianOf(r.results, 'rowsPerSec');
+  const rss = medianOf(r.results, 'peakRssMb');
+  return {
+    id,
+    title,
+    scale,
+    runs: r.results.length,
+    warmups: WARMUPS,
+    note: runsNote(r.results.length, r.cut),
+    figures: [
+      { measure: 'rows/s', value: fmtInt(rps), budget: '≥ 40,000', pass: rps >= 40_000 },
+      { measure: 'peak RSS', value: fmtMb(rss), budget: '≤ 400 MB', pass: rss <= 400 },
+      { measure: 'time', value: fmtMs(medianOf(r.results, 'ms')), pass: null },
+    ],
+    raw: { runs: r.results, maxPeakRssMb: maxOf(r.results, 'peakRssMb') },
+  };
+}
+
+async function storeRun(): Promise<Record<string, unknown>> {
+  const table = 'bench-facts';
+  const host = await startHelper('emulator-host', { table }, opts);
+  try {
+    return await runWorkload(
+      'store',
+      { combos: SIZES.storeCombos, reads: true, table, clientOptions: host.ready.clientOptions },
+      opts,
+    );
+  } finally {
+    await host.stop();
+  }
+}
+
+async function storeWorkloads(): Promise<WorkloadResult[]> {
+  const facts = KPI_COUNT * SIZES.storeCombos * 366;
+  const scale = `${fmtInt(facts)} daily facts (${KPI_COUNT} KPIs × ${SIZES.storeCombos} combinations × 366 days)`;
+  const gone = missing(['shared/adapters/dynamo-fact-store.ts', 'infra/local/emulators.ts']);
+  if (gone) {
+    return [
+      failed('store', 'Store (DynamoDB adapter → dynalite)', scale, gone),
+      failed('reads', 'Report reads', scale, gone),
+    ];
+  }
+  const r = await repeat(storeRun);
+  const rs = r.results;
+  const last = rs[rs.length - 1]!;
+  const share = num(last, 'maxPartitionShare');
+  const full = num(last, 'batchesFull') === 1;
+  const store: WorkloadResult = {
+    id: 'store',
+    title: 'Store (DynamoDB adapter → dynalite)',
+    scale,
+    runs: rs.length,
+    warmups: WARMUPS,
+    note: runsNote(rs.length, r.cut),
+    figures: [
+      {
+        measure: 'items/s (putActuals incl. newest-wins reads and roll-ups)',
+        value: fmtInt(medianOf(rs, 'itemsPerSec')),
+        pass: null,
+      },
+      { measure: 'time', value: fmtMs(medianOf(rs, 'ms')), pass: null },
+      {
+        measure: 'requests (WriteSummary.requests)',
+        value: `${fmtInt(num(last, 'requests'))} (${Object.entries(
+          last.wireRequests as Record<string, number>,
+        )
+          .map(([k, v]) => `${k} ${fmtInt(v)}`)
+          .join(', ')})`,
+        pass: null,
+      },
+      {
+        measure: 'distinct partition keys written',
+        value: `${fmtInt(num(last, 'distinctPartitions'))} (${fmtInt(num(last, 'dailyPartitions'))} daily-fact partitions)`,
+        pass: null,
+      },
+      {
+        measure: 'BatchWriteItem batches full (25)',
+        value: `${fmtInt(num(last, 'fullBatches'))} of ${fmtInt(num(last, 'batchWrites'))} (smallest ${num(last, 'minBatch')})`,
+        budget: 'all but the last',
+        pass: full,
+      },
+      {
+        measure: 'max share of writes in one partition',
+        value: `${fmtPct(share)} (${fmtInt(num(last, 'busiestWrites'))} of ${fmtInt(num(last, 'totalWrites'))}, \`${String(last.busiestPartition)}\`)`,
+        budget: '≤ 5 %',
+        pass: share <= 0.05,
+      },
+      {
+        measure: 'peak RSS of the adapter process (emulator runs apart)',
+        value: fmtMb(medianOf(rs, 'peakRssMb')),
+        pass: null,
+      },
+    ],
+    raw: { runs: rs },
+  };
+  const readShare = num(last, 'readShareOfRaw');
+  const reads: WorkloadResult = {
+    id: 'reads',
+    title: 'Report reads (one weekly report, FY through monthly roll-ups)',
+    scale: `${scale} + ${fmtInt(num(last, 'targetItems'))} monthly targets — scaled down from 12 × 2,000 × 366 (the emulator writes too slowly for 8.8M facts in the 10-minute budget); the ratio depends only on days per month`,
+    runs: rs.length,
+    warmups: WARMUPS,
+    figures: [
+      {
+        measure: 'items read ÷ raw daily facts',
+        value: `${fmtPct(readShare)} (${fmtInt(num(last, 'itemsRead'))} items vs ${fmtInt(num(last, 'rawDailyFacts'))})`,
+        budget: '≤ 5 %',
+        pass: readShare <= 0.05,
+      },
+      { measure: 'loadPlanData time', value: fmtMs(medianOf(rs, 'readMs')), pass: null },
+    ],
+    raw: {},
+  };
+  return [store, reads];
+}
+
+async function engineWorkload(): Promise<WorkloadResult> {
+  const id = 'engine';
+  const title = 'Variance engine → weekly report model';
+  const facts = KPI_COUNT * SIZES.engineCombos * 366;
+  const scale = `${fmtInt(facts)} daily facts (${KPI_COUNT} KPIs × ${fmtInt(SIZES.engineCombos)} combinations × 366 days)`;
+  const gone = missing(['shared/report/build-report-model.ts', 'shared/domain/engine.ts']);
+  if (gone) return failed(id, title, scale, gone);
+  const r = await repeat(() => runWorkload('engine', { combos: SIZES.engineCombos }, opts));
+  const ms = medianOf(r.results, 'ms');
+  const rss = medianOf(r.results, 'peakRssMb');
+  return {
+    id,
+    title,
+    scale,
+    runs: r.results.length,
+    warmups: WARMUPS,
+    note: runsNote(r.results.length, r.cut),
+    figures: [
+      { measure: 'buildReportModel time', value: fmtMs(ms), budget: '≤ 3 s', pass: ms <= 3000 },
+      { measure: 'peak RSS (generation + engine)', value: fmtMb(rss), budget: '≤ 1.5 GB', pass: rss <= 1536 },
+      {
+        measure: 'peak RSS after generating the facts (before the engine)',
+        value: fmtMb(medianOf(r.results, 'rssAfterGenerationMb')),
+        pass: null,
+      },
+      {
+        measure: 'generation time (not part of the figure above)',
+        value: fmtMs(medianOf(r.results, 'generationMs')),
+        pass: null,
+      },
+    ],
+    raw: { runs: r.results, maxPeakRssMb: maxOf(r.results, 'peakRssMb') },
+  };
+}
+
+async function workbookWorkload(): Promise<WorkloadResult> {
+  const id = 'workbook';
+  const title = 'Workbook (summary + detail sheet)';
+  const scale = `${fmtInt(SIZES.workbookRows)}-row detail sheet (buildBigReportModel)`;
+  const gone = missing(['shared/report/render/excel.ts', 'test/fixtures/report-model.ts']);
+  if (gone) return failed(id, title, scale, gone);
+  const render = await repeat(() =>
+    runWorkload('workbook', { rows: SIZES.workbookRows, mode: 'render' }, opts),
+  );
+  const base = await repeat(
+    () => runWorkload('workbook', { rows: SIZES.workbookRows, mode: 'baseline' }, opts),
+    Math.min(3, render.results.length),
+  );
+  const ms = medianOf(render.results, 'ms');
+  const rss = medianOf(render.results, 'peakRssMb');
+  const bytes = medianOf(render.results, 'bytes');
+  const baseBytes = medianOf(base.results, 'bytes');
+  const ratio = bytes / baseBytes;
+  return {
+    id,
+    title,
+    scale,
+    runs: render.results.length,
+    warmups: WARMUPS,
+    note: runsNote(render.results.length, render.cut),
+    figures: [
+      { measure: 'renderWorkbook time', value: fmtMs(ms), pass: null },
+      { measure: 'peak RSS', value: fmtMb(rss), budget: '≤ 400 MB', pass: rss <= 400 },
+      { measure: 'bytes', value: fmtInt(bytes), pass: null },
+      {
+        measure: 'bytes ÷ minimal XML + zip of the same cells (deflate level 1, as exceljs streams)',
+        value: `${ratio.toFixed(2)}× (baseline ${fmtInt(baseBytes)} B, ${fmtInt(num(base.results[0]!, 'cells'))} cells)`,
+        budget: '≤ 3×',
+        pass: ratio <= 3,
+      },
+      {
+        measure: 'time ÷ baseline time',
+        value: `${(ms / medianOf(base.results, 'ms')).toFixed(1)}× (baseline ${fmtMs(medianOf(base.results, 'ms'))})`,
+        pass: null,
+      },
+    ],
+    raw: { render: render.results, baseline: base.results, maxPeakRssMb: maxOf(render.results, 'peakRssMb') },
+  };
+}
+
+async function bundleWorkload(): Promise<WorkloadResult> {
+  const id = 'bundles';
+  const title = 'Lambda bundles (esbuild as the CDK: ESM, minify, node24, @aws-sdk/* external)';
+  const figures: Figure[] = [];
+  const raw: Record<string, unknown> = {};
+  const outDir = join(ROOT, 'bench', '.out');
+  for (const handler of HANDLERS) {
+    const gone = missing([`functions/${handler}/handler.ts`]);
+    if (gone) {
+      figures.push({ measure: `${handler}: minified size`, value: gone, budget: '≤ 1.5 MiB', pass: null });
+      continue;
+    }
+    try {
+      const b = await bundleHandler(ROOT, outDir, handler);
+      const loads: { ms: number; peakRssMb: number }[] = [];
+      // Load time is a median of fresh processes; the first one warms the file cache.
+      await loadOnce(b.file);
+      for (let i = 0; i < SIZES.loads; i++) loads.push(await loadOnce(b.file));
+      const loadMs = median(loads.map((l) => l.ms));
+      figures.push(
+        {
+          measure: `${handler}: minified size`,
+          value: `${(b.bytes / MB).toFixed(2)} MiB (${fmtInt(b.bytes)} B)`,
+          budget: '≤ 1.5 MiB',
+          pass: b.bytes <= 1.5 * MB,
+        },
+        {
+          measure: `${handler}: module load (median of ${SIZES.loads} fresh node processes)`,
+          value: fmtMs(loadMs),
+          budget: '≤ 250 ms',
+          pass: loadMs <= 250,
+        },
+      );
+      raw[handler] = {
+        bytes: b.bytes,
+        topInputs: b.topInputs,
+        loads,
+        loadPeakRssMb: median(loads.map((l) => l.peakRssMb)),
+      };
+    } catch (error) {
+      figures.push({
+        measure: `${handler}: bundle`,
+        value: `not measured: ${(error as Error).message.split('\n')[0]}`,
+        pass: null,
+      });
+    }
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  return { id, title, scale: 'functions/*/handler.ts', runs: SIZES.loads, warmups: 1, figures, raw };
+}
+
+async function harnessFloor(): Promise<WorkloadResult> {
+  const r = await repeat(() => runWorkload('noop', {}, opts), QUICK ? 1 : 3);
+  return {
+    id: 'floor',
+    title: 'Harness floor (node + tsx loader, empty workload)',
+    scale: '—',
+    runs: r.results.length,
+    warmups: WARMUPS,
+    figures: [
+      {
+        measure: 'peak RSS (included in every RSS above)',
+        value: fmtMb(medianOf(r.results, 'peakRssMb')),
+        pass: null,
+      },
+    ],
+    raw: { runs: r.results },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Profiling
+
+const PROFILES: Record<
+  string,
+  { workload: string; params: () => Promise<unknown> | unknown; title: string }
+> = {
+  csv: {
+    workload: 'csv-ingest',
+    title: 'CSV ingest core',
+    params: async () => ({ file: await csvInput(), mode: 'ingest' }),
+  },
+  xlsx: {
+    workload: 'xlsx-ingest',
+    title: 'XLSX ingest core',
+    params: async () => ({ file: await xlsxInput() }),
+  },
+  engine: { workload: 'engine', title: 'Variance engine', params: () => ({ combos: SIZES.engineCombos }) },
+  workbook: {
+    workload: 'workbook',
+    title: 'Workbook render',
+    params: () => ({ rows: SIZES.workbookRows, mode: 'render' }),
+  },
+};
+
+async function profile(id: string): Promise<void> {
+  const spec = PROFILES[id];
+  if (!spec) throw new Error(`unknown profile "${id}": use one of ${Object.keys(PROFILES).join(', ')}`);
+  const dir = join(tmpdir(), `plan-monitor-bench-prof-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const params = await spec.params();
+  const result = await runWorkload(spec.workload, params, {
+    ...opts,
+    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500'],
+  });
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .pop();
+  if (!file) throw new Error('node wrote no .cpuprofile');
+  const context = [
+    `\`node --cpu-prof\` of \`bench/workloads/${spec.workload}.ts\` with \`${JSON.stringify(params).replace(/"file":"[^"]*"/, '"file":"<generated>"')}\``,
+    `(${QUICK ? 'quick' : 'full'} size), ${new Date().toISOString().slice(0, 16)}Z, ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}.`,
+    `Run result: \`${JSON.stringify(result)}\`.`,
+    'Self time includes the process start (tsx transform, module loading) and, for the engine, the',
+    'generation of the facts; the workload result above times only the measured part.',
+  ].join('\n');
+  mkdirSync(join(ROOT, 'bench', 'profiles'), { recursive: true });
+  const out = join(ROOT, 'bench', 'profiles', `${id}.md`);
+  writeFileSync(out, profileMarkdown(spec.title, context, summariseProfile(file)));
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`wrote ${out}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs, report
+
+const inputDir = join(tmpdir(), 'plan-monitor-bench-inputs');
+async function csvInput(): Promise<string> {
+  mkdirSync(inputDir, { recursive: true });
+  const file = join(inputDir, `actuals-${SIZES.csvRows}.csv`);
+  await writeCsvUpload(file, SIZES.csvRows);
+  return file;
+}
+async function xlsxInput(): Promise<string> {
+  mkdirSync(inputDir, { recursive: true });
+  const file = join(inputDir, `actuals-${SIZES.xlsxRows}.xlsx`);
+  await writeXlsxUpload(file, SIZES.xlsxRows);
+  return file;
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+  };
+}
+
+function markdown(results: readonly WorkloadResult[], meta: Record<string, unknown>): string {
+  const m = meta.machine as ReturnType<typeof machine>;
+  const status = (f: Figure) => (f.pass === true ? '✅ pass' : f.pass === false ? '❌ miss' : '');
+  const lines = [
+    `Measured ${String(meta.finishedAt).slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}` +
+      ` (mode: ${meta.mode}; load average ${String(meta.loadAverageAtStart)} at start; suite took ${meta.totalSeconds} s).`,
+    `Each figure is the median of ${RUNS} run(s) after ${WARMUPS} warm-up, every run a fresh process; peak RSS is that process's own \`resourceUsage().maxRSS\`. Inputs are generated from a fixed seed (bench/lib/plan.ts). Raw runs: bench/results.json; how the Lambdas are sized from this: bench/sizing.md; what limits a missed budget: bench/NOTES.md.`,
+    '',
+    '| workload | scale | measure | result | budget | status |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const w of results) {
+    const scale = w.note ? `${w.scale} — ${w.note}` : w.scale;
+    if (w.error) {
+      lines.push(`| ${w.title} | ${scale} | — | ${w.error} | | ⚠️ not measured |`);
+      continue;
+    }
+    w.figures.forEach((f, i) => {
+      lines.push(
+        `| ${i === 0 ? w.title : ''} | ${i === 0 ? scale : ''} | ${f.measure} | ${f.value} | ${f.budget ?? ''} | ${status(f)} |`,
+      );
+    });
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  if (PROFILE) {
+    for (const id of PROFILE.split(',')) await profile(id);
+    return;
+  }
+  const loadAverageAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+  const want = (id: string) => !ONLY || ONLY.includes(id);
+  const results: WorkloadResult[] = [];
+  const step = async (id: string, fn: () => Promise<WorkloadResult | WorkloadResult[]>) => {
+    if (!want(id)) return;
+    const t = performance.now();
+    process.stdout.write(`[bench] ${id} … `);
+    try {
+      const r = await fn();
+      results.push(...(Array.isArray(r) ? r : [r]));
+    } catch (error) {
+      results.push(failed(id, id, '', `not measured: ${(error as Error).message}`));
+    }
+    process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  };
+  const inputs = { csv: '', xlsx: '' };
+  const tInputs = performance.now();
+  if (want('csv')) inputs.csv = await csvInput();
+  if (want('xlsx')) inputs.xlsx = await xlsxInput();
+  console.log(`[bench] inputs ready in ${((performance.now() - tInputs) / 1000).toFixed(1)} s (${inputDir})`);
+
+  await step('floor', harnessFloor);
+  await step('bundles', bundleWorkload);
+  await step('csv', () => csvWorkload(inputs.csv));
+  await step('xlsx', () => xlsxWorkload(inputs.xlsx));
+  await step('engine', engineWorkload);
+  await step('workbook', workbookWorkload);
+  await step('store', storeWorkloads);
+
+  const meta = {
+    mode: QUICK ? 'quick' : 'full',
+    finishedAt: new Date().toISOString(),
+    totalSeconds: Math.round(elapsedS()),
+    loadAverageAtStart,
+    loadAverageAtEnd: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    runs: RUNS,
+    warmups: WARMUPS,
+    sizes: SIZES,
+    machine: machine(),
+  };
+  const table = markdown(results, meta);
+  console.log(`\n${table}\n`);
+  if (ONLY) {
+    console.log('[bench] --only: results.json and README.md left alone');
+    return;
+  }
+  writeFileSync(
+    join(ROOT, 'bench', 'results.json'),
+    `${JSON.stringify({ ...meta, workloads: results }, null, 2)}\n`,
+  );
+  const updated = replaceBenchBlock(join(ROOT, 'README.md'), table);
+  console.log(
+    updated
+      ? '[bench] wrote bench/results.json and the README table'
+      : '[bench] wrote bench/results.json; README.md has no <!-- bench:start --> / <!-- bench:end --> markers, table not written',
+  );
+}
+
+await main();

@@ -1,0 +1,59 @@
+/**
+ * CSV ingest core: the whole upload path without the store (decode, parse, map headers,
+ * validate, normalise into facts), and two floors over the same file: a raw `String.split`
+ * line scan and the CSV parser (csv-parse) alone with the reader's options.
+ */
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { parseUpload } from '../../shared/files/ingest/parse-upload.ts';
+import { params, report, timed } from '../lib/child.ts';
+import { benchConfig } from '../lib/plan.ts';
+
+interface Params {
+  readonly file: string;
+  readonly mode: 'ingest' | 'split' | 'parser';
+}
+
+const { file, mode } = params<Params>();
+const body = readFileSync(file);
+
+async function ingest(): Promise<number> {
+  const result = await parseUpload({ config: benchConfig(), kind: 'actuals', body });
+  if (!result.ok) {
+    throw new Error(`generated CSV rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
+  }
+  return result.rows;
+}
+
+function split(): number {
+  const text = new TextDecoder().decode(body);
+  let rows = 0;
+  let cells = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    cells += line.split(',').length;
+    rows++;
+  }
+  if (cells === 0) throw new Error('empty file');
+  return rows - 1;
+}
+
+async function parser(): Promise<number> {
+  const chunks = function* () {
+    const decoder = new TextDecoder();
+    for (let at = 0; at < body.length; at += 1 << 20) {
+      yield decoder.decode(body.subarray(at, at + (1 << 20)), { stream: true });
+    }
+  };
+  const p = parse({ delimiter: ',', relax_column_count: true, relax_quotes: true, bom: true });
+  Readable.from(chunks()).pipe(p);
+  let rows = 0;
+  for await (const _record of p) rows++;
+  return rows - 1;
+}
+
+const { ms, value: rows } = await timed(() =>
+  mode === 'ingest' ? ingest() : mode === 'split' ? split() : parser(),
+);
+report({ mode, rows, ms, rowsPerSec: rows / (ms / 1000), fileBytes: body.length });
