@@ -143,7 +143,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
   }
 
   if (object.size > config.ingest.maxFileBytes) {
-    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    const mb = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
     const message = `The file is ${mb(object.size)}, larger than the ${mb(config.ingest.maxFileBytes)} one upload may be. Split it into smaller files (e.g. one per month) and upload them one by one. 文件超过大小上限，请拆分后上传。`;
     const result: IngestResult = {
       ok: false,
