@@ -155,12 +155,12 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
       errorCounts: { too_large: 1 },
       fatal: message,
     };
-    return reject(deps, object, base, result, null, null, {});
+    return reject(deps, object, base, result, null, null);
   }
 
   const stored = await deps.objects.get(object.bucket, object.key, object.versionId);
   const checksum = createHash('sha256').update(stored.body).digest('hex');
-  const uploader = uploaderOf(config, stored.metadata);
+  const uploader = uploaderOf(stored.metadata);
   const record: UploadRecord = { ...base, checksum, uploadedBy: uploader };
   const began = Date.now();
   const result = await parseUpload({ config, kind, body: stored.body });
@@ -172,7 +172,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     file: result.file,
     ms: Date.now() - began,
   });
-  if (!result.ok) return reject(deps, object, record, result, stored.body, uploader, stored.metadata);
+  if (!result.ok) return reject(deps, object, record, result, stored.body, uploader);
 
   const source: UploadSource = {
     bucket: object.bucket,
@@ -205,8 +205,8 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
   };
 }
 
-/** The uploader's address from the object metadata, if it is a plausible allowed address. */
-function uploaderOf(config: PlanConfig, metadata: Readonly<Record<string, string>>): string | null {
+/** The uploader's address from the object metadata, if it looks like an address. */
+function uploaderOf(metadata: Readonly<Record<string, string>>): string | null {
   const raw = (metadata['uploader-email'] ?? metadata['x-amz-meta-uploader-email'] ?? '').trim();
   if (!EMAIL.test(raw)) return null;
   return raw;
@@ -242,7 +242,6 @@ async function reject(
   result: Extract<IngestResult, { ok: false }>,
   body: Uint8Array | null,
   uploader: string | null,
-  _metadata: Readonly<Record<string, string>>,
 ): Promise<IngestOutcome> {
   const log = deps.logger ?? quiet;
   const { config } = deps;

@@ -74,9 +74,9 @@ export async function* readCsvRows(body: Uint8Array): AsyncGenerator<RawRow> {
     }
   } catch (error) {
     if (error instanceof UploadFileError) throw error;
-    const message = (error as Error).message;
+    const { message, lines } = error as Error & { lines?: number };
     throw new UploadFileError(
-      `The CSV could not be parsed after row ${row} (${message}). Check for an unclosed quote (") near that row. CSV 格式错误，请检查引号。`,
+      `The CSV could not be read near line ${lines ?? row + 1} (${message}). Check for a quote (") that is never closed, or save the file again from Excel as "CSV UTF-8" and upload it. CSV 格式错误，请检查引号。`,
       'bad_csv',
     );
   } finally {

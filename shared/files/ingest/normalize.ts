@@ -22,7 +22,20 @@ export type CellValue = string | number | boolean | Date | CellError | null;
 
 /** An XLSX cell whose formula ended in an error (`#DIV/0!`, `#N/A`, …). */
 export interface CellError {
+  /** The Excel error code (`#DIV/0!`), or `#ERROR` when the reader could not tell which. */
   readonly error: string;
+  /** The formula, when the error came from one. */
+  readonly formula?: string;
+}
+
+/** What to tell the uploader about a formula cell that has no usable result. */
+export function formulaErrorMessage(error: CellError): string {
+  const what = error.formula ? `The formula =${error.formula}` : 'The cell';
+  const code =
+    error.error === '#ERROR'
+      ? 'an error (#DIV/0!, #N/A, #VALUE!, #REF!…) or no saved result'
+      : `the error ${error.error}`;
+  return `${what} ends in ${code}: fix the formula or type the value, let Excel calculate, save and upload again.`;
 }
 
 export function isCellError(value: unknown): value is CellError {
@@ -36,7 +49,7 @@ export function cellText(value: CellValue): string {
   if (typeof value === 'number') return Number.isNaN(value) ? '#VALUE!' : String(value);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : dateFromUtcMidnight(value);
-  return value.error;
+  return value.formula ? `=${value.formula}` : value.error;
 }
 
 export function isBlank(value: CellValue): boolean {
@@ -62,12 +75,7 @@ export function parseNumberCell(value: CellValue, options: { percent: boolean })
       message: 'The cell holds a formula error (#DIV/0!, #N/A, #VALUE!…): fix the formula or type the number',
     };
   }
-  if (isCellError(value)) {
-    return {
-      ok: false,
-      message: `The cell holds the formula error ${value.error}: fix the formula or type the number`,
-    };
-  }
+  if (isCellError(value)) return { ok: false, message: formulaErrorMessage(value) };
   if (value === null || (typeof value === 'string' && value.trim() === '')) {
     return { ok: false, message: 'The value is empty: type the number (write 0 if it really is zero)' };
   }
@@ -187,7 +195,7 @@ export function parsePeriodCell(value: CellValue, startMonth: number): PeriodRes
     key = excelSerialToDate(value);
     if (!key) return { ok: false, message: `${value} is not a date: ${PERIOD_HELP}` };
   } else if (isCellError(value)) {
-    return { ok: false, message: `The cell holds the formula error ${value.error}: ${PERIOD_HELP}` };
+    return { ok: false, message: `${formulaErrorMessage(value)} Then ${PERIOD_HELP}` };
   } else if (isBlank(value)) {
     return { ok: false, message: `The date is empty: ${PERIOD_HELP}` };
   } else {

@@ -87,12 +87,15 @@ export function flattenCell(value: unknown): CellValue {
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if ('formula' in v || 'sharedFormula' in v) {
-      if (v.result === undefined) {
-        return {
-          error: 'a formula without a saved result (open the file in Excel, let it calculate and save it)',
-        };
+      const formula = String(v.formula ?? v.sharedFormula ?? '');
+      // The streaming reader drops error results (t="e") or turns them into NaN.
+      if (v.result === undefined || (typeof v.result === 'number' && Number.isNaN(v.result))) {
+        return { error: '#ERROR', formula };
       }
-      return flattenCell(v.result);
+      const result = flattenCell(v.result);
+      return result !== null && typeof result === 'object' && 'error' in result
+        ? { ...result, formula }
+        : result;
     }
     if (Array.isArray(v.richText)) {
       return (v.richText as { text?: string }[]).map((part) => part.text ?? '').join('');
