@@ -10,20 +10,21 @@
  * emits object-created events with the key *unencoded* and a clock-based sequencer; the SES
  * emulator's mail store is per process, shared by every instance started in it.
  */
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { join, resolve } from 'node:path';
 import {
   type AwsClientOptions,
   type AwsClients,
   createAwsClients,
+  destroyAwsClients,
 } from '../../shared/adapters/aws-clients.ts';
-import { TABLE_SCHEMA } from '../../shared/adapters/table-design.ts';
+
+// Provisioning goes through the adapters: they are the only code that speaks @aws-sdk.
+export { createBuckets, createTable } from '../../shared/adapters/provision.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -53,9 +54,16 @@ export interface S3Event {
   readonly Records: readonly S3EventRecord[];
 }
 
+/** Where `npm start` keeps emulator data between runs (relative to the working directory). */
+export const DEFAULT_DATA_DIR = join('.local', 'emulators');
+
 export interface StartEmulatorsOptions {
-  /** Where dynalite's LevelDB and s3rver's files live. Default: in-memory DynamoDB, a temp dir for S3. */
-  readonly dataDir?: string;
+  /**
+   * Where dynalite's LevelDB and s3rver's files live, so data survives a restart (sent mail
+   * does not: the SES emulator keeps it in memory). Default {@link DEFAULT_DATA_DIR}; `null`
+   * = in-memory DynamoDB and a fresh temp directory for S3.
+   */
+  readonly dataDir?: string | null;
   /** 0 = any free port. Default {@link DEFAULT_EMULATOR_PORTS}. */
   readonly ports?: { readonly dynamodb?: number; readonly s3?: number; readonly ses?: number };
 }
@@ -82,137 +90,121 @@ interface S3rverInstance {
 /** Starts dynalite, s3rver and aws-ses-v2-local on 127.0.0.1. */
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<Emulators> {
   const ports = { ...DEFAULT_EMULATOR_PORTS, ...options.ports };
-  const s3Dir = options.dataDir
-    ? join(options.dataDir, 's3')
-    : join(tmpdir(), `plan-monitor-s3-${process.pid}-${Date.now()}`);
+  const dataDir = options.dataDir === undefined ? resolve(DEFAULT_DATA_DIR) : options.dataDir;
+  const s3Dir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'plan-monitor-s3-'));
   mkdirSync(s3Dir, { recursive: true });
   let dynamoPath: string | undefined;
-  if (options.dataDir) {
-    dynamoPath = join(options.dataDir, 'dynamodb');
+  if (dataDir) {
+    dynamoPath = join(dataDir, 'dynamodb');
     mkdirSync(dynamoPath, { recursive: true });
   }
-
-  const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
-  const dynamoServer = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(dynamoPath ? { path: dynamoPath } : {}),
-  });
-  await listen(dynamoServer, ports.dynamodb);
-  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
-
-  const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
-  const s3rver = new S3rver({ port: ports.s3, address: '127.0.0.1', silent: true, directory: s3Dir });
-  const s3Address = await s3rver.run();
-
-  const sesModule = require('aws-ses-v2-local') as {
-    default: (config: { host: string; port: number }) => Promise<Server>;
-  };
-  const sesServer = await sesModule.default({ host: '127.0.0.1', port: ports.ses });
-  const sesPort = (sesServer.address() as AddressInfo).port;
-
-  const endpoints = {
-    dynamodb: `http://127.0.0.1:${dynamoPort}`,
-    s3: `http://127.0.0.1:${s3Address.port}`,
-    sesv2: `http://127.0.0.1:${sesPort}`,
-  };
-  const clientOptions: AwsClientOptions = {
-    region: 'us-east-1',
-    endpoints,
-    credentials: EMULATOR_CREDENTIALS,
-    forcePathStyle: true,
-    maxAttempts: 3,
-  };
-  const clients = createAwsClients(clientOptions);
-
-  const listeners = new Set<(event: S3Event) => void>();
-  const onS3Event = (event: S3Event) => {
-    if (!event.Records.some((r) => r.eventName.startsWith('ObjectCreated:'))) return;
-    for (const l of listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener's failure is its own business; the emulator keeps serving.
-      }
-    }
-  };
-  s3rver.on('event', onS3Event);
-
-  let stopped = false;
-  return {
-    endpoints,
-    sesWebUrl: endpoints.sesv2,
-    clientOptions,
-    clients,
-    onObjectCreated(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      s3rver.off('event', onS3Event);
-      listeners.clear();
-      await Promise.allSettled([close(dynamoServer), s3rver.close(), close(sesServer)]);
-    },
-  };
-}
-
-/** Creates the plan-monitor table (schema from table-design.ts); a no-op if it exists. */
-export async function createTable(clients: AwsClients, tableName: string): Promise<void> {
-  if (tableName.length < 3)
-    throw new Error(`table name "${tableName}" is too short: DynamoDB needs 3–255 characters`);
+  // What is already listening, so a failure half-way leaves no port behind.
+  const started: (() => Promise<unknown>)[] = [];
   try {
-    await clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: TABLE_SCHEMA.partitionKey.name, AttributeType: TABLE_SCHEMA.partitionKey.type },
-          { AttributeName: TABLE_SCHEMA.sortKey.name, AttributeType: TABLE_SCHEMA.sortKey.type },
-        ],
-        KeySchema: [
-          { AttributeName: TABLE_SCHEMA.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: TABLE_SCHEMA.sortKey.name, KeyType: 'RANGE' },
-        ],
-        BillingMode: TABLE_SCHEMA.billingMode,
-      }),
-    );
+    const dynalite = require('dynalite') as (opts: Record<string, unknown>) => Server;
+    const dynamoServer = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(dynamoPath ? { path: dynamoPath } : {}),
+    });
+    await listen(dynamoServer, ports.dynamodb, 'DynamoDB (dynalite)');
+    started.push(() => close(dynamoServer));
+    const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+
+    const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => S3rverInstance;
+    const s3rver = new S3rver({ port: ports.s3, address: '127.0.0.1', silent: true, directory: s3Dir });
+    // s3rver's run() never settles when its port is busy (the error is emitted, not passed
+    // on), and the SES emulator's listen() neither: probe those ports first.
+    await assertPortFree(ports.s3, 'S3 (s3rver)');
+    const s3Address = await s3rver.run();
+    started.push(() => s3rver.close());
+
+    const sesModule = require('aws-ses-v2-local') as {
+      default: (config: { host: string; port: number }) => Promise<Server>;
+    };
+    await assertPortFree(ports.ses, 'SES (aws-ses-v2-local)');
+    const sesServer = await sesModule.default({ host: '127.0.0.1', port: ports.ses });
+    started.push(() => close(sesServer));
+    const sesPort = (sesServer.address() as AddressInfo).port;
+
+    const endpoints = {
+      dynamodb: `http://127.0.0.1:${dynamoPort}`,
+      s3: `http://127.0.0.1:${s3Address.port}`,
+      sesv2: `http://127.0.0.1:${sesPort}`,
+    };
+    const clientOptions: AwsClientOptions = {
+      region: 'us-east-1',
+      endpoints,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+      maxAttempts: 3,
+    };
+    const clients = createAwsClients(clientOptions);
+
+    const listeners = new Set<(event: S3Event) => void>();
+    const onS3Event = (event: S3Event) => {
+      if (!event.Records.some((r) => r.eventName.startsWith('ObjectCreated:'))) return;
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // A listener's failure is its own business; the emulator keeps serving.
+        }
+      }
+    };
+    s3rver.on('event', onS3Event);
+
+    let stopped = false;
+    return {
+      endpoints,
+      sesWebUrl: endpoints.sesv2,
+      clientOptions,
+      clients,
+      onObjectCreated(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        s3rver.off('event', onS3Event);
+        listeners.clear();
+        destroyAwsClients(clientOptions);
+        await Promise.allSettled([close(dynamoServer), s3rver.close(), close(sesServer)]);
+      },
+    };
   } catch (err) {
-    if (!(err instanceof ResourceInUseException)) throw err;
-  }
-  for (let i = 0; i < 50; i++) {
-    const out = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
-    if (out.Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
-}
-
-/** Creates the buckets (3–63 characters each); existing ones are left alone. */
-export async function createBuckets(clients: AwsClients, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    if (name.length < 3 || name.length > 63) {
-      throw new Error(`bucket name "${name}" must have 3–63 characters`);
-    }
-    try {
-      await clients.s3.send(new HeadBucketCommand({ Bucket: name }));
-      continue;
-    } catch {
-      // absent: create it below
-    }
-    await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+    await Promise.allSettled(started.map((stop) => stop()));
+    throw err;
   }
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: unknown) => reject(portError(err, port, what));
+    server.once('error', onError);
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
+}
+
+async function assertPortFree(port: number, what: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port, what);
+  await close(probe);
+}
+
+function portError(err: unknown, port: number, what: string): Error {
+  if ((err as { code?: string })?.code === 'EADDRINUSE') {
+    return new Error(
+      `${what} cannot listen on 127.0.0.1:${port}: the port is in use — stop the other process or choose another port`,
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function close(server: Server): Promise<void> {

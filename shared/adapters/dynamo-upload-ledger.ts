@@ -43,6 +43,22 @@ const RECORD_FIELDS = [
   'errorKey',
 ] as const;
 
+/**
+ * The same object version is being processed right now by another worker (its claim is
+ * younger than the lease). Thrown rather than reported as a replay so the queue message is
+ * retried later instead of being deleted: by then the other worker has finished (a replay)
+ * or has crashed and its lease has run out (claimed again).
+ */
+export class UploadInProgressError extends Error {
+  constructor(bucket: string, key: string, versionId: string | null) {
+    super(
+      `s3://${bucket}/${key} (version ${versionId ?? 'null'}) is already being processed by another worker; ` +
+        'retry the message later (it is claimed again once that worker finishes or its lease runs out)',
+    );
+    this.name = 'UploadInProgressError';
+  }
+}
+
 export class DynamoUploadLedger implements UploadLedger {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
@@ -58,6 +74,10 @@ export class DynamoUploadLedger implements UploadLedger {
     this.now = options.now ?? (() => new Date());
   }
 
+  /**
+   * Claims one object version (see the port). Throws {@link UploadInProgressError} when the
+   * same version is mid-processing elsewhere and its lease has not run out.
+   */
   async begin(record: UploadRecord): Promise<{ claimed: boolean; reason: 'new' | 'replay' | 'older' }> {
     const now = this.now();
     const staleBefore = new Date(now.getTime() - this.leaseMs).toISOString();
@@ -89,7 +109,11 @@ export class DynamoUploadLedger implements UploadLedger {
         }),
       );
       const lastOrder = String(out.Item?.lastOrder ?? '');
-      return { claimed: false, reason: lastOrder === record.order ? 'replay' : 'older' };
+      if (lastOrder !== record.order) return { claimed: false, reason: 'older' };
+      if (out.Item?.status === 'processing') {
+        throw new UploadInProgressError(record.bucket, record.key, record.versionId);
+      }
+      return { claimed: false, reason: 'replay' };
     }
     await this.putHistory({ ...record, status: 'processing' });
     return { claimed: true, reason: 'new' };

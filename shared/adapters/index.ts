@@ -8,7 +8,12 @@ export {
 export { BatchRetryExhaustedError, type RetryOptions } from './dynamo-batch.ts';
 export { DynamoFactStore, type DynamoFactStoreOptions } from './dynamo-fact-store.ts';
 export { DynamoRunLedger, type DynamoRunLedgerOptions, RunNotClaimedError } from './dynamo-run-ledger.ts';
-export { DynamoUploadLedger, type DynamoUploadLedgerOptions } from './dynamo-upload-ledger.ts';
+export {
+  DynamoUploadLedger,
+  type DynamoUploadLedgerOptions,
+  UploadInProgressError,
+} from './dynamo-upload-ledger.ts';
+export { createBuckets, createTable } from './provision.ts';
 export { MAX_PRESIGN_SECONDS, S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.ts';
 export { SesMailer, type SesMailerOptions } from './ses-mailer.ts';
 export {

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
 import { DynamoRunLedger } from '../../../shared/adapters/dynamo-run-ledger.ts';
-import { DynamoUploadLedger } from '../../../shared/adapters/dynamo-upload-ledger.ts';
+import { DynamoUploadLedger, UploadInProgressError } from '../../../shared/adapters/dynamo-upload-ledger.ts';
 import type { ActualFact, Milestone, TargetFact } from '../../../shared/domain/types.ts';
 import type { UploadRecord, UploadSource } from '../../../shared/ports/index.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
@@ -178,15 +178,39 @@ describe('DynamoUploadLedger on dynalite', () => {
   });
 
   it('claims a new version once, reports a replay, and skips an older version arriving late', async () => {
+    // Prepare
+    const v2 = record('0000000200', 'v2');
+
     // Act
-    const first = await ledger().begin(record('0000000200', 'v2'));
-    const replay = await ledger().begin(record('0000000200', 'v2'));
+    const first = await ledger().begin(v2);
+    const duringProcessing = ledger().begin(v2);
+    await expect(duringProcessing).rejects.toBeInstanceOf(UploadInProgressError);
+    await ledger().finish({ ...v2, status: 'accepted', finishedAt: new Date().toISOString() });
+    const replay = await ledger().begin(v2);
     const older = await ledger().begin(record('0000000100', 'v1'));
 
     // Assess
     expect(first).toEqual({ claimed: true, reason: 'new' });
     expect(replay).toEqual({ claimed: false, reason: 'replay' });
     expect(older).toEqual({ claimed: false, reason: 'older' });
+  });
+
+  it('lets a redelivery re-claim a version whose worker crashed once the lease ran out', async () => {
+    // Prepare
+    const crashed = { ...record('0000000500', 'v5'), key: 'incoming/actuals/crash.csv' };
+    await ledger().begin(crashed);
+    const later = new DynamoUploadLedger({
+      doc: emu.clients.doc,
+      tableName: emu.tableName,
+      processingLeaseSeconds: 900,
+      now: () => new Date(Date.now() + 901_000),
+    });
+
+    // Act
+    const retry = await later.begin(crashed);
+
+    // Assess
+    expect(retry).toEqual({ claimed: true, reason: 'new' });
   });
 
   it('keeps the history and lists rejected uploads since a time', async () => {
