@@ -195,8 +195,16 @@ export function buildReportModel(
   }
   if (compareDates(asOf, windowEnd) > 0) windowEnd = asOf;
 
+  // Index only the KPIs this report shows (and the components of its ratios): a report on
+  // 3 KPIs should not pay for a year of 30.
+  const needed = new Set<string>();
+  for (const kpi of [...reportKpis, ...scorecardKpis, kpiOf(report.headline?.kpi ?? report.kpis[0]!)]) {
+    needed.add(kpi.id);
+    if (kpi.numerator) needed.add(kpi.numerator);
+    if (kpi.denominator) needed.add(kpi.denominator);
+  }
   const engine: Engine = createEngine({
-    kpis: config.kpis,
+    kpis: config.kpis.filter((k) => needed.has(k.id)),
     phasing: config.phasing,
     dimensions: config.dimensions,
     targets: data.targets,
