@@ -41,6 +41,7 @@ Options:
   --drop <dir>         folder watched by --serve (default ./drop)
   --fresh              delete the emulator data first and load the sample year again
   --seed <n>           seed of the sample year (default 2026)
+  --sample-rows <n>    at most this many daily actual rows (default 50000; fewer = faster)
   --report <id>        report to run (default weekly-progress)
   --config <file>      plan configuration (default: the repository's plan.config.ts)
 `;
@@ -70,7 +71,11 @@ const STATUS_MARK: Record<string, string> = {
 };
 
 /** Runs `npm start`; resolves with the exit code (with --serve: when Ctrl-C stops it). */
-export async function runStart(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+export async function runStart(
+  argv: readonly string[],
+  io: CliIo = defaultIo(),
+  hooks: { beforeStop?: (stack: LocalStack) => Promise<void> } = {},
+): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -82,6 +87,7 @@ export async function runStart(argv: readonly string[], io: CliIo = defaultIo())
       drop: { type: 'string' },
       fresh: { type: 'boolean' },
       seed: { type: 'string' },
+      'sample-rows': { type: 'string' },
       report: { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -152,7 +158,12 @@ export async function runStart(argv: readonly string[], io: CliIo = defaultIo())
       );
     } else {
       progress.step(`generating the ${fiscalYear} sample year (seed ${seed}) through ${asOf}`);
-      const year = await generateSampleYear(config, { seed, fiscalYear, asOf });
+      const year = await generateSampleYear(config, {
+        seed,
+        fiscalYear,
+        asOf,
+        ...(values['sample-rows'] ? { maxActualRows: Number(values['sample-rows']) } : {}),
+      });
       progress.done(`generated ${year.files.length} upload files`);
       for (const line of year.description) out(`  ${line}`);
       progress.step(
@@ -166,7 +177,9 @@ export async function runStart(argv: readonly string[], io: CliIo = defaultIo())
         });
       }
       progress.done(`uploaded ${year.files.length} files; ingesting through the ingest handler:`);
+      const ingestStarted = Date.now();
       await stack.idle();
+      out(`Ingested in ${((Date.now() - ingestStarted) / 1000).toFixed(1)} s`);
       const keys = year.files.map((f) => f.key);
       const accepted = keys.filter((k) => outcomes.get(k)?.status === 'accepted').length;
       const rejected = keys.filter((k) => outcomes.get(k)?.status === 'rejected').length;
@@ -245,6 +258,7 @@ export async function runStart(argv: readonly string[], io: CliIo = defaultIo())
       outcomes,
     });
   } finally {
+    if (hooks.beforeStop) await hooks.beforeStop(stack);
     await stop();
   }
 }
