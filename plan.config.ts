@@ -9,9 +9,10 @@
  * How to change it 如何修改:
  *   1. Edit this file. Ids (`gmv`, `tmall`, `weekly-progress`) are what uploads, schedules and
  *      archived reports refer to — add new ids freely, but renaming one orphans its history.
- *   2. Check it: `npm test` (or `npx plan-monitor config check`). A mistake — a report naming an
- *      unknown KPI, a bad cron, a recipient outside the company domain — fails with a message
- *      naming the exact path and the fix, e.g. `reports[0].kpis[2]: … Did you mean "gmv"?`.
+ *   2. Check it: `npx tsx plan.config.ts` (prints nothing when valid), `npm test` or
+ *      `npx cdk synth`. A mistake — a report naming an unknown KPI, a bad cron, a recipient
+ *      outside the company domain — fails with a message naming the exact path and the fix,
+ *      e.g. `reports[0].kpis[2]: … Did you mean "gmv"?`.
  *   3. Deploy: `npx cdk deploy`. Schedules, recipients and KPI definitions change on deploy.
  *
  * Conventions: percentages are fractions (3.2 % = 0.032); money is CNY unless a KPI says

@@ -8,15 +8,17 @@ import type { DimensionConfig, DimensionValueConfig, KpiConfig, PlanConfig } fro
 
 /**
  * The form names are compared in: Unicode NFKC (full-width Ｇ Ｍ Ｖ and （） become ASCII),
- * lower case, with spaces, underscores, hyphens and dots removed — so `GMV`, `gmv `,
- * `Ｇｍｖ` and `g_m_v` match, and `JD.com` matches `jd com`. Simplified and traditional
- * Chinese are NOT folded together: list both spellings as aliases (退货率, 退貨率).
+ * lower case, with spaces, underscores, hyphens, slashes and dots removed — so `GMV`,
+ * `gmv `, `Ｇｍｖ` and `g_m_v` match, and `JD.com` matches `jd com`. It folds exactly like
+ * the ingest's `foldName`, so what the schema rejects as ambiguous is what ingest would
+ * confuse. Simplified and traditional Chinese are NOT folded together: list both spellings
+ * as aliases (退货率, 退貨率).
  */
 export function aliasKey(name: string): string {
   return name
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\s_\-.·]+/gu, '');
+    .replace(/[\s_\-/\\.·]+/gu, '');
 }
 
 /** All names something can be written as: id, English and Chinese name, aliases. */

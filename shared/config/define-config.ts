@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { closestMatch } from '../domain/suggest.ts';
 import { type PlanConfig, type PlanConfigInput, PlanConfigSchema } from './schema.ts';
 
 /** Raised when a plan configuration is invalid; the message lists every problem with its path. */
@@ -19,14 +20,57 @@ function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-/** zod says only "Invalid key in record" for a bad record key: say what the key should be. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** The parts of a zod definition needed to walk the configuration schema by path. */
+interface SchemaDef {
+  readonly type: string;
+  /** optional / default / nullable wrappers. */
+  readonly innerType?: z.core.$ZodType;
+  readonly shape?: Readonly<Record<string, z.core.$ZodType>>;
+  readonly element?: z.core.$ZodType;
+  readonly valueType?: z.core.$ZodType;
+}
+
+function defOf(schema: z.core.$ZodType | undefined): SchemaDef | undefined {
+  let def = schema?._zod.def as SchemaDef | undefined;
+  while (def?.innerType) def = def.innerType._zod.def as SchemaDef;
+  return def;
+}
+
+/** The field names the schema allows at `path` (an object inside the configuration). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let def = defOf(PlanConfigSchema);
+  for (const part of path) {
+    const next = def?.shape?.[String(part)] ?? def?.element ?? def?.valueType;
+    def = defOf(next);
+  }
+  return Object.keys(def?.shape ?? {});
+}
+
+/** An unknown field, with the field the admin probably meant. */
+function unknownField(objectPath: readonly PropertyKey[], key: string): string {
+  const known = knownKeysAt(objectPath);
+  // A cut-short name (fiscalYearStart) is likelier than a near miss of another field.
+  const close = known.find((k) => k.toLowerCase().startsWith(key.toLowerCase())) ?? closestMatch(key, known);
+  const allowed = known.length ? ` (allowed: ${known.join(', ')})` : '';
+  const fix = close ? `did you mean "${close}"?` : `fix its spelling or remove it${allowed}`;
+  return `unknown field "${key}": ${fix}`;
+}
+
+/** One problem per zod issue; zod's terse messages rewritten to say what to write instead. */
+function problemsOf(issue: z.core.$ZodIssue): { path: string; message: string }[] {
+  if (issue.code === 'unrecognized_keys') {
+    // One problem per field, at the field's own path, so an admin can jump straight to it.
+    return issue.keys.map((key) => ({
+      path: formatPath([...issue.path, key]),
+      message: unknownField(issue.path, key),
+    }));
+  }
   if (issue.code === 'invalid_key') {
     const key = String(issue.path[issue.path.length - 1] ?? '');
     const inner = issue.issues.map((i) => i.message).join('; ');
-    return `key "${key}" ${inner || 'is not allowed here'}`;
+    return [{ path: formatPath(issue.path), message: `key "${key}" ${inner || 'is not allowed here'}` }];
   }
-  return issue.message;
+  return [{ path: formatPath(issue.path), message: issue.message }];
 }
 
 /**
@@ -36,10 +80,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function defineConfig(input: PlanConfigInput): PlanConfig {
   const result = PlanConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    message: describeIssue(issue),
-  }));
+  const problems = result.error.issues.flatMap(problemsOf);
   const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`);
   throw new PlanConfigError(
     `Invalid plan configuration (${problems.length} problem(s)):\n${lines.join('\n')}`,

@@ -18,7 +18,7 @@ const kebabIdSchema = z
   .regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case: lower-case letters, digits and hyphens');
 const emailSchema = z.email('must be an email address such as ops@example.com');
 
-export const LocalizedTextSchema = z.object({
+export const LocalizedTextSchema = z.strictObject({
   en: z.string().min(1, 'give the English name'),
   zh: z.string().min(1, 'give the Chinese name'),
 });
@@ -27,7 +27,7 @@ export const DEFAULT_TOLERANCE = { atRisk: 0.02, offTrack: 0.1 } as const;
 
 /** Shortfalls (fractions of target) at which a KPI turns `at_risk` and then `off_track`. */
 export const ToleranceSchema = z
-  .object({
+  .strictObject({
     atRisk: z.number().min(0, 'must be ≥ 0 (a fraction of target: 0.02 = 2 %)'),
     offTrack: z.number().min(0, 'must be ≥ 0 (a fraction of target: 0.10 = 10 %)'),
   })
@@ -41,7 +41,7 @@ export const ToleranceSchema = z
     }
   });
 
-export const KpiSchema = z.object({
+export const KpiSchema = z.strictObject({
   id: idSchema,
   name: LocalizedTextSchema,
   unit: z.enum(['currency', 'count', 'percent', 'number', 'minutes', 'days']),
@@ -74,7 +74,7 @@ const DAYS_IN_MONTH_MAX = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * month (e.g. `'11-11': 5`). Missing months and days weigh 1. Month weights must be > 0 so
  * that every month's own target can still be spread over its days.
  */
-export const PhasingProfileSchema = z.object({
+export const PhasingProfileSchema = z.strictObject({
   id: idSchema,
   name: LocalizedTextSchema.optional(),
   months: z
@@ -95,7 +95,7 @@ export const PhasingProfileSchema = z.object({
 });
 export type PhasingProfileConfig = z.infer<typeof PhasingProfileSchema>;
 
-export const DimensionValueSchema = z.object({
+export const DimensionValueSchema = z.strictObject({
   id: idSchema,
   name: LocalizedTextSchema,
   /** Other spellings uploaders use for this value (`天猫`, `天貓`, `Tmall`). */
@@ -103,7 +103,7 @@ export const DimensionValueSchema = z.object({
 });
 export type DimensionValueConfig = z.infer<typeof DimensionValueSchema>;
 
-export const DimensionSchema = z.object({
+export const DimensionSchema = z.strictObject({
   id: idSchema,
   name: LocalizedTextSchema,
   aliases: z.array(z.string().min(1)).default([]),
@@ -111,20 +111,20 @@ export const DimensionSchema = z.object({
 });
 export type DimensionConfig = z.infer<typeof DimensionSchema>;
 
-export const TargetVersionSchema = z.object({
+export const TargetVersionSchema = z.strictObject({
   id: idSchema,
   name: LocalizedTextSchema,
   description: z.string().optional(),
 });
 export type TargetVersionConfig = z.infer<typeof TargetVersionSchema>;
 
-export const OwnerSchema = z.object({ id: idSchema, name: LocalizedTextSchema });
+export const OwnerSchema = z.strictObject({ id: idSchema, name: LocalizedTextSchema });
 export type OwnerConfig = z.infer<typeof OwnerSchema>;
 
 /** `dimension=value` pairs a recipient's report is restricted to. */
 export const ScopeSchema = z.record(idSchema, idSchema);
 
-export const RecipientSchema = z.object({
+export const RecipientSchema = z.strictObject({
   email: emailSchema,
   name: z.string().optional(),
   /** Restricts this recipient's copy to these dimension values, e.g. `{ category: 'pets' }`. */
@@ -356,11 +356,11 @@ export const TimeZoneSchema = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const ReportSchema = z.object({
+export const ReportSchema = z.strictObject({
   id: kebabIdSchema,
   name: LocalizedTextSchema,
   description: z.string().optional(),
-  schedule: z.object({
+  schedule: z.strictObject({
     cron: CronSchema,
     /** Defaults to the calendar's business time zone. */
     timeZone: TimeZoneSchema.optional(),
@@ -377,21 +377,21 @@ export const ReportSchema = z.object({
   breakdownRange: RangeKindSchema.optional(),
   trend: z.enum(['week', 'month']).default('week'),
   scorecard: z
-    .object({
+    .strictObject({
       range: RangeKindSchema.optional(),
       cap: z.number().positive().default(1.2),
       /** Defaults to the report's KPIs. */
       kpis: z.array(idSchema).optional(),
     })
     .default({ cap: 1.2 }),
-  headline: z.object({ kpi: idSchema, range: RangeKindSchema }).optional(),
+  headline: z.strictObject({ kpi: idSchema, range: RangeKindSchema }).optional(),
   includeMilestones: z.boolean().default(true),
   language: z.enum(['zh', 'en']).default('zh'),
   targetVersion: idSchema.default('budget'),
   compareVersion: idSchema.optional(),
   recipients: z.array(RecipientSchema).min(1, 'add at least one recipient'),
   attachment: z
-    .object({
+    .strictObject({
       /** Above this many raw bytes the email carries a link instead of the workbook. */
       maxBytes: z
         .number()
@@ -407,11 +407,11 @@ export const ReportSchema = z.object({
 export type ReportConfig = z.infer<typeof ReportSchema>;
 
 export const PlanConfigSchema = z
-  .object({
+  .strictObject({
     /** Shown in every report's About sheet; bump it when you change the plan. */
     version: z.string().min(1),
     company: LocalizedTextSchema,
-    calendar: z.object({
+    calendar: z.strictObject({
       timeZone: TimeZoneSchema.default('Asia/Shanghai'),
       fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
       /** Fiscal years uploads may hold dates in, e.g. ["FY2026", "FY2027"]. */
@@ -429,20 +429,20 @@ export const PlanConfigSchema = z
       .array(TargetVersionSchema)
       .default([{ id: 'budget', name: { en: 'Budget', zh: '预算' } }]),
     owners: z.array(OwnerSchema).default([]),
-    email: z.object({
+    email: z.strictObject({
       from: emailSchema,
       /** Recipients must be in one of these domains: a typo cannot mail the plan outside. */
       allowedDomains: z.array(z.string().min(3)).min(1),
       replyTo: emailSchema.optional(),
     }),
-    contacts: z.object({
+    contacts: z.strictObject({
       /** Receives alarms. */
       operators: emailSchema,
       /** Who hears about a rejected upload when the object names no uploader. */
-      uploads: z.object({ actuals: emailSchema, targets: emailSchema, milestones: emailSchema }),
+      uploads: z.strictObject({ actuals: emailSchema, targets: emailSchema, milestones: emailSchema }),
     }),
     ingest: z
-      .object({
+      .strictObject({
         maxFileBytes: z
           .number()
           .int()

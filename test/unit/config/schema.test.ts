@@ -363,6 +363,31 @@ const cases: readonly InvalidCase[] = [
     says: ['KPI "gmv" is listed twice'],
   },
   {
+    name: 'a misspelt KPI field (which would otherwise be silently ignored)',
+    breakIt: (c) => {
+      const { tolerance, ...rest } = c.kpis[5]!;
+      c.kpis[5] = { ...rest, tolerence: tolerance } as typeof rest;
+    },
+    path: 'kpis[5].tolerence',
+    says: ['unknown field "tolerence"', 'did you mean "tolerance"?'],
+  },
+  {
+    name: 'a cut-short calendar field',
+    breakIt: (c) => {
+      Object.assign(c.calendar, { fiscalYearStart: 4 });
+    },
+    path: 'calendar.fiscalYearStart',
+    says: ['did you mean "fiscalYearStartMonth"?'],
+  },
+  {
+    name: 'a field that resembles nothing, listing the allowed ones',
+    breakIt: (c) => {
+      Object.assign(c.reports[1]!.recipients[0]!, { cc: 'x@example-shop.com' });
+    },
+    path: 'reports[1].recipients[0].cc',
+    says: ['unknown field "cc"', 'fix its spelling or remove it (allowed: email, name, scope)'],
+  },
+  {
     name: 'a report id that is not kebab-case',
     breakIt: (c) => {
       c.reports[0]!.id = 'weekly_progress';
