@@ -197,7 +197,7 @@ describe('renderWorkbook', () => {
       expect(row.getCell(2).value).toBe(m.title);
       expect(row.getCell(9).value).toBe(labels('zh').milestoneState[m.state]);
       expect(row.getCell(11).value ?? null).toBe(m.daysOverdue);
-      expect(row.getCell(12).value).toBe(m.dueSoon ? '是' : '');
+      expect(row.getCell(12).value ?? null).toBe(m.dueSoon ? '是' : null);
     }
     expect(ws.getCell('C3').value).toBe(reportModelZh.milestones.completion);
     expect(ws.getCell('C4').value).toBe(reportModelZh.milestones.onTime);
@@ -297,8 +297,13 @@ describe('renderWorkbook', () => {
       // The control character is dropped, the rest of the note kept as text.
       expect(xml, name).not.toContain('\u0007');
     }
-    const sharedStrings = await zip.file('xl/sharedStrings.xml')!.async('string');
-    expect(sharedStrings).toContain('=HYPERLINK(&quot;http://evil&quot;,&quot;x&quot;)');
+    const sheets = await Promise.all(
+      xmlFiles.filter((n) => n.startsWith('xl/worksheets/')).map((n) => zip.file(n)!.async('string')),
+    );
+    // Written as a string cell (t="str", no <f>), the quotes escaped as XML text.
+    expect(sheets.join('')).toMatch(
+      /<c r="B\d+"[^>]* t="str"><v>=HYPERLINK\(&quot;http:\/\/evil&quot;,&quot;x&quot;\)<\/v><\/c>/,
+    );
   });
 
   it('puts only the scope’s figures in a scoped workbook and names the scope', async () => {
