@@ -1,20 +1,31 @@
 /**
  * The CDK app: `npx cdk synth|diff|deploy -c stage=dev|prod`. The plan configuration is
  * validated first, so a bad cron, time zone, recipient or KPI reference fails synthesis with
- * a message naming it; AWS Solutions checks (cdk-nag) run on every synthesis.
+ * a message naming it; AWS Solutions checks (cdk-nag) run on every synthesis and fail it on
+ * any unacknowledged finding.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import planConfig from '../plan.config.ts';
 import { defineConfig } from '../shared/config/define-config.ts';
+import type { PlanConfig } from '../shared/config/schema.ts';
 import { PlanMonitorStack } from './plan-monitor-stack.ts';
 import { stageSettings } from './stage.ts';
 
+async function loadPlanConfig(): Promise<PlanConfig> {
+  try {
+    const { default: planConfig } = await import('../plan.config.ts');
+    // plan.config.ts already calls defineConfig; parsing again is cheap and means an object
+    // that skipped it still cannot reach the stack unchecked.
+    return defineConfig(planConfig);
+  } catch (error) {
+    console.error(`plan.config.ts is invalid — nothing was synthesized.\n${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
 const app = new App();
 const stage = stageSettings(app.node.tryGetContext('stage') ?? 'dev');
-// plan.config.ts already calls defineConfig; parsing again is cheap and means a config object
-// that skipped it still cannot reach the stack unchecked.
-const config = defineConfig(planConfig);
+const config = await loadPlanConfig();
 
 new PlanMonitorStack(app, `PlanMonitor-${stage.name}`, {
   stage,

@@ -19,8 +19,9 @@ import type {
   ScheduleReportEnvInput,
 } from '../shared/config/env.ts';
 import type { PlanConfig } from '../shared/config/schema.ts';
-import { nagRef, PlanFunction } from './constructs/plan-function.ts';
+import { PlanFunction } from './constructs/plan-function.ts';
 import { ReportSchedules } from './constructs/report-schedules.ts';
+import { nagRef } from './nag.ts';
 import type { StageSettings } from './stage.ts';
 
 // Memory and timeouts: from bench — see README Performance.
@@ -113,10 +114,6 @@ export class PlanMonitorStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: stage.removalPolicy,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(stage.accessLogDays) }],
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This is the server-access-log target of the other buckets; logging it into itself would loop.',
     });
 
     this.uploadsBucket = new s3.Bucket(this, 'UploadsBucket', {

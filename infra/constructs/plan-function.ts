@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnElement, type Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { StageSettings } from '../stage.ts';
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here, never from `cwd`. */
@@ -58,12 +58,6 @@ export class PlanFunction extends Construct {
         }),
       },
     });
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagRef(this.logGroup)}:*]`,
-      reason:
-        'Log streams are created by Lambda at run time with unpredictable names; the grant is limited to the streams of this function’s own log group.',
-    });
-
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(PROJECT_ROOT, 'functions', props.name, 'handler.ts'),
       handler: 'handler',
@@ -93,16 +87,4 @@ export class PlanFunction extends Construct {
       },
     });
   }
-}
-
-/**
- * How cdk-nag names a reference to this construct's resource inside a finding id, e.g.
- * `AwsSolutions-IAM5[Resource::<UploadsBucketABC123.Arn>/incoming/*]` — so acknowledgments
- * can name the exact finding instead of a whole rule.
- */
-export function nagRef(construct: IConstruct, attribute = 'Arn'): string {
-  const child = construct.node.defaultChild;
-  if (!CfnElement.isCfnElement(child))
-    throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return `<${Stack.of(construct).getLogicalId(child)}.${attribute}>`;
 }

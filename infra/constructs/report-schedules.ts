@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { cronProblem, timeZoneProblem } from '../../shared/config/schema.ts';
-import { nagRef } from './plan-function.ts';
+import { nagRef } from '../nag.ts';
 
 /** The slice of a report configuration a schedule needs. */
 export interface ScheduledReport {

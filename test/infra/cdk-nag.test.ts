@@ -62,4 +62,29 @@ describe('AWS Solutions checks (cdk-nag)', () => {
       expect(a.path.split('/').length, `${a.id} on ${a.path}`).toBeGreaterThan(1);
     }
   });
+
+  it('carry no stale acknowledgment: each one silences a finding that really exists', () => {
+    const { app } = buildStack({ config, stage: 'prod' });
+    const acknowledged: string[] = [];
+    for (const node of app.node.findAll()) {
+      for (const entry of node.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const id of Object.keys(entry.data as Record<string, string>)) {
+          acknowledged.push(`${id.replace(/^annotation::/i, '')} @ ${node.node.path}`);
+        }
+        // Switch the acknowledgment off (metadata entries are shared objects) to see what it hides.
+        (entry as { type: string }).type = 'acknowledgment-disabled-by-test';
+      }
+    }
+    const findings = new AwsSolutionsChecks().validateScope(app).violations;
+    for (const ack of acknowledged) {
+      const [id, path] = ack.split(' @ ') as [string, string];
+      const hidden = findings.some(
+        (v) =>
+          v.ruleName === id &&
+          v.violatingResources.some((r) => (r.constructPath ?? '').startsWith(`${path}/`)),
+      );
+      expect(hidden, ack).toBe(true);
+    }
+  });
 });
