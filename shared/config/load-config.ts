@@ -8,8 +8,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defineConfig, PlanConfigError } from './define-config.ts';
 import type { PlanConfig } from './schema.ts';
 
-/** The repository's plan.config.ts, found relative to this module (not the working directory). */
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../plan.config.ts', import.meta.url));
+/**
+ * The repository's plan.config.ts, found relative to this module (not the working
+ * directory). A function, so merely importing this module from a bundle never resolves it.
+ */
+export function defaultConfigPath(): string {
+  return fileURLToPath(new URL('../../plan.config.ts', import.meta.url));
+}
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
@@ -49,7 +54,7 @@ function inFile(file: string, error: PlanConfigError): PlanConfigError {
  * @throws PlanConfigError when the configuration is invalid (each problem names its path).
  */
 export async function loadConfig(file?: string): Promise<PlanConfig> {
-  const resolved = path.resolve(file ?? DEFAULT_CONFIG_PATH);
+  const resolved = path.resolve(file ?? defaultConfigPath());
   if (!existsSync(resolved) || !statSync(resolved).isFile()) {
     throw new ConfigLoadError(
       `plan configuration not found: ${resolved} does not exist. Pass the path of a plan.config.ts (or .js / .mjs) file, or create one at the repository root.`,

@@ -15,7 +15,9 @@ const idSchema = z
   .regex(ID, 'must be snake_case: lower-case letters, digits and underscores, starting with a letter');
 const kebabIdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case: lower-case letters, digits and hyphens');
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case: lower-case letters, digits and hyphens')
+  // Report ids name EventBridge schedules, which allow 64 characters with the group prefix.
+  .max(40, 'keep report ids to 40 characters: they name the EventBridge schedules');
 const emailSchema = z.email('must be an email address such as ops@example.com');
 
 export const LocalizedTextSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import planConfig from '../../../plan.config.ts';
 import { PlanConfigError } from '../../../shared/config/define-config.ts';
-import { ConfigLoadError, DEFAULT_CONFIG_PATH, loadConfig } from '../../../shared/config/load-config.ts';
+import { ConfigLoadError, defaultConfigPath, loadConfig } from '../../../shared/config/load-config.ts';
 import { baseConfig } from './base-config.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,7 +30,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 describe('loadConfig', () => {
   it("defaults to the repository's plan.config.ts, found from the module rather than the working directory", async () => {
-    expect(DEFAULT_CONFIG_PATH).toBe(path.join(repoRoot, 'plan.config.ts'));
+    expect(defaultConfigPath()).toBe(path.join(repoRoot, 'plan.config.ts'));
     const loaded = await loadConfig();
     expect(loaded).toEqual(planConfig);
   });
