@@ -556,6 +556,37 @@ function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     to: { row: Math.max(lastRow, headerRow), column: columns.length },
   };
 
+  // Figures against the second target version (e.g. a re-forecast), when the report has one.
+  if (model.compareTable.length > 0) {
+    s.blank();
+    s.add([[`${l.text.compareVersion}: ${safeText(model.about.compareVersion ?? '')}`, book.section()]]);
+    s.header([
+      { header: c.kpi, width: 0 },
+      { header: c.range, width: 0 },
+      { header: c.actual, width: 0 },
+      { header: c.target, width: 0 },
+      { header: c.variance, width: 0 },
+      { header: c.variancePct, width: 0 },
+      { header: c.attainment, width: 0 },
+      { header: c.status, width: 0 },
+    ]);
+    for (const row of model.compareTable) {
+      const kpi = kpis.get(row.kpi);
+      const vf = kpi ? book.num(valueFormat(kpi)) : book.num(FMT.number);
+      const varf = kpi ? book.num(varianceFormat(kpi, lang)) : book.num(FMT.numberSigned);
+      s.add([
+        [kpiName(kpi, row.kpi, lang), book.text()],
+        [rangeLabel(ranges.get(row.range), row.range, lang), book.text()],
+        [row.actual, vf],
+        [row.target, vf],
+        [kpi ? varianceCellValue(kpi, row.variance) : row.variance, varf],
+        [row.variancePct, book.num(FMT.pctSigned)],
+        [row.attainment, book.num(FMT.pct)],
+        [statusWord(row.status, lang), book.status(row.status)],
+      ]);
+    }
+  }
+
   // Scorecard detail below the table: which KPIs counted, with what weight.
   s.blank();
   s.add([[`${l.text.scorecard} · ${rangeLabel(scoreRange, model.scorecard.range, lang)}`, book.section()]]);

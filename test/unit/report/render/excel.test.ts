@@ -376,3 +376,27 @@ describe('workbook file names', () => {
     expect(workbookDisplayName(reportModelEn)).toBe('Weekly-progress-variance_2026-W47.xlsx');
   });
 });
+
+describe('compare version', () => {
+  it('adds the figures against the compare version below the Summary table', async () => {
+    const reforecast = reportModelEn.table
+      .filter((r) => r.kpi === 'gmv')
+      .map((r) => ({ ...r, target: 21_000_000, status: 'on_track' as const }));
+    const model: ReportModel = {
+      ...reportModelEn,
+      about: { ...reportModelEn.about, compareVersion: 'reforecast-q4' },
+      compareTable: reforecast,
+    };
+    const ws = (await load(await renderWorkbook(model))).worksheets[0]!;
+    let titleRow = 0;
+    ws.eachRow((row, n) => {
+      if (row.getCell(1).value === 'Compare version: reforecast-q4') titleRow = n;
+    });
+    expect(titleRow).toBeGreaterThan(7 + model.table.length);
+    const first = ws.getRow(titleRow + 2);
+    expect(first.getCell(1).value).toBe('GMV');
+    expect(first.getCell(4).value).toBe(21_000_000);
+    expect(first.getCell(4).numFmt).toBe('¥#,##0');
+    expect(first.getCell(8).value).toBe('On track');
+  });
+});
