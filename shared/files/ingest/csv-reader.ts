@@ -1,10 +1,10 @@
 /**
  * Streams the rows of a CSV upload: detects the encoding and delimiter, decodes in chunks
- * and parses with csv-parse, so a 1M-row file never becomes one giant string. Every cell
+ * and tokenizes each chunk, so a 1M-row file never becomes one giant string. Every cell
  * stays text (no `Number()` on `007`); types are decided per column later.
  */
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.ts';
 import {
   type CsvEncoding,
   createDecoder,
@@ -41,45 +41,40 @@ function mojibakeError(encoding: CsvEncoding): UploadFileError {
 
 /**
  * Yields every record of the CSV with its 1-based row number (header = row 1), blank lines
- * included as empty records so numbers match what Excel shows.
+ * included as empty records so numbers match what Excel shows. Synchronous: the body is
+ * already in memory, and decoding 1 MB at a time keeps the decoded text bounded.
  */
-export async function* readCsvRows(body: Uint8Array): AsyncGenerator<RawRow> {
+export function* readCsvRows(body: Uint8Array): Generator<RawRow> {
   const { encoding, bomLength, delimiter } = inspectCsv(body);
   const decoder = createDecoder(encoding);
-  function* chunks(): Generator<string> {
-    for (let at = bomLength; at < body.length; at += CHUNK) {
-      const text = decoder.write(body.subarray(at, Math.min(at + CHUNK, body.length)));
-      if (text.includes('\uFFFD')) throw mojibakeError(encoding);
-      if (text) yield text;
-    }
-    const rest = decoder.end();
-    if (rest.includes('\uFFFD')) throw mojibakeError(encoding);
-    if (rest) yield rest;
-  }
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    bom: true,
-  });
-  const source = Readable.from(chunks());
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
+  const tokenizer = new CsvTokenizer(delimiter);
+  const pending: string[][] = [];
+  const emit = (record: string[]) => {
+    pending.push(record);
+  };
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      row++;
-      yield { row, cells: record };
+    for (let at = bomLength; at <= body.length; at += CHUNK) {
+      const last = at + CHUNK >= body.length;
+      let text = decoder.write(body.subarray(at, Math.min(at + CHUNK, body.length)));
+      if (last) text += decoder.end();
+      if (text.includes('\uFFFD')) throw mojibakeError(encoding);
+      // A UTF-8 BOM written inside a UTF-16 file or twice: drop it from the first header.
+      if (at === bomLength && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      tokenizer.push(text, emit);
+      if (last) tokenizer.end(emit);
+      for (const cells of pending) {
+        row++;
+        yield { row, cells };
+      }
+      pending.length = 0;
+      if (last) break;
     }
   } catch (error) {
-    if (error instanceof UploadFileError) throw error;
-    const { message, lines } = error as Error & { lines?: number };
+    if (!(error instanceof CsvSyntaxError)) throw error;
     throw new UploadFileError(
-      `The CSV could not be read near line ${lines ?? row + 1} (${message}). Check for a quote (") that is never closed, or save the file again from Excel as "CSV UTF-8" and upload it. CSV 格式错误，请检查引号。`,
+      `The CSV could not be read near line ${error.line}: ${error.message}. Check for a quote (") that is never closed, or save the file again from Excel as "CSV UTF-8" and upload it. CSV 格式错误，请检查引号。`,
       'bad_csv',
     );
-  } finally {
-    source.destroy();
   }
 }

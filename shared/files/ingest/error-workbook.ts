@@ -65,7 +65,7 @@ export interface ErrorWorkbookInput {
   readonly fileName: string;
   readonly result: Rejected;
   /** The original rows (from {@link readUploadRows}); omit when the file could not be read. */
-  readonly rows?: AsyncIterable<RawRow> | undefined;
+  readonly rows?: Iterable<RawRow> | AsyncIterable<RawRow> | undefined;
   /** Above this many rows only the failing rows are copied (keeps the workbook mailable). */
   readonly maxCopiedRows?: number;
 }

@@ -66,7 +66,7 @@ export type IngestResult =
     });
 
 /** The rows of an upload in file order, whatever its format. */
-export function readUploadRows(body: Uint8Array, kind: UploadKind): AsyncGenerator<RawRow> {
+export function readUploadRows(body: Uint8Array, kind: UploadKind): Iterable<RawRow> | AsyncIterable<RawRow> {
   return detectFormat(body) === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind);
 }
 
@@ -95,15 +95,14 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
         delimiter: info.delimiter === '\t' ? 'tab' : info.delimiter,
       };
     } else file = { format };
-    const rows = format === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind, input.zipLimits);
-    for await (const row of rows) {
+    const handle = (row: RawRow & { sheet?: string }) => {
       if (!validator) {
-        if (isBlankRow(row)) continue;
-        if ('sheet' in row) file = { ...file, sheet: String(row.sheet) };
+        if (isBlankRow(row)) return;
+        if (row.sheet !== undefined) file = { ...file, sheet: row.sheet };
         validator = createValidator(kind, config, mapHeaders(row.cells, kind, config), errors);
-        continue;
+        return;
       }
-      if (isBlankRow(row)) continue;
+      if (isBlankRow(row)) return;
       if (validator.rows >= maxRows) {
         throw new UploadFileError(
           `The file has more than ${maxRows.toLocaleString('en-US')} data rows, the most one upload may hold. Split it into several files and upload them one by one. 行数超过上限，请拆分文件。`,
@@ -111,7 +110,10 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
         );
       }
       validator.accept(row);
-    }
+    };
+    // CSV is read synchronously: no promise per row on the hot path.
+    if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
+    else for await (const row of readXlsxRows(body, kind, input.zipLimits)) handle(row);
     if (!validator) {
       throw new UploadFileError(
         'The file has no header row and no data. Put the column names in row 1 and the data below, then upload again. 文件没有内容。',

@@ -125,6 +125,8 @@ abstract class BaseValidator {
   protected readonly kpiById: ReadonlyMap<string, PlanConfig['kpis'][number]>;
   protected readonly dimensions: { id: string; col: number; resolver: NameResolver }[];
   private readonly periodCache = new Map<string, PeriodResult>();
+  /** Fiscal year of each period key already checked (null: outside the plan's years). */
+  private readonly fiscalYearCache = new Map<string, string | null>();
   rows = 0;
 
   constructor(
@@ -187,6 +189,7 @@ abstract class BaseValidator {
       );
       return null;
     }
+    this.fiscalYearCache.set(p.key, fyStart);
     return fyStart;
   }
 
