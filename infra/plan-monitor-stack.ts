@@ -256,12 +256,24 @@ export class PlanMonitorStack extends Stack {
       identity: ses.Identity.domain(fromDomain),
       configurationSet,
     });
+    const identityArn = (name: string) =>
+      this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    // In the SES sandbox every recipient is a verified identity that SES also authorizes.
+    const sandboxRecipients = stage.sesSandbox
+      ? [
+          ...new Set([
+            ...config.reports.flatMap((r) => r.recipients.map((p) => p.email.toLowerCase())),
+            ...Object.values(config.contacts.uploads).map((e) => e.toLowerCase()),
+          ]),
+        ].sort()
+      : [];
     const sendEmail = new iam.PolicyStatement({
       sid: 'SendFromConfiguredIdentity',
       actions: ['ses:SendEmail', 'ses:SendRawEmail'],
       resources: [
-        this.formatArn({ service: 'ses', resource: 'identity', resourceName: fromDomain }),
-        this.formatArn({ service: 'ses', resource: 'identity', resourceName: fromAddress }),
+        identityArn(fromDomain),
+        identityArn(fromAddress),
+        ...sandboxRecipients.map(identityArn),
         this.formatArn({
           service: 'ses',
           resource: 'configuration-set',
@@ -476,6 +488,10 @@ export class PlanMonitorStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn });
     new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
+    new CfnOutput(this, 'ScheduleReportFunctionName', { value: dispatch.fn.functionName });
+    for (const [id, queue] of dlqs.map(([name, q]) => [name, q] as const)) {
+      new CfnOutput(this, `${id}QueueUrl`, { value: queue.queueUrl });
+    }
     identity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, {
         description: `Publish as a CNAME in the DNS of ${fromDomain} to verify the sender`,

@@ -23,6 +23,11 @@ export interface StageSettings {
   readonly archiveExpirationDays: number | null;
   /** How long a dead-letter message waits for an operator (SQS allows at most 14 days). */
   readonly dlqRetention: Duration;
+  /**
+   * The account's SES is still in the sandbox, where SES also authorizes each send against the
+   * recipient's (verified) identity: the sending grant then names every configured recipient.
+   */
+  readonly sesSandbox: boolean;
 }
 
 const SETTINGS: Record<StageName, StageSettings> = {
@@ -37,6 +42,7 @@ const SETTINGS: Record<StageName, StageSettings> = {
     accessLogDays: 30,
     archiveExpirationDays: 90,
     dlqRetention: Duration.days(14),
+    sesSandbox: true,
   },
   prod: {
     name: 'prod',
@@ -49,6 +55,7 @@ const SETTINGS: Record<StageName, StageSettings> = {
     accessLogDays: 365,
     archiveExpirationDays: null,
     dlqRetention: Duration.days(14),
+    sesSandbox: false,
   },
 };
 

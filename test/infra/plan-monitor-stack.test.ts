@@ -309,7 +309,28 @@ describe('least privilege', () => {
       expect(statement.Condition.StringEquals['ses:FromAddress']).toBe(config.email.from);
     }
     dev.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+    dev.resourceCountIs('AWS::SES::EmailIdentity', 1);
     dev.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+});
+
+describe('SES sandbox', () => {
+  const sesResources = (t: Template) =>
+    statementsOf(t.toJSON().Resources)
+      .filter(({ statement }) => asArray<string>(statement.Action).includes('ses:SendRawEmail'))
+      .map(({ statement }) => JSON.stringify(statement.Resource));
+
+  it('names each configured recipient identity in dev, where the account is still in the sandbox', () => {
+    for (const resources of sesResources(dev)) {
+      expect(resources).toContain(':identity/boss@example.com');
+      expect(resources).toContain(`:identity/${config.contacts.uploads.actuals}`);
+    }
+  });
+
+  it('grants the sender identity only in prod, out of the sandbox', () => {
+    const resources = sesResources(prod);
+    expect(resources).toHaveLength(2);
+    for (const r of resources) expect(r).not.toContain('boss@example.com');
   });
 });
 
