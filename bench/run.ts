@@ -10,6 +10,7 @@
  *   npm run bench -- --profile csv     one run under `node --cpu-prof`, summarised into
  *                                      bench/profiles/csv.md (ids: csv, xlsx, store, engine, workbook)
  *   npm run bench -- --only csv,xlsx   a subset (results.json/README are then not rewritten)
+ *   npm run bench -- --size csvRows=200000   override one size (with --only or --profile)
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -18,10 +19,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bundleHandler, HANDLERS, loadOnce } from './lib/bundles.ts';
 import { writeCsvUpload, writeXlsxUpload } from './lib/inputs.ts';
-import { KPI_COUNT } from './lib/plan.ts';
+import { generateTargets, KPI_COUNT } from './lib/plan.ts';
 import { runWorkload, startHelper } from './lib/processes.ts';
 import { profileMarkdown, summariseProfile } from './lib/profile.ts';
 import { replaceBenchBlock } from './lib/readme.ts';
+import { type SizingInputs, sizeFunctions, sizingMarkdown } from './lib/sizing.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -34,16 +36,28 @@ const PROFILE = argValue('--profile');
 const ONLY = argValue('--only')?.split(',');
 
 /** Sizes of the full suite (issue 7) and of the smoke run. */
-const SIZES = QUICK
-  ? { csvRows: 20_000, xlsxRows: 5_000, storeCombos: 2, engineCombos: 20, workbookRows: 2_000, loads: 3 }
-  : {
-      csvRows: 1_000_000,
-      xlsxRows: 200_000,
-      storeCombos: 46,
-      engineCombos: 2_000,
-      workbookRows: 100_000,
-      loads: 20,
-    };
+const SIZES: Record<
+  'csvRows' | 'xlsxRows' | 'storeCombos' | 'engineCombos' | 'workbookRows' | 'loads',
+  number
+> = {
+  ...(QUICK
+    ? { csvRows: 20_000, xlsxRows: 5_000, storeCombos: 2, engineCombos: 20, workbookRows: 2_000, loads: 3 }
+    : {
+        csvRows: 1_000_000,
+        xlsxRows: 200_000,
+        storeCombos: 46,
+        engineCombos: 2_000,
+        workbookRows: 100_000,
+        loads: 20,
+      }),
+  // `--size csvRows=200000,storeCombos=4` overrides single sizes (profiling, experiments).
+  ...Object.fromEntries(
+    (argValue('--size') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
+  ),
+};
 const RUNS = QUICK ? 1 : 5;
 const WARMUPS = QUICK ? 0 : 1;
 /** The suite stops adding runs to a workload when it would pass this (the issue allows 10 min). */
@@ -98,11 +112,12 @@ const elapsedS = () => (performance.now() - started) / 1000;
 async function repeat(
   measure: () => Promise<Record<string, unknown>>,
   runs = RUNS,
+  warmups = WARMUPS,
 ): Promise<{ results: Record<string, unknown>[]; cut: boolean }> {
   const results: Record<string, unknown>[] = [];
   let last = 0;
-  for (let i = 0; i < WARMUPS + runs; i++) {
-    const measured = i >= WARMUPS;
+  for (let i = 0; i < warmups + runs; i++) {
+    const measured = i >= warmups;
     if (measured && results.length >= 1 && elapsedS() + last > TIME_BUDGET_S) {
       return { results, cut: true };
     }
@@ -220,7 +235,7 @@ async function storeRun(): Promise<Record<string, unknown>> {
     return await runWorkload(
       'store',
       { combos: SIZES.storeCombos, reads: true, table, clientOptions: host.ready.clientOptions },
-      opts,
+      { ...opts, nodeArgs: ['--expose-gc'] },
     );
   } finally {
     await host.stop();
@@ -237,7 +252,8 @@ async function storeWorkloads(): Promise<WorkloadResult[]> {
       failed('reads', 'Report reads', scale, gone),
     ];
   }
-  const r = await repeat(storeRun);
+  // No warm-up: every run starts a fresh emulator and the first run is as warm as the others.
+  const r = await repeat(storeRun, RUNS, 0);
   const rs = r.results;
   const last = rs[rs.length - 1]!;
   const share = num(last, 'maxPartitionShare');
@@ -247,7 +263,7 @@ async function storeWorkloads(): Promise<WorkloadResult[]> {
     title: 'Store (DynamoDB adapter → dynalite)',
     scale,
     runs: rs.length,
-    warmups: WARMUPS,
+    warmups: 0,
     note: runsNote(rs.length, r.cut),
     figures: [
       {
@@ -294,9 +310,9 @@ async function storeWorkloads(): Promise<WorkloadResult[]> {
   const reads: WorkloadResult = {
     id: 'reads',
     title: 'Report reads (one weekly report, FY through monthly roll-ups)',
-    scale: `${scale} + ${fmtInt(num(last, 'targetItems'))} monthly targets — scaled down from 12 × 2,000 × 366 (the emulator writes too slowly for 8.8M facts in the 10-minute budget); the ratio depends only on days per month`,
+    scale: `${scale} + ${fmtInt(num(last, 'targetItems'))} monthly targets (KPI × channel) — scaled down from 12 × 2,000 × 366: the emulator cannot take 8.8M facts within the 10-minute budget. Roll-ups read 1 item per ~30.5 daily facts at any size; the targets' share shrinks as combinations grow`,
     runs: rs.length,
-    warmups: WARMUPS,
+    warmups: 0,
     figures: [
       {
         measure: 'items read ÷ raw daily facts',
@@ -357,7 +373,9 @@ async function workbookWorkload(): Promise<WorkloadResult> {
   );
   const base = await repeat(
     () => runWorkload('workbook', { rows: SIZES.workbookRows, mode: 'baseline' }, opts),
-    Math.min(3, render.results.length),
+    // Its bytes are deterministic; one run (no warm-up) keeps the suite inside 10 minutes.
+    1,
+    0,
   );
   const ms = medianOf(render.results, 'ms');
   const rss = medianOf(render.results, 'peakRssMb');
@@ -496,11 +514,13 @@ async function profile(id: string): Promise<void> {
     ...opts,
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500'],
   });
-  const file = readdirSync(dir)
+  // One profile per thread (tsx's loader hooks run on a worker): keep the busiest, the main thread.
+  const summaries = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => join(dir, f))
-    .pop();
-  if (!file) throw new Error('node wrote no .cpuprofile');
+    .map((f) => summariseProfile(join(dir, f)))
+    .sort((a, b) => b.totalMs - a.totalMs);
+  const summary = summaries[0];
+  if (!summary) throw new Error('node wrote no .cpuprofile');
   const context = [
     `\`node --cpu-prof\` of \`bench/workloads/${spec.workload}.ts\` with \`${JSON.stringify(params).replace(/"file":"[^"]*"/, '"file":"<generated>"')}\``,
     `(${QUICK ? 'quick' : 'full'} size), ${new Date().toISOString().slice(0, 16)}Z, ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}.`,
@@ -510,7 +530,7 @@ async function profile(id: string): Promise<void> {
   ].join('\n');
   mkdirSync(join(ROOT, 'bench', 'profiles'), { recursive: true });
   const out = join(ROOT, 'bench', 'profiles', `${id}.md`);
-  writeFileSync(out, profileMarkdown(spec.title, context, summariseProfile(file)));
+  writeFileSync(out, profileMarkdown(spec.title, context, summary));
   rmSync(dir, { recursive: true, force: true });
   console.log(`wrote ${out}`);
 }
@@ -549,24 +569,63 @@ function markdown(results: readonly WorkloadResult[], meta: Record<string, unkno
   const lines = [
     `Measured ${String(meta.finishedAt).slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}` +
       ` (mode: ${meta.mode}; load average ${String(meta.loadAverageAtStart)} at start; suite took ${meta.totalSeconds} s).`,
-    `Each figure is the median of ${RUNS} run(s) after ${WARMUPS} warm-up, every run a fresh process; peak RSS is that process's own \`resourceUsage().maxRSS\`. Inputs are generated from a fixed seed (bench/lib/plan.ts). Raw runs: bench/results.json; how the Lambdas are sized from this: bench/sizing.md; what limits a missed budget: bench/NOTES.md.`,
+    `Each figure is the median of the runs in the "runs" column (${RUNS} wanted) after ${WARMUPS} warm-up (the store starts a fresh emulator per run and has none), every run a fresh process; peak RSS is that process's own \`resourceUsage().maxRSS\`. Inputs are generated from a fixed seed (bench/lib/plan.ts). Raw runs: bench/results.json; how the Lambdas are sized from this: bench/sizing.md; what limits a missed budget: bench/NOTES.md.`,
     '',
-    '| workload | scale | measure | result | budget | status |',
-    '|---|---|---|---|---|---|',
+    '| workload | scale | runs | measure | result | budget | status |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const w of results) {
     const scale = w.note ? `${w.scale} — ${w.note}` : w.scale;
     if (w.error) {
-      lines.push(`| ${w.title} | ${scale} | — | ${w.error} | | ⚠️ not measured |`);
+      lines.push(`| ${w.title} | ${scale} | 0 | — | ${w.error} | | ⚠️ not measured |`);
       continue;
     }
     w.figures.forEach((f, i) => {
       lines.push(
-        `| ${i === 0 ? w.title : ''} | ${i === 0 ? scale : ''} | ${f.measure} | ${f.value} | ${f.budget ?? ''} | ${status(f)} |`,
+        `| ${i === 0 ? w.title : ''} | ${i === 0 ? scale : ''} | ${i === 0 ? w.runs : ''} | ${f.measure} | ${f.value} | ${f.budget ?? ''} | ${status(f)} |`,
       );
     });
   }
   return lines.join('\n');
+}
+
+/** The medians sizing needs, pulled from the workload results (NaN where not measured). */
+async function sizingInputs(results: readonly WorkloadResult[]): Promise<SizingInputs> {
+  const raw = (id: string) => results.find((r) => r.id === id)?.raw ?? {};
+  const runs = (id: string, key = 'runs') => (raw(id)[key] as Record<string, unknown>[] | undefined) ?? [];
+  const bundles = raw('bundles') as Record<string, { loads?: { ms: number }[]; loadPeakRssMb?: number }>;
+  const store = runs('store');
+  const { default: planConfig } = await import('../plan.config.ts');
+  return {
+    floorMb: medianOf(runs('floor'), 'peakRssMb'),
+    csvRows: SIZES.csvRows,
+    csvRowsPerSec: medianOf(runs('csv', 'ingest'), 'rowsPerSec'),
+    csvPeakMb: maxOf(runs('csv', 'ingest'), 'peakRssMb'),
+    xlsxRows: SIZES.xlsxRows,
+    xlsxRowsPerSec: medianOf(runs('xlsx'), 'rowsPerSec'),
+    xlsxPeakMb: maxOf(runs('xlsx'), 'peakRssMb'),
+    storeFacts: KPI_COUNT * SIZES.storeCombos * 366,
+    storeItemsPerSec: medianOf(store, 'itemsPerSec'),
+    storePeakMb: maxOf(store, 'peakRssMb'),
+    readItemsPerSec: median(store.map((r) => num(r, 'itemsRead') / (num(r, 'readMs') / 1000))),
+    loadedBytesPerFact: medianOf(store, 'loadedBytesPerFact'),
+    engineFacts: KPI_COUNT * SIZES.engineCombos * 366,
+    engineMs: medianOf(runs('engine'), 'ms'),
+    enginePeakMb: maxOf(runs('engine'), 'peakRssMb'),
+    engineAfterGenerationMb: medianOf(runs('engine'), 'rssAfterGenerationMb'),
+    workbookRows: SIZES.workbookRows,
+    workbookMs: medianOf(runs('workbook', 'render'), 'ms'),
+    workbookPeakMb: maxOf(runs('workbook', 'render'), 'peakRssMb'),
+    bundleLoadMs: Object.fromEntries(
+      Object.entries(bundles).map(([h, b]) => [h, median((b.loads ?? []).map((l) => l.ms))]),
+    ),
+    bundleLoadRssMb: Object.fromEntries(
+      Object.entries(bundles).map(([h, b]) => [h, b.loadPeakRssMb ?? Number.NaN]),
+    ),
+    maxUploadRows: planConfig.ingest.maxRows,
+    designRollupItems:
+      KPI_COUNT * SIZES.engineCombos * 12 + generateTargets(KPI_COUNT, SIZES.engineCombos).length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -606,7 +665,7 @@ async function main(): Promise<void> {
   await step('store', storeWorkloads);
 
   const meta = {
-    mode: QUICK ? 'quick' : 'full',
+    mode: QUICK ? 'quick' : argValue('--size') ? 'custom sizes' : 'full',
     finishedAt: new Date().toISOString(),
     totalSeconds: Math.round(elapsedS()),
     loadAverageAtStart,
@@ -624,10 +683,17 @@ async function main(): Promise<void> {
     console.log('[bench] --only: results.json and README.md left alone');
     return;
   }
+  const sizing = await sizingInputs(results);
+  const sized = sizeFunctions(sizing);
   writeFileSync(
     join(ROOT, 'bench', 'results.json'),
-    `${JSON.stringify({ ...meta, workloads: results }, null, 2)}\n`,
+    `${JSON.stringify({ ...meta, workloads: results, sizing: { inputs: sizing, functions: sized } }, null, 2)}\n`,
   );
+  writeFileSync(
+    join(ROOT, 'bench', 'sizing.md'),
+    `${sizingMarkdown(sizing, sized, `${meta.mode} run of ${meta.finishedAt.slice(0, 16)}Z`)}\n`,
+  );
+  console.table(sized.map((f) => ({ function: f.name, memoryMb: f.memoryMb, timeoutS: f.timeoutS })));
   const updated = replaceBenchBlock(join(ROOT, 'README.md'), table);
   console.log(
     updated

@@ -30,7 +30,7 @@ export interface BundleResult {
   readonly handler: HandlerName;
   readonly file: string;
   readonly bytes: number;
-  /** The biggest inputs by bytes in the output, for the notes when a bundle is too big. */
+  /** The packages contributing most bytes to the output, for the notes when a bundle is too big. */
   readonly topInputs: readonly { path: string; bytes: number }[];
 }
 
@@ -60,10 +60,16 @@ export async function bundleHandler(
     logLevel: 'silent',
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  const topInputs = Object.entries(output?.inputs ?? {})
-    .map(([path, v]) => ({ path, bytes: v.bytesInOutput }))
+  // Bytes per package (or `project` for this repository's own code): what to cut when too big.
+  const byPackage = new Map<string, number>();
+  for (const [path, v] of Object.entries(output?.inputs ?? {})) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'project';
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + v.bytesInOutput);
+  }
+  const topInputs = [...byPackage.entries()]
+    .map(([path, bytes]) => ({ path, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 8);
+    .slice(0, 10);
   return { handler, file, bytes: statSync(file).size, topInputs };
 }
 

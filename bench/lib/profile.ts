@@ -58,7 +58,8 @@ export function summariseProfile(path: string, top = 25): ProfileSummary {
   let total = 0;
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
-    if (!node) continue;
+    // Idle time is the thread waiting, not work: left out of the shares.
+    if (!node || node.callFrame.functionName === '(idle)') continue;
     total += us;
     const { functionName, url, lineNumber } = node.callFrame;
     const name = functionName || '(anonymous)';
@@ -93,7 +94,7 @@ export function profileMarkdown(title: string, context: string, summary: Profile
     '',
     context,
     '',
-    `Sampled self time: ${(summary.totalMs / 1000).toFixed(2)} s.`,
+    `Sampled self time of the busiest thread (idle excluded): ${(summary.totalMs / 1000).toFixed(2)} s.`,
     '',
     '## Self time by package / source file',
     '',

@@ -106,6 +106,11 @@ if (reads) {
   wire.counting = false;
   const targets = generateTargets(kpis, combos);
   await store.putTargets(targets, source);
+  // Heap held by the loaded facts (loadPlanData copies dims per fact), for run-report sizing;
+  // the runner starts this process with --expose-gc.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   const load = await timed(() =>
     store.loadPlanData({
       kpis: Array.from({ length: kpis }, (_, k) => kpiId(k)),
@@ -114,6 +119,8 @@ if (reads) {
       targetVersions: ['budget'],
     }),
   );
+  gc?.();
+  const loadedHeapBytes = process.memoryUsage().heapUsed - heapBefore;
   const actualsBack = load.value.actuals.length;
   if (actualsBack !== facts.length) {
     throw new Error(`loadPlanData returned ${actualsBack} actuals, expected ${facts.length}`);
@@ -124,6 +131,7 @@ if (reads) {
     targetItems: targets.length,
     rawDailyFacts: facts.length,
     readShareOfRaw: load.value.itemsRead / facts.length,
+    loadedBytesPerFact: gc ? loadedHeapBytes / actualsBack : null,
   });
 }
 
