@@ -7,7 +7,7 @@
  * never reads as a hyphen or a dash.
  */
 import type { MilestoneState, RangeKind, VarianceStatus } from '../domain/types.ts';
-import type { Language, ReportKpi } from './report-model.ts';
+import type { Language, ReportKpi, ReportModel } from './report-model.ts';
 
 /** U+2212 MINUS SIGN. */
 export const MINUS = '\u2212';
@@ -508,4 +508,18 @@ export function formatInstant(iso: string, timeZone: string): string {
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * Whether the model is restricted to a scope. An unscoped model may carry `scope: null` or a
+ * scope with no dimension values (key `all`); both mean the whole company.
+ */
+export function isScoped(model: Pick<ReportModel, 'scope'>): boolean {
+  return model.scope !== null && Object.keys(model.scope.dims).length > 0;
+}
+
+/** The scope in words, e.g. `品类 = 宠物`, or `全部` / `All` when unscoped. */
+export function scopeLabel(model: Pick<ReportModel, 'scope' | 'report'>): string {
+  const lang = model.report.language;
+  return isScoped(model) && model.scope ? model.scope.label[lang] : LABELS[lang].allScope;
 }

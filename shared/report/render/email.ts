@@ -17,8 +17,10 @@ import {
   formatPercent,
   formatVariance,
   formatVariancePct,
+  isScoped,
   labels,
   milestoneStateWord,
+  scopeLabel,
   statusWord,
 } from '../i18n.ts';
 import type { Language, ReportKpi, ReportModel } from '../report-model.ts';
@@ -91,7 +93,7 @@ export function emailSubject(
   const l = labels(lang);
   const kpis = new Map(model.kpis.map((k) => [k.id, k]));
   const parts = [model.report.name[lang], model.periodKey];
-  if (model.scope) parts.push(model.scope.label[lang]);
+  if (isScoped(model)) parts.push(scopeLabel(model));
   parts.push(options.noNewDataNote ? l.text.noNewDataSubject : headlineText(model, kpis));
   return oneLine(parts.join(' · '));
 }
@@ -140,7 +142,9 @@ function buildContent(model: ReportModel, options: RenderEmailOptions): Content 
   const colon = lang === 'zh' ? '：' : ': ';
   const intro = [
     `${t.period}${colon}${model.periodKey} · ${t.asOf}${colon}${model.asOf}`,
-    model.scope ? `${t.scoped} ${model.scope.label[lang]}` : `${t.scope}${colon}${l.allScope}`,
+    isScoped(model)
+      ? `${t.scoped}${lang === 'zh' ? '' : ' '}${scopeLabel(model)}`
+      : `${t.scope}${colon}${l.allScope}`,
   ];
 
   // Data-quality warnings are shown in both the full mail and the no-new-data note.

@@ -29,10 +29,12 @@ import {
   currencyDecimals,
   currencySymbol,
   DASH,
+  isScoped,
   type Labels,
   labels,
   milestoneStateWord,
   rangeName,
+  scopeLabel,
   statusWord,
 } from '../i18n.ts';
 import type { Language, ReportKpi, ReportModel, ReportRange } from '../report-model.ts';
@@ -401,7 +403,7 @@ class WorkbookBuilder {
     const lang = this.#model.report.language;
     const name = sheetName(spec.name, this.#used);
     const reportName = this.#model.report.name[lang];
-    const scope = this.#model.scope ? this.#model.scope.label[lang] : this.l.allScope;
+    const scope = scopeLabel(this.#model);
     const ws = this.wb.addWorksheet(name, {
       views: [
         {
@@ -487,10 +489,10 @@ function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     { header: c.requiredPace, width: 10 },
   ];
   const s = b.sheet({ name: l.sheets.summary, columns, frozenRows: 7, frozenColumns: 2 });
-  const scope = model.scope ? model.scope.label[lang] : l.allScope;
+  const scope = scopeLabel(model);
   s.add([[safeText(model.report.name[lang]), book.title()]], 26);
   s.add([[`${l.text.period}: ${model.periodKey}    ${l.text.asOf}: ${model.asOf}`, book.subtitle()]]);
-  s.add([[`${l.text.scope}: ${safeText(scope)}`, model.scope ? book.bold() : book.subtitle()]]);
+  s.add([[`${l.text.scope}: ${safeText(scope)}`, isScoped(model) ? book.bold() : book.subtitle()]]);
   const scoreRange = ranges.get(model.scorecard.range);
   s.add(
     [
@@ -654,7 +656,7 @@ function writeBreakdowns(b: WorkbookBuilder, model: ReportModel): void {
     s.add([[`${dimName} · ${rangeLabel(range, bd.range, lang)}`, book.section()]], 20);
     s.add([
       [
-        `${range ? `${range.start} – ${range.end}` : bd.range}    ${l.text.scope}: ${safeText(model.scope ? model.scope.label[lang] : l.allScope)}`,
+        `${range ? `${range.start} – ${range.end}` : bd.range}    ${l.text.scope}: ${safeText(scopeLabel(model))}`,
         book.subtitle(),
       ],
     ]);
@@ -717,9 +719,7 @@ function writeTrend(b: WorkbookBuilder, model: ReportModel): void {
   ];
   const s = b.sheet({ name: l.sheets.trend, columns, frozenRows: 3, frozenColumns: 2 });
   s.add([[`${l.sheets.trend} · ${model.about.fiscalYear}`, book.section()]], 20);
-  s.add([
-    [`${l.text.scope}: ${safeText(model.scope ? model.scope.label[lang] : l.allScope)}`, book.subtitle()],
-  ]);
+  s.add([[`${l.text.scope}: ${safeText(scopeLabel(model))}`, book.subtitle()]]);
   const headerRow = s.header(columns);
   for (const series of model.trend.series) {
     const kpi = kpis.get(series.kpi);
@@ -850,9 +850,7 @@ function writeDataQuality(b: WorkbookBuilder, model: ReportModel): void {
   ];
   const s = b.sheet({ name: l.sheets.dataQuality, columns, frozenRows: 3 });
   s.add([[`${l.text.kpiFreshness} · ${model.asOf}`, book.section()]], 20);
-  s.add([
-    [`${l.text.scope}: ${safeText(model.scope ? model.scope.label[lang] : l.allScope)}`, book.subtitle()],
-  ]);
+  s.add([[`${l.text.scope}: ${safeText(scopeLabel(model))}`, book.subtitle()]]);
   const headerRow = s.header(columns.slice(0, 4));
   dq.kpis.forEach((k, i) => {
     s.add([
@@ -916,7 +914,7 @@ function writeAbout(b: WorkbookBuilder, model: ReportModel): void {
     [t.reportId, model.report.id],
     [t.period, model.periodKey],
     [t.asOf, a.asOf],
-    [t.scope, model.scope ? model.scope.label[lang] : l.allScope],
+    [t.scope, scopeLabel(model)],
     [t.timeZone, a.timeZone],
     [t.fiscalYear, a.fiscalYear],
     [t.targetVersion, a.targetVersion],
@@ -977,7 +975,7 @@ function asciiSafe(part: string): string {
  */
 export function workbookFileName(model: ReportModel): string {
   const parts = [asciiSafe(model.report.id) || 'report', asciiSafe(model.periodKey)];
-  if (model.scope && model.scope.key !== 'all') parts.push(asciiSafe(model.scope.key));
+  if (isScoped(model) && model.scope) parts.push(asciiSafe(model.scope.key));
   return `${parts.filter(Boolean).join('_')}.xlsx`;
 }
 
@@ -994,7 +992,7 @@ export function workbookDisplayName(model: ReportModel): string {
       .trim()
       .replace(/\s+/g, '-');
   const parts = [clean(model.report.name[lang]) || model.report.id, clean(model.periodKey)];
-  if (model.scope && model.scope.key !== 'all') parts.push(clean(model.scope.label[lang]));
+  if (isScoped(model)) parts.push(clean(scopeLabel(model)));
   return `${parts.filter(Boolean).join('_')}.xlsx`;
 }
 

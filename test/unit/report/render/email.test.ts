@@ -47,6 +47,12 @@ describe('renderEmail subject', () => {
     expect(emailSubject(scopedModel('en'))).toContain('category = pets');
   });
 
+  it('treats a scope without dimension values as the whole company', () => {
+    const all = { ...reportModelZh, scope: { dims: {}, label: { en: 'All', zh: '全部' }, key: 'all' } };
+    expect(emailSubject(all)).toBe(emailSubject(reportModelZh));
+    expect(renderEmail(all).text).not.toContain(labels('zh').text.scoped);
+  });
+
   it('falls back to the scorecard when the report has no headline', () => {
     const subject = emailSubject({ ...reportModelEn, headline: null });
     expect(subject).toBe('Weekly progress variance · 2026-W47 · Scorecard 92.9%');
