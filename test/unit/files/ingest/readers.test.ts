@@ -1,0 +1,153 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
+import { detectDelimiter, detectEncoding, detectFormat } from '../../../../shared/files/ingest/detect.ts';
+import { UploadFileError } from '../../../../shared/files/ingest/errors.ts';
+import { foldKey, mapHeaders } from '../../../../shared/files/ingest/headers.ts';
+import { flattenCell, listSheets, readXlsxRows } from '../../../../shared/files/ingest/xlsx-reader.ts';
+import {
+  checkZipLimits,
+  DEFAULT_ZIP_LIMITS,
+  readZipDirectory,
+} from '../../../../shared/files/ingest/zip-guard.ts';
+import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
+
+describe('detectEncoding', () => {
+  it('recognises BOMs, BOM-less UTF-16, UTF-8 and falls back to GB18030', () => {
+    expect(detectEncoding(Buffer.from([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ encoding: 'utf8', bomLength: 3 });
+    expect(detectEncoding(Buffer.from([0xff, 0xfe, 0x61, 0]))).toEqual({ encoding: 'utf16le', bomLength: 2 });
+    expect(detectEncoding(Buffer.from([0xfe, 0xff, 0, 0x61]))).toEqual({ encoding: 'utf16be', bomLength: 2 });
+    expect(detectEncoding(Buffer.from('date,kpi', 'utf16le')).encoding).toBe('utf16le');
+    expect(detectEncoding(Buffer.from('日期,指标', 'utf8')).encoding).toBe('utf8');
+    expect(detectEncoding(iconv.encode('日期,指标', 'gbk')).encoding).toBe('gb18030');
+  });
+
+  it('refuses binary data that is not UTF-16 text', () => {
+    expect(() => detectEncoding(Buffer.from([0x61, 0, 0, 0x62, 0x63, 0x64, 0x65, 0x66]))).toThrow(
+      UploadFileError,
+    );
+  });
+});
+
+describe('detectDelimiter and detectFormat', () => {
+  it('picks the delimiter that occurs most outside quotes', () => {
+    expect(detectDelimiter('date;kpi;"a,b,c";value')).toBe(';');
+    expect(detectDelimiter('date\tkpi\tvalue')).toBe('\t');
+    expect(detectDelimiter('date,kpi,value')).toBe(',');
+    expect(detectDelimiter('value')).toBe(',');
+  });
+
+  it('decides the format from the bytes, not the name', () => {
+    expect(detectFormat(Buffer.from('PK\u0003\u0004'))).toBe('xlsx');
+    expect(detectFormat(Buffer.from('a,b'))).toBe('csv');
+  });
+});
+
+describe('readCsvRows', () => {
+  it('decodes a GBK file across chunk boundaries without splitting characters', () => {
+    const text = `日期,指标,数值\n${Array.from({ length: 120_000 }, (_, i) => `2026-11-22,成交额,${i}`).join('\n')}\n`;
+    const rows = [...readCsvRows(iconv.encode(text, 'gbk'))];
+    expect(rows).toHaveLength(120_001);
+    expect(rows.at(-1)).toEqual({ row: 120_001, cells: ['2026-11-22', '成交额', '119999'] });
+    expect(rows.every((r) => r.cells[1] === '成交额' || r.row === 1)).toBe(true);
+  });
+});
+
+describe('mapHeaders', () => {
+  it('maps English, simplified and traditional headers and configured dimension aliases', () => {
+    const map = mapHeaders(
+      ['期間', '指標', '數值', '銷售渠道', 'Ｃａｔｅｇｏｒｙ', '备注'],
+      'actuals',
+      uploadTestConfig,
+    );
+    expect(map.fields).toEqual({ period: 0, kpi: 1, value: 2 });
+    expect(map.dimensions).toEqual({ channel: 3, category: 4 });
+  });
+
+  it('folds traditional characters to simplified', () => {
+    expect(foldKey('區域')).toBe(foldKey('区域'));
+  });
+});
+
+describe('XLSX reading', () => {
+  it('flattens formula results, rich text, hyperlinks and errors', () => {
+    expect(flattenCell({ formula: 'A1*2', result: 4 })).toBe(4);
+    expect(flattenCell({ richText: [{ text: '成交' }, { text: '额' }] })).toBe('成交额');
+    expect(flattenCell({ text: '天猫', hyperlink: 'https://tmall.com' })).toBe('天猫');
+    expect(flattenCell({ formula: '1/0', result: Number.NaN })).toEqual({ error: '#ERROR', formula: '1/0' });
+    expect(flattenCell({ formula: 'A1' })).toEqual({ error: '#ERROR', formula: 'A1' });
+    expect(flattenCell({ error: '#N/A' })).toEqual({ error: '#N/A' });
+  });
+
+  it('reads the sheet named for the kind even when it is not first, else the first sheet', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Readme').addRow(['x']);
+    workbook.addWorksheet('Targets').addRow(['kpi']);
+    workbook.addWorksheet('里程碑').addRow(['id']);
+    const body = new Uint8Array(await workbook.xlsx.writeBuffer());
+    expect(listSheets(body).map((s) => s.name)).toEqual(['Readme', 'Targets', '里程碑']);
+    const first = async (kind: 'actuals' | 'targets' | 'milestones') => {
+      for await (const row of readXlsxRows(body, kind)) return row.cells[0];
+      return undefined;
+    };
+    expect(await first('targets')).toBe('kpi');
+    expect(await first('milestones')).toBe('id');
+    expect(await first('actuals')).toBe('x');
+  });
+});
+
+describe('zip guard', () => {
+  function zip(entries: { name: string; size: number; packed: number }[]): Buffer {
+    const parts: Buffer[] = [];
+    const central: Buffer[] = [];
+    let offset = 0;
+    for (const e of entries) {
+      const name = Buffer.from(e.name);
+      const data = Buffer.alloc(e.packed);
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(name.length, 26);
+      parts.push(local, name, data);
+      const c = Buffer.alloc(46);
+      c.writeUInt32LE(0x02014b50, 0);
+      c.writeUInt16LE(8, 10);
+      c.writeUInt32LE(e.packed, 20);
+      c.writeUInt32LE(e.size, 24);
+      c.writeUInt16LE(name.length, 28);
+      c.writeUInt32LE(offset, 42);
+      central.push(c, name);
+      offset += 30 + name.length + e.packed;
+    }
+    const cd = Buffer.concat(central);
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(entries.length, 8);
+    eocd.writeUInt16LE(entries.length, 10);
+    eocd.writeUInt32LE(cd.length, 12);
+    eocd.writeUInt32LE(offset, 16);
+    return Buffer.concat([...parts, cd, eocd]);
+  }
+
+  it('lists entries from the central directory without inflating', () => {
+    const entries = readZipDirectory(zip([{ name: 'a.xml', size: 100, packed: 10 }]));
+    expect(entries).toEqual([
+      { name: 'a.xml', method: 8, compressedSize: 10, uncompressedSize: 100, localHeaderOffset: 0 },
+    ]);
+  });
+
+  it('refuses too many entries, too much inflated data and extreme ratios', () => {
+    const many = readZipDirectory(
+      zip(Array.from({ length: 11 }, (_, i) => ({ name: `${i}`, size: 1, packed: 1 }))),
+    );
+    expect(() => checkZipLimits(many, { ...DEFAULT_ZIP_LIMITS, maxEntries: 10 })).toThrow(/11 parts/);
+    const big = readZipDirectory(zip([{ name: 'big.xml', size: 3_000_000_000, packed: 100_000 }]));
+    expect(() => checkZipLimits(big, { ...DEFAULT_ZIP_LIMITS, maxRatio: 1e6 })).toThrow(/inflate to 2861 MB/);
+    const ratio = readZipDirectory(zip([{ name: 'r.xml', size: 50_000_000, packed: 1000 }]));
+    expect(() => checkZipLimits(ratio)).toThrow(/r\.xml would inflate 50000×/);
+  });
+
+  it('calls a file with no zip directory damaged', () => {
+    expect(() => readZipDirectory(Buffer.from('PK\u0003\u0004 not really a zip'))).toThrow(/damaged/);
+  });
+});
