@@ -457,7 +457,11 @@ function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   const kpis = new Map(model.kpis.map((k) => [k.id, k]));
   const ranges = new Map(model.ranges.map((r) => [r.kind, r]));
   const outlook = new Map(model.outlook.map((o) => [o.kpi, o]));
-  const lastRangeOfKpi = new Map(model.table.map((row) => [row.kpi, row.range]));
+  // The outlook is about the year: show it on the KPI's YTD row (its last row without one).
+  const outlookRange = new Map<string, string>();
+  for (const row of model.table) {
+    if (outlookRange.get(row.kpi) !== 'YTD') outlookRange.set(row.kpi, row.range);
+  }
   const c = l.columns;
   const columns: Column[] = [
     {
@@ -528,7 +532,7 @@ function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     previousKpi = row.kpi;
     const vf = kpi ? book.num(valueFormat(kpi)) : book.num(FMT.number);
     const varf = kpi ? book.num(varianceFormat(kpi, lang)) : book.num(FMT.numberSigned);
-    const o = lastRangeOfKpi.get(row.kpi) === row.range ? outlook.get(row.kpi) : undefined;
+    const o = outlookRange.get(row.kpi) === row.range ? outlook.get(row.kpi) : undefined;
     const sum = o?.kind === 'sum' ? o : undefined;
     s.add(
       [

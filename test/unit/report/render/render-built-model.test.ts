@@ -34,6 +34,24 @@ describe('rendering the model buildReportModel makes for the spec §10 world', (
     expect(found).toBe(true);
   });
 
+  it('puts the outlook on the YTD row even when a later range follows it', async () => {
+    const lang = model.report.language;
+    expect(model.ranges.at(-1)!.kind).not.toBe('YTD');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await renderWorkbook(model)) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const name = model.kpis.find((k) => k.id === 'new_users')!.name[lang];
+    const ytd = model.ranges.find((r) => r.kind === 'YTD')!.label[lang];
+    const outlook = model.outlook.find((o) => o.kpi === 'new_users');
+    if (outlook?.kind !== 'sum') throw new Error('new_users has a sum outlook');
+    const forecasts = new Map<unknown, unknown>();
+    ws.eachRow((row) => {
+      if (row.getCell(1).value === name) forecasts.set(row.getCell(2).value, row.getCell(13).value);
+    });
+    expect(forecasts.get(ytd)).toBeCloseTo(outlook.forecast!, 6);
+    expect([...forecasts.values()].filter((v) => v !== null && v !== undefined)).toHaveLength(1);
+  });
+
   it('writes an unscoped subject and file name', () => {
     const { subject } = renderEmail(model, {});
     expect(subject).toBe(`${model.report.name[model.report.language]} · 2026-W47 · GMV MTD −5.0%`);
