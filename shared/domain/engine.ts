@@ -239,6 +239,25 @@ export function createEngine(input: EngineInput) {
   };
 
   // ---- actuals --------------------------------------------------------------------------
+  // Series arrays are views into large blocks: tens of thousands of small typed arrays
+  // allocate (and are collected) far more slowly than a few big ones.
+  const slab = (() => {
+    const perBlock = Math.max(1, Math.floor(262_144 / length));
+    let values = new Float64Array(0);
+    let cov = new Uint8Array(0);
+    let used = perBlock;
+    return {
+      take(): { values: Float64Array; cov: Uint8Array } {
+        if (used === perBlock) {
+          values = new Float64Array(perBlock * length);
+          cov = new Uint8Array(perBlock * length);
+          used = 0;
+        }
+        const at = used++ * length;
+        return { values: values.subarray(at, at + length), cov: cov.subarray(at, at + length) };
+      },
+    };
+  })();
   const actualSeries = new Map<string, Map<string, ActualSeries>>();
   /** Snapshot actuals: kpi → dimsKey → period → value. */
   const snapshotActuals = new Map<string, Map<string, Map<PeriodKey, { value: number; end: LocalDate }>>>();
@@ -248,8 +267,9 @@ export function createEngine(input: EngineInput) {
   let lastSeries: ActualSeries | null = null;
   for (const fact of input.actuals) {
     if (lastSeries && fact.kpi === lastKpi && (fact.dims === lastDims || sameDims(fact.dims, lastDims!))) {
+      // Period strings repeat: a map hit on a string with a cached hash beats parsing it.
       const period = parsePeriod(fact.period);
-      if (period && period.grain === 'day') {
+      if (period !== null && period.grain === 'day') {
         const offset = period.firstDay - windowStart;
         if (offset >= 0 && offset < length) {
           lastSeries.values[offset] = fact.value;
@@ -285,12 +305,7 @@ export function createEngine(input: EngineInput) {
     }
     let series = byDims.get(key);
     if (!series) {
-      series = {
-        dims: fact.dims,
-        values: new Float64Array(length),
-        cov: new Uint8Array(length),
-        coarse: new Map(),
-      };
+      series = { dims: fact.dims, ...slab.take(), coarse: new Map() };
       byDims.set(key, series);
     }
     lastKpi = fact.kpi;
@@ -558,11 +573,10 @@ export function createEngine(input: EngineInput) {
       const { values, cov } = g;
       const sv = s.values;
       const sc = s.cov;
+      // Uncovered days hold 0, so a branch-free sum is exact.
       for (let o = 0; o < length; o++) {
-        if (sc[o]) {
-          values[o] = values[o]! + sv[o]!;
-          cov[o] = 1;
-        }
+        values[o] = values[o]! + sv[o]!;
+        cov[o] = cov[o]! | sc[o]!;
       }
       for (const c of s.coarse.values()) if (c.inWindow) g.coarse.push(c);
     }
