@@ -51,7 +51,7 @@ describe('readCsvRows', () => {
     expect(rows).toHaveLength(120_001);
     expect(rows.at(-1)).toEqual({ row: 120_001, cells: ['2026-11-22', '成交额', '119999'] });
     expect(rows.every((r) => r.cells[1] === '成交额' || r.row === 1)).toBe(true);
-  });
+  }, 30_000);
 });
 
 describe('mapHeaders', () => {
@@ -88,13 +88,14 @@ describe('XLSX reading', () => {
     const body = new Uint8Array(await workbook.xlsx.writeBuffer());
     expect(listSheets(body).map((s) => s.name)).toEqual(['Readme', 'Targets', '里程碑']);
     const first = async (kind: 'actuals' | 'targets' | 'milestones') => {
-      for await (const row of readXlsxRows(body, kind)) return row.cells[0];
-      return undefined;
+      const cells: unknown[] = [];
+      for await (const row of readXlsxRows(body, kind)) cells.push(row.cells[0]);
+      return cells[0];
     };
     expect(await first('targets')).toBe('kpi');
     expect(await first('milestones')).toBe('id');
     expect(await first('actuals')).toBe('x');
-  });
+  }, 30_000);
 });
 
 describe('zip guard', () => {

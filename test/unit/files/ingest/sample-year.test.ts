@@ -21,5 +21,5 @@ describe('the sample year against the repository plan configuration', () => {
         !file.expectRejected,
       );
     }
-  });
+  }, 60_000);
 });
