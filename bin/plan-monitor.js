@@ -3,6 +3,8 @@
 // needs no build step and always matches the code in the repository.
 import { register } from 'tsx/esm/api';
 
+// The AWS SDK warns on every run that it will need Node 22 from 2027; the project supports 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../shared/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

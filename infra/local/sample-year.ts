@@ -249,13 +249,18 @@ export async function generateSampleYear(
     const profile = profiles.get(kpi.phasing);
     const month = Number(date.slice(5, 7));
     const monthWeight = profile?.months?.[String(month)] ?? businessMonths[String(month)] ?? 1;
-    // KPIs phased by calendar days still sell more on promotion days; their within-month
-    // like-for-like target just does not know it (a realistic source of weekly variance).
-    const days = profile?.days && Object.keys(profile.days).length > 0 ? profile.days : peakDays;
+    // KPIs phased without day weights still sell more on promotion days; their within-month
+    // like-for-like target just does not know it (a realistic source of weekly variance)
+    // (at a third of the strength, so a weekly report after a peak is not all red).
+    const own = profile?.days && Object.keys(profile.days).length > 0;
+    const weight = (md: string) => {
+      const w = (own ? profile!.days! : peakDays)[md] ?? 1;
+      return own ? w : 1 + (w - 1) / 3;
+    };
     const dim = daysInMonth(Number(date.slice(0, 4)), month);
     let sum = 0;
-    for (let d = 1; d <= dim; d++) sum += days[`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`] ?? 1;
-    return (monthWeight * (days[date.slice(5)] ?? 1) * dim) / sum;
+    for (let d = 1; d <= dim; d++) sum += weight(`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`);
+    return (monthWeight * weight(date.slice(5)) * dim) / sum;
   };
   const comboShare = (combo: Dims) =>
     Object.entries(combo).reduce((p, [dim, value]) => p * (shares.get(`${dim}=${value}`) ?? 1), 1);

@@ -100,6 +100,8 @@ export async function runStart(
     return 0;
   }
   const started = Date.now();
+  // The SDK's "Node 22 from 2027" warning would interrupt the progress output on every run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const ctx = { io, cwd: io.cwd };
   const out = (line = '') => io.stdout.write(`${line}\n`);
   const progress = createProgress(io.stdout);
