@@ -270,3 +270,61 @@ describe('buildReportModel data quality', () => {
     expect(m.dataQuality.notes.some((n) => n.includes('访问量'))).toBe(true);
   });
 });
+
+describe('buildReportModel versions and fiscal boundaries', () => {
+  it('fills the compare table from the compare version', () => {
+    const config = defineConfig({
+      ...specConfig,
+      targetVersions: [
+        { id: 'budget', name: { en: 'Budget', zh: '预算' } },
+        { id: 'reforecast_q3', name: { en: 'Q3 re-forecast', zh: 'Q3 滚动预测' } },
+      ],
+      reports: [{ ...specConfig.reports[0]!, compareVersion: 'reforecast_q3' }],
+    });
+    const data: PlanData = {
+      ...specData,
+      targets: [
+        ...specData.targets,
+        { version: 'reforecast_q3', kpi: 'gmv', period: '2026-11', dims: {}, value: 27_500_000 },
+      ],
+    };
+    const m = buildReportModel(config, data, 'weekly-progress', SPEC_AS_OF, { generatedAt: GENERATED_AT });
+    expect(m.about.compareVersion).toBe('reforecast_q3');
+    expect(m.compareTable).toHaveLength(m.table.length);
+    const gmv = m.compareTable.find((r) => r.kpi === 'gmv' && r.range === 'MTD');
+    expect(gmv?.target).toBeCloseTo((27_500_000 * 22) / 30, 2);
+    expect(gmv?.variancePct).toBeCloseTo(20_900_000 / 20_166_666.67 - 1, 6);
+    expect(m.table.find((r) => r.kpi === 'gmv' && r.range === 'MTD')?.target).toBeCloseTo(22_000_000, 2);
+  });
+
+  it('reaches back into the previous fiscal year for the last complete quarter', () => {
+    const config = defineConfig({
+      ...specConfig,
+      reports: [
+        {
+          ...specConfig.reports[0]!,
+          ranges: ['MTD', 'LAST_QUARTER'],
+          breakdownRange: 'MTD',
+          scorecard: { range: 'MTD' },
+        },
+      ],
+    });
+    const data: PlanData = {
+      targets: [{ version: 'budget', kpi: 'orders', period: 'FY2025-Q4', dims: {}, value: 92_000 }],
+      actuals: Array.from({ length: 92 }, (_, i) => ({
+        kpi: 'orders',
+        period: new Date(Date.UTC(2025, 9, 1 + i)).toISOString().slice(0, 10),
+        dims: {},
+        value: 1_100,
+      })),
+      milestones: [],
+    };
+    const m = buildReportModel(config, data, 'weekly-progress', '2026-01-10', { generatedAt: GENERATED_AT });
+    const lastQuarter = m.table.find((r) => r.kpi === 'orders' && r.range === 'LAST_QUARTER');
+    expect(m.ranges.find((r) => r.kind === 'LAST_QUARTER')?.periodKey).toBe('FY2025-Q4');
+    expect(lastQuarter?.actual).toBeCloseTo(101_200, 6);
+    expect(lastQuarter?.target).toBeCloseTo(92_000, 6);
+    expect(lastQuarter?.status).toBe('on_track');
+    expect(m.trend.periods[0]?.start).toBe('2026-01-01');
+  });
+});
