@@ -113,12 +113,14 @@ async function repeat(
   measure: () => Promise<Record<string, unknown>>,
   runs = RUNS,
   warmups = WARMUPS,
+  /** Runs that happen whatever the budget says, and the expected length of one run in seconds. */
+  guard: { minRuns: number; expectedS: number } = { minRuns: 1, expectedS: 0 },
 ): Promise<{ results: Record<string, unknown>[]; cut: boolean }> {
   const results: Record<string, unknown>[] = [];
-  let last = 0;
+  let last = guard.expectedS;
   for (let i = 0; i < warmups + runs; i++) {
     const measured = i >= warmups;
-    if (measured && results.length >= 1 && elapsedS() + last > TIME_BUDGET_S) {
+    if (measured && results.length >= guard.minRuns && elapsedS() + last > TIME_BUDGET_S) {
       return { results, cut: true };
     }
     const t = performance.now();
@@ -242,6 +244,17 @@ async function storeRun(): Promise<Record<string, unknown>> {
   }
 }
 
+let storeFirst: Record<string, unknown> | undefined;
+/** One store run early in the suite; failures surface again in {@link storeWorkloads}. */
+async function storeFirstRun(): Promise<void> {
+  if (missing(['shared/adapters/dynamo-fact-store.ts', 'infra/local/emulators.ts'])) return;
+  try {
+    storeFirst = await storeRun();
+  } catch {
+    storeFirst = undefined;
+  }
+}
+
 async function storeWorkloads(): Promise<WorkloadResult[]> {
   const facts = KPI_COUNT * SIZES.storeCombos * 366;
   const scale = `${fmtInt(facts)} daily facts (${KPI_COUNT} KPIs × ${SIZES.storeCombos} combinations × 366 days)`;
@@ -253,8 +266,14 @@ async function storeWorkloads(): Promise<WorkloadResult[]> {
     ];
   }
   // No warm-up: every run starts a fresh emulator and the first run is as warm as the others.
-  const r = await repeat(storeRun, RUNS, 0);
-  const rs = r.results;
+  // The first run happened early (storeFirstRun) so the slow emulator cannot starve the budgeted
+  // workloads; the rest are added here while the suite's time budget lasts.
+  const t = performance.now();
+  const first = storeFirst ?? (await storeRun());
+  const firstS = storeFirst ? Number(first.ms) / 1000 + 10 : (performance.now() - t) / 1000;
+  const more = await repeat(storeRun, RUNS - 1, 0, { minRuns: 0, expectedS: firstS });
+  const rs = [first, ...more.results];
+  const r = { results: rs, cut: rs.length < RUNS };
   const last = rs[rs.length - 1]!;
   const share = num(last, 'maxPartitionShare');
   const full = num(last, 'batchesFull') === 1;
@@ -658,6 +677,12 @@ async function main(): Promise<void> {
 
   await step('floor', harnessFloor);
   await step('bundles', bundleWorkload);
+  if (want('store')) {
+    const t = performance.now();
+    process.stdout.write('[bench] store (first run) … ');
+    await storeFirstRun();
+    process.stdout.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  }
   await step('csv', () => csvWorkload(inputs.csv));
   await step('xlsx', () => xlsxWorkload(inputs.xlsx));
   await step('engine', engineWorkload);
