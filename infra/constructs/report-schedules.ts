@@ -60,19 +60,15 @@ export class ReportSchedules extends Construct {
       removalPolicy: props.removalPolicy,
     });
 
-    const stack = Stack.of(this);
-    // One role for every schedule, trusted only by this account's schedules in this group.
+    // One role for every schedule, trusted only by this account's schedules in this group
+    // (Scheduler sets aws:SourceArn to the schedule group's ARN).
     this.role = new iam.Role(this, 'Role', {
       description: 'Assumed by EventBridge Scheduler to invoke the report dispatcher',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule',
-              resourceName: `${props.scheduleGroupName}/*`,
-            }),
+          StringEquals: {
+            'aws:SourceAccount': Stack.of(this).account,
+            'aws:SourceArn': this.group.scheduleGroupArn,
           },
         },
       }),
@@ -104,6 +100,9 @@ export class ReportSchedules extends Construct {
           }),
         }),
       });
+      // The group is passed by name, which CloudFormation cannot see as a reference: without
+      // this the first deploy may create a schedule before its group exists.
+      schedule.node.addDependency(this.group);
       schedules.set(report.id, schedule);
     }
     this.schedules = schedules;

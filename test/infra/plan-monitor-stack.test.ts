@@ -2,6 +2,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARCHIVE_PREFIX, REPORT_RUN_FAILED_METRIC, UPLOAD_PREFIXES } from '../../infra/plan-monitor-stack.ts';
+import {
+  IngestUploadEnvSchema,
+  RunReportEnvSchema,
+  ScheduleReportEnvSchema,
+} from '../../shared/config/env.ts';
 import { buildStack, report, testConfig } from './support/stack.ts';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; [k: string]: any }>;
@@ -83,6 +88,26 @@ describe('report schedules', () => {
       MaximumEventAgeInSeconds: Match.anyValue(),
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+});
+
+describe('scheduler role', () => {
+  it('can be assumed only by Scheduler for this account and schedule group', () => {
+    const schedules = ofType(devResources, 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties!);
+    const roleIds = new Set(schedules.map((s) => s.Target.RoleArn['Fn::GetAtt'][0]));
+    expect(roleIds.size).toBe(1);
+    const role = devResources[[...roleIds][0]!]!.Properties!;
+    const [trust] = role.AssumeRolePolicyDocument.Statement;
+    expect(trust.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(trust.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    const groupId = trust.Condition.StringEquals['aws:SourceArn']['Fn::GetAtt'][0];
+    expect(devResources[groupId]!.Type).toBe('AWS::Scheduler::ScheduleGroup');
+    const groupName = devResources[groupId]!.Properties!.Name;
+    for (const [, s] of ofType(devResources, 'AWS::Scheduler::Schedule')) {
+      expect(s.Properties!.GroupName).toEqual(groupName);
+      // Named, not referenced: the schedule must still be created after its group.
+      expect(asArray(s.DependsOn)).toContain(groupId);
+    }
   });
 });
 
@@ -348,6 +373,34 @@ describe('functions', () => {
       expect(p.Environment.Variables.TABLE_NAME).toBeDefined();
     }
     dev.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  it('give each function the environment its handler parses', () => {
+    const schemas = {
+      'ingest-upload': IngestUploadEnvSchema,
+      'schedule-report': ScheduleReportEnvSchema,
+      'run-report': RunReportEnvSchema,
+    } as const;
+    const functions = ofType(devResources, 'AWS::Lambda::Function');
+    const seen: string[] = [];
+    for (const [id, fn] of functions) {
+      const name = (Object.keys(schemas) as (keyof typeof schemas)[]).find((n) =>
+        id.startsWith(n.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())),
+      );
+      expect(name, `which handler is ${id}`).toBeDefined();
+      seen.push(name!);
+      // CloudFormation references stand for strings that exist only after deployment.
+      const vars = Object.fromEntries(
+        Object.entries(fn.Properties!.Environment.Variables as Record<string, unknown>).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : 'resolved-at-deploy',
+        ]),
+      );
+      const parsed = schemas[name!].safeParse(vars);
+      expect(parsed.success, `${id}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+      expect(vars.STAGE).toBe('dev');
+    }
+    expect(seen.sort()).toEqual(Object.keys(schemas).sort());
   });
 
   it('keeps logs longer in prod than in dev', () => {
