@@ -642,6 +642,9 @@ async function sizingInputs(results: readonly WorkloadResult[]): Promise<SizingI
       Object.entries(bundles).map(([h, b]) => [h, b.loadPeakRssMb ?? Number.NaN]),
     ),
     maxUploadRows: planConfig.ingest.maxRows,
+    maxUploadBytes: planConfig.ingest.maxFileBytes,
+    csvBytesPerRow: medianOf(runs('csv', 'ingest'), 'fileBytes') / SIZES.csvRows,
+    xlsxBytesPerRow: medianOf(runs('xlsx'), 'fileBytes') / SIZES.xlsxRows,
     designRollupItems:
       KPI_COUNT * SIZES.engineCombos * 12 + generateTargets(KPI_COUNT, SIZES.engineCombos).length,
   };

@@ -26,8 +26,12 @@ export interface SizingInputs {
   readonly workbookPeakMb: number;
   readonly bundleLoadMs: Readonly<Record<string, number>>;
   readonly bundleLoadRssMb: Readonly<Record<string, number>>;
-  /** The plan's `ingest.maxRows`: the largest upload the stack must take. */
+  /** The plan's `ingest.maxRows` and `ingest.maxFileBytes`: the largest upload the stack must take. */
   readonly maxUploadRows: number;
+  readonly maxUploadBytes: number;
+  /** Bytes per data row of the generated files, to turn maxFileBytes into rows. */
+  readonly csvBytesPerRow: number;
+  readonly xlsxBytesPerRow: number;
   /** Report rows the design point holds: 12 KPIs × 2,000 combinations × 12 months of roll-ups. */
   readonly designRollupItems: number;
 }
@@ -41,6 +45,8 @@ export const FULL_VCPU_MB = 1769;
 /** The usual Lambda sizes we round up to. */
 export const LAMBDA_SIZES = [256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 6144, 8192, 10240] as const;
 export const MAX_TIMEOUT_S = 900;
+/** An Excel sheet holds 1,048,576 rows, one of them the header. */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
 export interface FunctionSizing {
   readonly name: string;
@@ -78,48 +84,50 @@ export function sizeFunctions(n: SizingInputs): FunctionSizing[] {
 
   // ---- ingest-upload: parse the largest allowed file, then write every fact --------------
   {
-    const ingestPerRowMb = Math.max(
-      (n.csvPeakMb - n.floorMb) / n.csvRows,
-      (n.xlsxPeakMb - n.floorMb) / n.xlsxRows,
+    // The largest file is bounded by maxRows, by maxFileBytes and, for XLSX, by Excel's sheet size.
+    const csvRows = Math.min(n.maxUploadRows, Math.floor(n.maxUploadBytes / n.csvBytesPerRow));
+    const xlsxRows = Math.min(
+      n.maxUploadRows,
+      XLSX_MAX_DATA_ROWS,
+      Math.floor(n.maxUploadBytes / n.xlsxBytesPerRow),
     );
+    const csvPerRowMb = (n.csvPeakMb - n.floorMb) / n.csvRows;
+    const xlsxPerRowMb = (n.xlsxPeakMb - n.floorMb) / n.xlsxRows;
     const storePerFactMb = (n.storePeakMb - n.floorMb) / n.storeFacts;
-    const perRowMb = ingestPerRowMb + storePerFactMb;
-    const peakMb = n.floorMb + n.maxUploadRows * perRowMb;
+    const csvPeak = n.floorMb + csvRows * (csvPerRowMb + storePerFactMb);
+    const xlsxPeak = n.floorMb + xlsxRows * (xlsxPerRowMb + storePerFactMb);
+    const peakMb = Math.max(csvPeak, xlsxPeak);
     const memoryMb = roundUpToLambdaSize(peakMb * MEMORY_FACTOR);
-    const parseS = n.maxUploadRows / Math.min(n.csvRowsPerSec, n.xlsxRowsPerSec);
-    const storeS = n.maxUploadRows / n.storeItemsPerSec;
-    const t = timeoutOf(parseS + storeS, memoryMb, 60);
+    const csvS = csvRows / n.csvRowsPerSec + csvRows / n.storeItemsPerSec;
+    const xlsxS = xlsxRows / n.xlsxRowsPerSec + xlsxRows / n.storeItemsPerSec;
+    const seconds = Math.max(csvS, xlsxS);
+    const t = timeoutOf(seconds, memoryMb, 60);
     const warnings: string[] = [];
     if (peakMb * MEMORY_FACTOR > LAMBDA_SIZES[LAMBDA_SIZES.length - 1]!) {
-      const rows = Math.floor(
-        (LAMBDA_SIZES[LAMBDA_SIZES.length - 1]! / MEMORY_FACTOR - n.floorMb) / perRowMb,
-      );
       warnings.push(
-        `${r0(n.maxUploadRows)} rows do not fit in 10,240 MB: lower ingest.maxRows to about ${r0(rows)}.`,
+        'The largest allowed upload does not fit in 10,240 MB with the headroom: lower ingest.maxRows.',
       );
     }
     if (t.timeoutS >= MAX_TIMEOUT_S) {
-      const rows = Math.floor(
-        MAX_TIMEOUT_S /
-          (cpuSlowdown(memoryMb) *
-            TIME_FACTOR *
-            (1 / Math.min(n.csvRowsPerSec, n.xlsxRowsPerSec) + 1 / n.storeItemsPerSec)),
-      );
+      const perRowS =
+        cpuSlowdown(memoryMb) *
+        TIME_FACTOR *
+        (1 / Math.min(n.csvRowsPerSec, n.xlsxRowsPerSec) + 1 / n.storeItemsPerSec);
       warnings.push(
-        `At the measured rates ${r0(n.maxUploadRows)} rows need more than Lambda's 15 minutes: lower ingest.maxRows to about ${r0(rows)}, or measure the store against real DynamoDB (the emulator is the slow part).`,
+        `At the measured rates the largest upload needs more than Lambda's 15 minutes: lower ingest.maxRows to about ${r0(MAX_TIMEOUT_S / perRowS)}, or re-measure the store against real DynamoDB (the emulator is the slow part).`,
       );
     }
     out.push({
       name: 'ingest-upload',
       peakMb,
       memoryMb,
-      seconds: parseS + storeS,
+      seconds,
       timeoutS: t.timeoutS,
       how: [
-        `largest file = plan \`ingest.maxRows\` = ${r0(n.maxUploadRows)} rows`,
-        `memory per row = parse ${r1(ingestPerRowMb * 1024)} KB (worse of CSV ${r0(n.csvRows)} / XLSX ${r0(n.xlsxRows)} rows) + store ${r1(storePerFactMb * 1024)} KB (${r0(n.storeFacts)} facts), above the ${r0(n.floorMb)} MB process floor`,
-        `peak ≈ ${r0(n.floorMb)} + ${r0(n.maxUploadRows)} × ${r1(perRowMb * 1024)} KB = ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB`,
-        `time ≈ parse ${r1(parseS)} s (slower of CSV ${r0(n.csvRowsPerSec)} / XLSX ${r0(n.xlsxRowsPerSec)} rows/s) + store ${r1(storeS)} s (${r0(n.storeItemsPerSec)} items/s into the emulator)`,
+        `largest upload: CSV ${r0(csvRows)} rows (plan ingest.maxRows ${r0(n.maxUploadRows)}, maxFileBytes ${r0(n.maxUploadBytes / 1024 / 1024)} MB at ${r0(n.csvBytesPerRow)} B/row), XLSX ${r0(xlsxRows)} rows (also ≤ Excel's ${r0(XLSX_MAX_DATA_ROWS)}, ${r0(n.xlsxBytesPerRow)} B/row)`,
+        `memory per row above the ${r0(n.floorMb)} MB process floor: CSV parse ${r1(csvPerRowMb * 1024)} KB (${r0(n.csvRows)}-row run), XLSX parse ${r1(xlsxPerRowMb * 1024)} KB (${r0(n.xlsxRows)}-row run), store ${r1(storePerFactMb * 1024)} KB (${r0(n.storeFacts)} facts)`,
+        `peak ≈ max(CSV ${r0(csvPeak)}, XLSX ${r0(xlsxPeak)}) = ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB`,
+        `time ≈ max(CSV ${r1(csvS)} s, XLSX ${r1(xlsxS)} s) at ${r0(n.csvRowsPerSec)} / ${r0(n.xlsxRowsPerSec)} rows/s parsing and ${r0(n.storeItemsPerSec)} items/s into the emulator`,
         t.note,
         'SQS: set the queue visibility timeout to at least 6 × this timeout (AWS guidance for Lambda event sources).',
       ],
