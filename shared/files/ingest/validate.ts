@@ -113,6 +113,31 @@ for (const [status, words] of Object.entries(STATUS_WORDS) as [MilestoneStatus, 
   for (const word of words) STATUS_LOOKUP.set(foldKey(word), status);
 }
 
+/**
+ * First value stored under a composite key, as nested maps keyed by the parts themselves
+ * (interned dims objects, cached id and period strings): no key string is built per row.
+ */
+export class NestedIndex<T> {
+  private readonly root = new Map<unknown, unknown>();
+  /** The value already stored under `keys`, else stores `value` and returns undefined. */
+  claim(keys: readonly unknown[], value: T): T | undefined {
+    let map = this.root;
+    const last = keys.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = map.get(keys[i]) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        map.set(keys[i], next);
+      }
+      map = next;
+    }
+    const found = map.get(keys[last]) as T | undefined;
+    if (found !== undefined) return found;
+    map.set(keys[last], value);
+    return undefined;
+  }
+}
+
 export interface RowContext {
   readonly errors: ErrorCollector;
 }
@@ -176,6 +201,8 @@ abstract class BaseValidator {
     value: CellValue,
     p: PeriodResult & { ok: true },
   ): string | null {
+    const known = this.fiscalYearCache.get(p.key);
+    if (known) return known;
     const fyStart = fiscalYearOf(p.start, this.startMonth);
     const fyEnd = p.end === p.start ? fyStart : fiscalYearOf(p.end, this.startMonth);
     if (!this.fiscalYears.has(fyStart) || !this.fiscalYears.has(fyEnd)) {
@@ -212,9 +239,12 @@ abstract class BaseValidator {
     return id;
   }
 
+  /** One shared dims object per distinct combination: a 1M-row file has only a few thousand. */
+  private readonly dimsPool = new Map<string, Readonly<Record<string, string>>>();
+  private static readonly NO_DIMS: Readonly<Record<string, string>> = Object.freeze({});
+
   /** Resolves the dimension cells; blank means "not split by this dimension". */
-  protected dims(row: RawRow): { dims: Record<string, string>; key: string } | null {
-    const dims: Record<string, string> = {};
+  protected dims(row: RawRow): { dims: Readonly<Record<string, string>>; key: string } | null {
     let key = '';
     let ok = true;
     for (const d of this.dimensions) {
@@ -233,25 +263,40 @@ abstract class BaseValidator {
         ok = false;
         continue;
       }
-      dims[d.id] = id;
       key += `|${d.id}=${id}`;
     }
-    return ok ? { dims, key } : null;
+    if (!ok) return null;
+    if (key === '') return { dims: BaseValidator.NO_DIMS, key };
+    let dims = this.dimsPool.get(key);
+    if (!dims) {
+      const built: Record<string, string> = {};
+      for (const part of key.slice(1).split('|')) {
+        const eq = part.indexOf('=');
+        built[part.slice(0, eq)] = part.slice(eq + 1);
+      }
+      dims = Object.freeze(built);
+      this.dimsPool.set(key, dims);
+    }
+    return { dims, key };
   }
 
-  protected duplicate(seen: Map<string, number>, key: string, row: number, what: string): boolean {
-    const first = seen.get(key);
+  protected duplicate(
+    seen: NestedIndex<number>,
+    keys: readonly unknown[],
+    row: number,
+    what: () => string,
+  ): boolean {
+    const first = seen.claim(keys, row);
     if (first !== undefined) {
       this.error(
         row,
         undefined,
         null,
         'duplicate_row',
-        `Row ${row} repeats ${what} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
+        `Row ${row} repeats ${what()} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
       );
       return true;
     }
-    seen.set(key, row);
     return false;
   }
 
@@ -260,7 +305,7 @@ abstract class BaseValidator {
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new NestedIndex<number>();
 
   accept(row: RawRow): void {
     this.rows++;
@@ -292,23 +337,16 @@ export class ActualsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
-    if (
-      this.duplicate(
-        this.seen,
-        `${kpi.id}|${period.key}${dims.key}`,
-        row.row,
-        `${kpi.id} ${period.key}${dims.key}`,
-      )
-    )
-      return;
+    const what = () => `${kpi.id} ${period.key}${dims.key.replaceAll('|', ' ')}`;
+    if (this.duplicate(this.seen, [dims.dims, kpi.id, period.key], row.row, what)) return;
     this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
-  private readonly seen = new Map<string, number>();
-  private readonly grains = new Map<string, { grain: PeriodGrain; row: number }>();
+  private readonly seen = new NestedIndex<number>();
+  private readonly grains = new NestedIndex<{ grain: PeriodGrain; row: number }>();
   private readonly versions: NameResolver;
   private readonly defaultVersion: string;
 
@@ -354,10 +392,9 @@ export class TargetsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !version || !kpi || !period.ok || !fy || !value.ok || !dims) return;
-    const what = `${version} ${kpi.id} ${period.key}${dims.key}`;
-    if (this.duplicate(this.seen, `${version}|${kpi.id}|${period.key}${dims.key}`, row.row, what)) return;
-    const grainKey = `${version}|${kpi.id}${dims.key}|${fy}`;
-    const grain = this.grains.get(grainKey);
+    const what = () => `${version} ${kpi.id} ${period.key}${dims.key.replaceAll('|', ' ')}`;
+    if (this.duplicate(this.seen, [dims.dims, version, kpi.id, period.key], row.row, what)) return;
+    const grain = this.grains.claim([dims.dims, version, kpi.id, fy], { grain: period.grain, row: row.row });
     if (grain && grain.grain !== period.grain) {
       this.error(
         row.row,
@@ -368,14 +405,13 @@ export class TargetsValidator extends BaseValidator {
       );
       return;
     }
-    if (!grain) this.grains.set(grainKey, { grain: period.grain, row: row.row });
     this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new NestedIndex<number>();
 
   private text(row: RawRow, col: number | undefined, label: string): string | null {
     if (col === undefined) return null;
@@ -479,7 +515,7 @@ export class MilestonesValidator extends BaseValidator {
     }
     const dims = this.dims(row);
     if (this.errors.count !== before || !id || !title || !owner || !due || !dims) return;
-    if (this.duplicate(this.seen, id, row.row, `milestone id ${id}`)) return;
+    if (this.duplicate(this.seen, [id], row.row, () => `milestone id ${id}`)) return;
     this.milestones.push({
       id,
       title,
