@@ -523,9 +523,41 @@ const PROFILES: Record<
   },
 };
 
+/** `load-<handler>`: the module load of one bundled handler under --cpu-prof. */
+async function profileLoad(id: string, handler: (typeof HANDLERS)[number]): Promise<void> {
+  const dir = join(tmpdir(), `plan-monitor-bench-prof-${process.pid}`);
+  const outDir = join(ROOT, 'bench', '.out');
+  const b = await bundleHandler(ROOT, outDir, handler);
+  await loadOnce(b.file);
+  const result = await loadOnce(b.file, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100']);
+  const summary = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => summariseProfile(join(dir, f)))
+    .sort((a, b) => b.totalMs - a.totalMs)[0];
+  if (!summary) throw new Error('node wrote no .cpuprofile');
+  const context = [
+    `\`node --cpu-prof\` of a fresh plain \`node\` importing the ${handler} bundle (${(b.bytes / MB).toFixed(2)} MiB, built as in bench/lib/bundles.ts),`,
+    `${new Date().toISOString().slice(0, 16)}Z, ${cpus()[0]?.model ?? '?'} × ${cpus().length}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}.`,
+    `Import took ${result.ms.toFixed(0)} ms in this run (profiling slows it down). Bundled packages by bytes: ${b.topInputs
+      .slice(0, 8)
+      .map((t) => `${t.path} ${(t.bytes / 1024).toFixed(0)} KB`)
+      .join(', ')}.`,
+  ].join('\n');
+  const out = join(ROOT, 'bench', 'profiles', `${id}.md`);
+  writeFileSync(out, profileMarkdown(`module load of ${handler}`, context, summary));
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+  console.log(`wrote ${out}`);
+}
+
 async function profile(id: string): Promise<void> {
+  const loadOf = HANDLERS.find((h) => id === `load-${h}`);
+  if (loadOf) return profileLoad(id, loadOf);
   const spec = PROFILES[id];
-  if (!spec) throw new Error(`unknown profile "${id}": use one of ${Object.keys(PROFILES).join(', ')}`);
+  if (!spec) {
+    const ids = [...Object.keys(PROFILES), ...HANDLERS.map((h) => `load-${h}`)];
+    throw new Error(`unknown profile "${id}": use one of ${ids.join(', ')}`);
+  }
   const dir = join(tmpdir(), `plan-monitor-bench-prof-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const params = await spec.params();

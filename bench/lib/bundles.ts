@@ -82,8 +82,11 @@ process.stdout.write(JSON.stringify({ ms, peakRssMb: process.resourceUsage().max
 `;
 
 /** Module-load time of a bundle in one fresh `node` process (no tsx: the bundle is plain JS). */
-export async function loadOnce(file: string): Promise<{ ms: number; peakRssMb: number }> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT], {
+export async function loadOnce(
+  file: string,
+  nodeArgs: readonly string[] = [],
+): Promise<{ ms: number; peakRssMb: number }> {
+  const { stdout } = await run(process.execPath, [...nodeArgs, '--input-type=module', '-e', LOAD_SCRIPT], {
     env: { ...process.env, ...DUMMY_ENV, BENCH_BUNDLE: file, NODE_OPTIONS: '' },
   });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms: number; peakRssMb: number };
