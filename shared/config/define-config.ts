@@ -74,13 +74,28 @@ function problemsOf(issue: z.core.$ZodIssue): { path: string; message: string }[
 }
 
 /**
+ * Adds the report's id to a problem inside `reports[N]`: an admin looking at a failed deploy
+ * knows reports by id, not by position in the list.
+ */
+function namingReport(problem: { path: string; message: string }, input: unknown) {
+  const index = /^reports\[(\d+)\]/.exec(problem.path)?.[1];
+  if (index === undefined) return problem;
+  const reports = (input as { reports?: unknown } | null)?.reports;
+  const id = Array.isArray(reports)
+    ? (reports[Number(index)] as { id?: unknown } | undefined)?.id
+    : undefined;
+  if (typeof id !== 'string' || problem.message.includes(`"${id}"`)) return problem;
+  return { ...problem, message: `report "${id}": ${problem.message}` };
+}
+
+/**
  * Validate a plan configuration and fill in its defaults. Throws {@link PlanConfigError}
  * naming each invalid path and what to write instead.
  */
 export function defineConfig(input: PlanConfigInput): PlanConfig {
   const result = PlanConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap(problemsOf);
+  const problems = result.error.issues.flatMap(problemsOf).map((problem) => namingReport(problem, input));
   const lines = problems.map((p) => `  - ${p.path || '(root)'}: ${p.message}`);
   throw new PlanConfigError(
     `Invalid plan configuration (${problems.length} problem(s)):\n${lines.join('\n')}`,

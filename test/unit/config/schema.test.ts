@@ -110,7 +110,8 @@ const cases: readonly InvalidCase[] = [
       c.reports[0]!.schedule.cron = 'cron(0 9 ? * MON)';
     },
     path: 'reports[0].schedule.cron',
-    says: ['has 5 field(s)', 'needs 6', 'cron(0 9 ? * MON *)'],
+    // The report's id, not just its position: admins know reports by id.
+    says: ['report "weekly-progress"', 'has 5 field(s)', 'needs 6', 'cron(0 9 ? * MON *)'],
   },
   {
     name: 'a cron with "?" in both day fields',
@@ -169,7 +170,7 @@ const cases: readonly InvalidCase[] = [
       c.reports[1]!.schedule.timeZone = 'China/Beijing';
     },
     path: 'reports[1].schedule.timeZone',
-    says: ['is not an IANA time zone', 'Asia/Shanghai'],
+    says: ['report "category-weekly"', 'is not an IANA time zone', 'Asia/Shanghai'],
   },
   {
     name: 'a time zone spelled in the wrong case',
