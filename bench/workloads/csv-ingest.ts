@@ -17,9 +17,10 @@ interface Params {
 
 const { file, mode } = params<Params>();
 const body = readFileSync(file);
+const config = benchConfig();
 
 async function ingest(): Promise<number> {
-  const result = await parseUpload({ config: benchConfig(), kind: 'actuals', body });
+  const result = await parseUpload({ config, kind: 'actuals', body });
   if (!result.ok) {
     throw new Error(`generated CSV rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
   }

@@ -6,8 +6,7 @@ import { benchConfig } from '../lib/plan.ts';
 
 const { file } = params<{ file: string }>();
 const body = readFileSync(file);
-const { ms, value: result } = await timed(() =>
-  parseUpload({ config: benchConfig(), kind: 'actuals', body }),
-);
+const config = benchConfig();
+const { ms, value: result } = await timed(() => parseUpload({ config, kind: 'actuals', body }));
 if (!result.ok) throw new Error(`generated XLSX rejected: ${JSON.stringify(result.errors.slice(0, 3))}`);
 report({ rows: result.rows, ms, rowsPerSec: result.rows / (ms / 1000), fileBytes: body.length });
