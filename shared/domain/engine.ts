@@ -80,6 +80,9 @@ export interface EvaluateQuery {
 
 export interface Evaluation extends VarianceFigures {
   readonly targetSource: TargetSource;
+  readonly targetedDays: number;
+  readonly comparedFrom: LocalDate | null;
+  readonly comparedTo: LocalDate | null;
 }
 
 export interface SumOutlook {
@@ -595,22 +598,51 @@ export function createEngine(input: EngineInput) {
     return { first, last, rangeDays: Math.max(toEpochDay(range.end) - toEpochDay(range.start) + 1, 0) };
   };
 
-  /** Coverage mask over [first, last] (index 0 = first) and the actual summed over it. */
-  const coverage = (g: GroupActual, first: number, last: number) => {
+  /**
+   * Whether a coarse actual counts in [first, last]: its whole period lies inside (spec §4)
+   * and, when comparing like-for-like against targets, every one of its days has a target
+   * (a month's actual cannot be split to match a partly targeted month).
+   */
+  const coarseCounts = (c: CoarseActual, first: number, last: number, targeted: Uint8Array | null) => {
+    if (c.first < first || c.last > last) return false;
+    if (targeted) for (let o = c.first; o <= c.last; o++) if (!targeted[o]) return false;
+    return true;
+  };
+
+  /**
+   * Coverage mask over [first, last] (index 0 = first). With `targeted` (a window-indexed
+   * day mask of the series' targets) only days that also have a target are kept.
+   */
+  const coverage = (g: GroupActual, first: number, last: number, targeted: Uint8Array | null = null) => {
     const n = Math.max(last - first + 1, 0);
     const mask = new Uint8Array(n);
-    for (let i = 0; i < n; i++) mask[i] = g.cov[first + i]!;
+    if (targeted) for (let i = 0; i < n; i++) mask[i] = g.cov[first + i]! & targeted[first + i]!;
+    else for (let i = 0; i < n; i++) mask[i] = g.cov[first + i]!;
     for (const c of g.coarse) {
-      if (c.first < first || c.last > last) continue;
+      if (!coarseCounts(c, first, last, targeted)) continue;
       for (let o = c.first; o <= c.last; o++) mask[o - first] = 1;
     }
     return mask;
   };
-  const sumOver = (g: GroupActual, first: number, mask: Uint8Array, last: number) => {
+  /** The actual over the days of `mask` (built by {@link coverage} with the same `targeted`). */
+  const sumOver = (
+    g: GroupActual,
+    first: number,
+    mask: Uint8Array,
+    last: number,
+    targeted: Uint8Array | null = null,
+  ) => {
     let total = 0;
     for (let i = 0; i < mask.length; i++) if (mask[i]) total += g.values[first + i]!;
-    for (const c of g.coarse) if (c.first >= first && c.last <= last) total += c.value;
+    for (const c of g.coarse) if (coarseCounts(c, first, last, targeted)) total += c.value;
     return total;
+  };
+
+  /** Days of [first, last] whose bit is set in a window-indexed day mask. */
+  const countDays = (has: Uint8Array, first: number, last: number) => {
+    let n = 0;
+    for (let o = first; o <= last; o++) n += has[o]!;
+    return n;
   };
 
   const finish = (
@@ -622,35 +654,78 @@ export function createEngine(input: EngineInput) {
     first: number,
     rangeDays: number,
     targetSource: TargetSource,
+    targetedDays: number,
+    /** Coverage by actuals alone (for dataThrough), when it differs from the compared mask. */
+    actualMask: Uint8Array = mask,
   ): Evaluation => {
     let coveredDays = 0;
-    let lastCovered = -1;
+    let firstCompared = -1;
+    let lastCompared = -1;
     for (let i = 0; i < mask.length; i++) {
       if (mask[i]) {
         coveredDays++;
-        lastCovered = i;
+        if (firstCompared < 0) firstCompared = i;
+        lastCompared = i;
       }
     }
+    let lastCovered = lastCompared;
+    if (actualMask !== mask) {
+      lastCovered = -1;
+      for (let i = actualMask.length - 1; i >= 0; i--) {
+        if (actualMask[i]) {
+          lastCovered = i;
+          break;
+        }
+      }
+    }
+    const day = (i: number) => (i >= 0 ? fromEpochDay(windowStart + first + i) : null);
     const core = varianceOf(actual, target, kpi.direction, kpi.tolerance);
     return {
       actual,
       target,
       ...core,
       coveredDays,
+      targetedDays,
+      comparedFrom: day(firstCompared),
+      comparedTo: day(lastCompared),
       rangeDays,
-      dataThrough: lastCovered >= 0 ? fromEpochDay(windowStart + first + lastCovered) : null,
+      dataThrough: day(lastCovered),
       fullRangeTarget: fullRangeTarget !== null && fullRangeTarget !== target ? fullRangeTarget : null,
       targetSource,
     };
   };
 
+  /**
+   * The compared days of a series (docs/variance-decisions.md, target coverage): when a
+   * target covers some day of [first, last], the days covered by both actuals and targets;
+   * otherwise (or when no covered day has a target) every covered day, compared with nothing.
+   */
+  const comparedDays = (
+    actualCoverage: (targeted: Uint8Array | null) => Uint8Array,
+    has: Uint8Array | null,
+    first: number,
+    last: number,
+  ) => {
+    const targetedDays = has ? countDays(has, first, last) : 0;
+    const actualMask = actualCoverage(null);
+    if (targetedDays === 0) return { mask: actualMask, actualMask, targeted: null, targetedDays };
+    const mask = actualCoverage(has);
+    if (!mask.includes(1)) return { mask: actualMask, actualMask, targeted: null, targetedDays };
+    return { mask, actualMask, targeted: has, targetedDays };
+  };
+
   const evaluateSum = (kpi: KpiDefinition, q: EvaluateQuery, group: DimensionValues): Evaluation => {
     const { first, last, rangeDays } = clip(q.range);
     const g = groupActual(kpi.id, group);
-    const mask = coverage(g, first, last);
-    const covered = mask.some((m) => m === 1);
-    const actual = covered ? sumOver(g, first, mask, last) : null;
     const t = groupSumTarget(q.version ?? 'budget', kpi, group);
+    const { mask, actualMask, targeted, targetedDays } = comparedDays(
+      (has) => coverage(g, first, last, has),
+      t?.has ?? null,
+      first,
+      last,
+    );
+    const covered = mask.includes(1);
+    const actual = covered ? sumOver(g, first, mask, last, targeted) : null;
     let target: number | null = null;
     let full: number | null = null;
     if (t) {
@@ -668,10 +743,22 @@ export function createEngine(input: EngineInput) {
           anyCovered = true;
         }
       }
-      target = anyCovered ? tc : null;
+      // Covered days without any target (the fallback above) compare with nothing.
+      target = anyCovered && targeted ? tc : null;
       full = anyFull ? tf : null;
     }
-    return finish(kpi, actual, target, full, mask, first, rangeDays, t?.source ?? 'none');
+    return finish(
+      kpi,
+      actual,
+      target,
+      full,
+      mask,
+      first,
+      rangeDays,
+      t?.source ?? 'none',
+      targetedDays,
+      actualMask,
+    );
   };
 
   const ratioTargetOver = (t: GroupRatioTarget, first: number, mask: Uint8Array | null, n: number) => {
@@ -695,24 +782,34 @@ export function createEngine(input: EngineInput) {
     const { first, last, rangeDays } = clip(q.range);
     const num = groupActual(kpi.numerator!, group);
     const den = groupActual(kpi.denominator!, group);
-    const numMask = coverage(num, first, last);
-    const denMask = coverage(den, first, last);
-    const mask = new Uint8Array(numMask.length);
-    let covered = false;
-    for (let i = 0; i < mask.length; i++) {
-      mask[i] = numMask[i]! & denMask[i]!;
-      if (mask[i]) covered = true;
-    }
+    const t = groupRatioTarget(q.version ?? 'budget', kpi, group);
+    const both = (has: Uint8Array | null) => {
+      const a = coverage(num, first, last, has);
+      const b = coverage(den, first, last, has);
+      for (let i = 0; i < a.length; i++) a[i] = a[i]! & b[i]!;
+      return a;
+    };
+    const { mask, actualMask, targeted, targetedDays } = comparedDays(both, t?.has ?? null, first, last);
     let actual: number | null = null;
-    if (covered) {
-      const n = sumOver(num, first, mask, last);
-      const d = sumOver(den, first, mask, last);
+    if (mask.includes(1)) {
+      const n = sumOver(num, first, mask, last, targeted);
+      const d = sumOver(den, first, mask, last, targeted);
       actual = d !== 0 ? n / d : null;
     }
-    const t = groupRatioTarget(q.version ?? 'budget', kpi, group);
-    const target = t ? ratioTargetOver(t, first, mask, mask.length) : null;
+    const target = t && targeted ? ratioTargetOver(t, first, mask, mask.length) : null;
     const full = t ? ratioTargetOver(t, first, null, mask.length) : null;
-    return finish(kpi, actual, target, full, mask, first, rangeDays, t?.source ?? 'none');
+    return finish(
+      kpi,
+      actual,
+      target,
+      full,
+      mask,
+      first,
+      rangeDays,
+      t?.source ?? 'none',
+      targetedDays,
+      actualMask,
+    );
   };
 
   /** The period key whose range is exactly `range`, if any (for snapshot KPIs). */
@@ -748,7 +845,24 @@ export function createEngine(input: EngineInput) {
     const series = seriesOf(q.version ?? 'budget', kpi.id)?.get(gk);
     const targetValue = key ? series?.facts.get(key) : undefined;
     const target = targetValue ?? null;
-    return finish(kpi, actual, target, null, mask, first, rangeDays, target === null ? 'none' : 'explicit');
+    // A snapshot target holds for its period alone: those days (inside the range) are targeted.
+    let targetedDays = 0;
+    if (target !== null && period) {
+      const pf = Math.max(toEpochDay(period.start) - windowStart, first);
+      const pl = Math.min(toEpochDay(period.end) - windowStart, last);
+      targetedDays = Math.max(pl - pf + 1, 0);
+    }
+    return finish(
+      kpi,
+      actual,
+      target,
+      null,
+      mask,
+      first,
+      rangeDays,
+      target === null ? 'none' : 'explicit',
+      targetedDays,
+    );
   };
 
   /** Figures of one series over one range (spec §4–§6). */

@@ -165,8 +165,21 @@ export interface VarianceFigures {
   readonly favourablePct: number | null;
   readonly attainment: number | null;
   readonly status: VarianceStatus;
-  /** Days of the range covered by at least one counted actual. */
+  /**
+   * Days compared like-for-like: days of the range covered by at least one counted actual
+   * and, when the series has a target on some day of the range, also covered by a target
+   * (docs/variance-decisions.md). Actual and target are both taken over these days.
+   */
   readonly coveredDays: number;
+  /**
+   * Days of the range that have a target (a zero target counts). Optional only so older
+   * hand-built fixtures still type-check; the engine always sets it.
+   */
+  readonly targetedDays?: number | undefined;
+  /** First compared day (see coveredDays), if any. Always set by the engine. */
+  readonly comparedFrom?: LocalDate | null | undefined;
+  /** Last compared day (see coveredDays), if any. Always set by the engine. */
+  readonly comparedTo?: LocalDate | null | undefined;
   /** Days in the range. */
   readonly rangeDays: number;
   /** Last covered day ≤ asOf within the range, if any. */

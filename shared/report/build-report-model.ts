@@ -90,6 +90,9 @@ function figures(e: Evaluation): VarianceFigures {
     attainment: e.attainment,
     status: e.status,
     coveredDays: e.coveredDays,
+    targetedDays: e.targetedDays,
+    comparedFrom: e.comparedFrom,
+    comparedTo: e.comparedTo,
     rangeDays: e.rangeDays,
     dataThrough: e.dataThrough,
     fullRangeTarget: e.fullRangeTarget,
@@ -413,6 +416,27 @@ export function buildReportModel(
         ),
       );
     }
+  }
+  // Targets covering only part of a shown range: the range compares only the targeted days
+  // with data (docs/variance-decisions.md), which a reader must be told. One note per KPI.
+  for (const kpi of reportKpis) {
+    if (kpi.aggregation === 'snapshot') continue;
+    const partial = table.filter(
+      (r) => r.kpi === kpi.id && (r.targetedDays ?? 0) > 0 && (r.targetedDays ?? 0) < r.rangeDays,
+    );
+    if (partial.length === 0) continue;
+    const list = partial.map((r) => {
+      const label = RANGE_LABELS[r.range];
+      const days = `${r.coveredDays}/${r.rangeDays}`;
+      return { en: `${label.en} ${days}`, zh: `${label.zh} ${days}` };
+    });
+    notes.push(
+      text(
+        language,
+        `${nameOf(kpi.id)}: targets cover only part of ${list.map((l) => l.en).join(', ')} (days compared/days in range); only days with both an actual and a target are compared.`,
+        `${nameOf(kpi.id)}：目标仅覆盖部分区间（${list.map((l) => l.zh).join('，')}，对比天数/区间天数），仅对比同时有实际值和目标的天数。`,
+      ),
+    );
   }
   for (const m of targetMismatches) {
     const pct = `${(m.differencePct * 100).toFixed(2)}%`;

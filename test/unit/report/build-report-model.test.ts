@@ -149,6 +149,30 @@ describe('buildReportModel on the spec §10 world', () => {
     });
   });
 
+  it('notes once per KPI the ranges its targets cover only in part, and compares those like-for-like', () => {
+    const gmvNotes = model.dataQuality.notes.filter((n) => n.startsWith('GMV:'));
+    expect(gmvNotes).toEqual([
+      'GMV: targets cover only part of Quarter to date 22/53, Year to date 22/326 (days compared/days in range); only days with both an actual and a target are compared.',
+    ]);
+    expect(
+      model.dataQuality.notes.some(
+        (n) => n.startsWith('Marketing spend:') && n.includes('Year to date 53/326'),
+      ),
+    ).toBe(true);
+    // new_users has a target for every month: nothing to say.
+    expect(model.dataQuality.notes.some((n) => n.startsWith('New users:'))).toBe(false);
+    const gmvYtd = model.table.find((r) => r.kpi === 'gmv' && r.range === 'YTD');
+    expect(gmvYtd).toMatchObject({
+      coveredDays: 22,
+      targetedDays: 22,
+      comparedFrom: '2026-11-01',
+      comparedTo: '2026-11-22',
+    });
+    expect(gmvYtd?.variancePct).toBeCloseTo(-0.05, 9);
+    const spendYtd = model.table.find((r) => r.kpi === 'marketing_spend' && r.range === 'YTD');
+    expect(spendYtd?.variancePct).toBeCloseTo(0.1, 9);
+  });
+
   it('is plain JSON', () => {
     expect(JSON.parse(JSON.stringify(model))).toEqual(model);
   });
@@ -189,7 +213,9 @@ describe('buildReportModel with a scope', () => {
     expect(trendGmv?.points.at(-1)?.actual).toBeCloseTo(2_968_000, 2);
     const outlook = scoped.outlook.find((o) => o.kpi === 'gmv');
     if (outlook?.kind !== 'sum') throw new Error('expected a sum outlook');
-    expect(outlook.ytdActual).toBeCloseTo(100_000_000 + 8_360_000, 2);
+    // Tmall's GMV target covers November only, so YTD compares November only.
+    expect(outlook.ytdActual).toBeCloseTo(8_360_000, 2);
+    expect(outlook.ytdTarget).toBeCloseTo(8_800_000, 2);
     expect(scoped.scorecard.entries.find((e) => e.kpi === 'gmv')?.score).toBeCloseTo(0.95, 9);
     // Untagged milestones are company-wide: a scoped report does not show them.
     expect(scoped.milestones.items).toEqual([]);
