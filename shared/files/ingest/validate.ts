@@ -138,6 +138,13 @@ export class NestedIndex<T> {
   }
 }
 
+/** Dimension values of a row, shared by every row with the same combination. */
+export interface DimsEntry {
+  readonly dims: Readonly<Record<string, string>>;
+  /** `|channel=tmall|category=pets`, for messages. */
+  readonly key: string;
+}
+
 export interface RowContext {
   readonly errors: ErrorCollector;
 }
@@ -239,61 +246,79 @@ abstract class BaseValidator {
     return id;
   }
 
-  /** One shared dims object per distinct combination: a 1M-row file has only a few thousand. */
-  private readonly dimsPool = new Map<string, Readonly<Record<string, string>>>();
-  private static readonly NO_DIMS: Readonly<Record<string, string>> = Object.freeze({});
+  /**
+   * One shared `{ dims, key }` per distinct combination, found by walking nested maps with
+   * the resolved ids: a hit allocates nothing, and a 1M-row file has a few thousand entries.
+   */
+  private readonly dimsPool = new Map<string, unknown>();
+  private static readonly NO_DIMS: DimsEntry = { dims: Object.freeze({}), key: '' };
 
   /** Resolves the dimension cells; blank means "not split by this dimension". */
-  protected dims(row: RawRow): { dims: Readonly<Record<string, string>>; key: string } | null {
-    let key = '';
+  protected dims(row: RawRow): DimsEntry | null {
     let ok = true;
+    let level: Map<string, unknown> = this.dimsPool;
+    let any = false;
     for (const d of this.dimensions) {
       const value = row.cells[d.col] ?? null;
-      if (isBlank(value)) continue;
-      const text = cellText(value);
-      const id = d.resolver.resolve(text);
-      if (!id) {
-        this.error(
-          row.row,
-          d.col,
-          value,
-          'unknown_dimension_value',
-          `Unknown ${this.header.headers[d.col]} value "${text}".${d.resolver.suggest(text)} Leave the cell empty for a total over all values.`,
-        );
-        ok = false;
-        continue;
+      let id = '';
+      if (!isBlank(value)) {
+        const text = cellText(value);
+        const resolved = d.resolver.resolve(text);
+        if (!resolved) {
+          this.error(
+            row.row,
+            d.col,
+            value,
+            'unknown_dimension_value',
+            `Unknown ${this.header.headers[d.col]} value "${text}".${d.resolver.suggest(text)} Leave the cell empty for a total over all values.`,
+          );
+          ok = false;
+          continue;
+        }
+        id = resolved;
+        any = true;
       }
-      key += `|${d.id}=${id}`;
+      let next = level.get(id) as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(id, next);
+      }
+      level = next;
     }
     if (!ok) return null;
-    if (key === '') return { dims: BaseValidator.NO_DIMS, key };
-    let dims = this.dimsPool.get(key);
-    if (!dims) {
-      const built: Record<string, string> = {};
-      for (const part of key.slice(1).split('|')) {
-        const eq = part.indexOf('=');
-        built[part.slice(0, eq)] = part.slice(eq + 1);
+    if (!any) return BaseValidator.NO_DIMS;
+    let entry = level.get('') as DimsEntry | undefined;
+    if (!entry) {
+      const dims: Record<string, string> = {};
+      let key = '';
+      for (const d of this.dimensions) {
+        const value = row.cells[d.col] ?? null;
+        if (isBlank(value)) continue;
+        const id = d.resolver.resolve(cellText(value))!;
+        dims[d.id] = id;
+        key += `|${d.id}=${id}`;
       }
-      dims = Object.freeze(built);
-      this.dimsPool.set(key, dims);
+      entry = { dims: Object.freeze(dims), key };
+      // The leaf map holds the entry under '' (never a dimension value id).
+      level.set('', entry);
     }
-    return { dims, key };
+    return entry;
   }
 
-  protected duplicate(
-    seen: NestedIndex<number>,
-    keys: readonly unknown[],
-    row: number,
-    what: () => string,
-  ): boolean {
+  /** `keys` are the dims entry and strings naming the row's key. */
+  protected duplicate(seen: NestedIndex<number>, keys: readonly unknown[], row: number): boolean {
     const first = seen.claim(keys, row);
     if (first !== undefined) {
+      const what = keys
+        .map((k) => (typeof k === 'string' ? k : (k as DimsEntry).key.replaceAll('|', ' ').trim()))
+        .filter(Boolean)
+        .join(' ');
       this.error(
         row,
         undefined,
         null,
         'duplicate_row',
-        `Row ${row} repeats ${what()} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
+        `Row ${row} repeats ${what} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
       );
       return true;
     }
@@ -337,8 +362,7 @@ export class ActualsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
-    const what = () => `${kpi.id} ${period.key}${dims.key.replaceAll('|', ' ')}`;
-    if (this.duplicate(this.seen, [dims.dims, kpi.id, period.key], row.row, what)) return;
+    if (this.duplicate(this.seen, [dims, kpi.id, period.key], row.row)) return;
     this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
@@ -392,9 +416,8 @@ export class TargetsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !version || !kpi || !period.ok || !fy || !value.ok || !dims) return;
-    const what = () => `${version} ${kpi.id} ${period.key}${dims.key.replaceAll('|', ' ')}`;
-    if (this.duplicate(this.seen, [dims.dims, version, kpi.id, period.key], row.row, what)) return;
-    const grain = this.grains.claim([dims.dims, version, kpi.id, fy], { grain: period.grain, row: row.row });
+    if (this.duplicate(this.seen, [dims, version, kpi.id, period.key], row.row)) return;
+    const grain = this.grains.claim([dims, version, kpi.id, fy], { grain: period.grain, row: row.row });
     if (grain && grain.grain !== period.grain) {
       this.error(
         row.row,
@@ -515,7 +538,7 @@ export class MilestonesValidator extends BaseValidator {
     }
     const dims = this.dims(row);
     if (this.errors.count !== before || !id || !title || !owner || !due || !dims) return;
-    if (this.duplicate(this.seen, [id], row.row, () => `milestone id ${id}`)) return;
+    if (this.duplicate(this.seen, ['milestone id', id], row.row)) return;
     this.milestones.push({
       id,
       title,
