@@ -115,6 +115,11 @@ export async function runStart(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
     throw new Error(`--as-of "${asOf}" must be YYYY-MM-DD, e.g. 2026-11-22`);
   const fiscalYear = fiscalYearOf(asOf, config.calendar.fiscalYearStartMonth);
+  if (!config.calendar.fiscalYears.includes(fiscalYear)) {
+    throw new Error(
+      `asOf ${asOf} falls in ${fiscalYear}, which the configuration does not list under calendar.fiscalYears (${config.calendar.fiscalYears.join(', ')}): pass --as-of with a date in one of those years, e.g. --as-of 2026-11-22, or add ${fiscalYear} to the configuration`,
+    );
+  }
   const dataDir = path.resolve(io.cwd, values['data-dir'] ?? path.join('.local', 'data'));
   const outDir = path.resolve(io.cwd, values.out ?? 'out');
   const seed = values.seed ? Number(values.seed) : 2026;
