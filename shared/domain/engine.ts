@@ -3,7 +3,7 @@
  * (KPI, dimension combination) over a window of day offsets, then evaluates any (KPI, range,
  * group, target version) as sums over day slices — never a scan over all facts.
  *
- * Decisions where the spec is silent (documented for the project docs):
+ * Decisions where the spec is silent (the full record: docs/variance-decisions.md):
  * - Scope isolation: with `scope`, facts whose dimension values do not match the scope are
  *   dropped while indexing, so no figure can include another scope's data.
  * - Coverage of a group (spec §4) is taken over the actuals matching that group (for the
@@ -16,6 +16,8 @@
  * - Two target rows for the same (version, KPI, period, dims): the later one wins; targets of
  *   mixed grains for one series are added up (an ingest error, never a crash).
  * - Duplicate actuals (same KPI, period, dims): the later one in the input wins (replace).
+ * - Target coverage: when a series has a target on some day of a range, actual and target are
+ *   both taken over the days with an actual AND a target (a zero target is a target).
  */
 import {
   addDays,
