@@ -152,3 +152,14 @@ describe('zip guard', () => {
     expect(() => readZipDirectory(Buffer.from('PK\u0003\u0004 not really a zip'))).toThrow(/damaged/);
   });
 });
+
+describe('readCsvRows in UTF-16BE', () => {
+  it('reads a big-endian file with a BOM', () => {
+    const le = Buffer.from('日期\t指标\t数值\r\n2026-11-22\t成交额\t1\r\n', 'utf16le');
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]);
+    expect([...readCsvRows(be)]).toEqual([
+      { row: 1, cells: ['日期', '指标', '数值'] },
+      { row: 2, cells: ['2026-11-22', '成交额', '1'] },
+    ]);
+  });
+});
