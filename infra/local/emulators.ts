@@ -10,7 +10,7 @@
  * emits object-created events with the key *unencoded* and a clock-based sequencer; the SES
  * emulator's mail store is per process, shared by every instance started in it.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -127,6 +127,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     const sesServer = await sesModule.default({ host: '127.0.0.1', port: ports.ses });
     started.push(() => close(sesServer));
     const sesPort = (sesServer.address() as AddressInfo).port;
+    const sentMail = dataDir ? persistentSesMail(join(dataDir, 'ses', 'sent-mail.json')) : null;
 
     const endpoints = {
       dynamodb: `http://127.0.0.1:${dynamoPort}`,
@@ -171,6 +172,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
         s3rver.off('event', onS3Event);
         listeners.clear();
         destroyAwsClients(clientOptions);
+        sentMail?.save();
         await Promise.allSettled([close(dynamoServer), s3rver.close(), close(sesServer)]);
       },
     };
@@ -178,6 +180,29 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     await Promise.allSettled(started.map((stop) => stop()));
     throw err;
   }
+}
+
+/**
+ * aws-ses-v2-local keeps sent mail in memory only. With a data directory, mail sent in an
+ * earlier run is loaded back into its store (so `npm start -- --serve` still lists the mail
+ * of the last `npm start`) and the store is written back when the emulators stop.
+ */
+function persistentSesMail(file: string) {
+  const { getStoreReadonly } = require('aws-ses-v2-local/dist/store.js') as {
+    getStoreReadonly(): { emails: { messageId?: string }[] };
+  };
+  const emails = getStoreReadonly().emails;
+  if (existsSync(file)) {
+    const known = new Set(emails.map((email) => email.messageId));
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { messageId?: string }[];
+    for (const email of saved) if (!known.has(email.messageId)) emails.push(email);
+  }
+  return {
+    save() {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, JSON.stringify(getStoreReadonly().emails));
+    },
+  };
 }
 
 function listen(server: Server, port: number, what: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,9 @@ import {
 } from '../../../infra/local/emulators.ts';
 import { DynamoRunLedger } from '../../../shared/adapters/dynamo-run-ledger.ts';
 import { S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
+import { SesMailer } from '../../../shared/adapters/ses-mailer.ts';
+
+const sesStore = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as { clearStore(): void };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -53,6 +57,34 @@ describe('startEmulators', () => {
     // Assess
     expect(runs.map((r) => r.asOf)).toEqual(['2026-11-22']);
     expect(new TextDecoder().decode(object.body)).toBe('kept');
+  });
+
+  it("keeps the SES emulator's sent mail in dataDir across a restart", async () => {
+    // Prepare
+    const dataDir = mkdtempSync(join(tmpdir(), 'plan-monitor-emu-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = await startEmulators({ dataDir, ports: free });
+    const raw = new TextEncoder().encode(
+      'From: reports@example.com\r\nTo: ceo@example.com\r\nSubject: kept across restarts\r\n\r\nhello\r\n',
+    );
+    await new SesMailer({ sesv2: first.clients.sesv2 }).send({
+      from: 'reports@example.com',
+      to: ['ceo@example.com'],
+      raw,
+    });
+    await first.stop();
+    // The emulator's store lives in this process: empty it so only the file can bring the mail back.
+    sesStore.clearStore();
+
+    // Act
+    const second = await startEmulators({ dataDir, ports: free });
+    cleanups.push(() => second.stop());
+    const stored = (await (await fetch(`${second.sesWebUrl}/store`)).json()) as {
+      emails: { subject: string }[];
+    };
+
+    // Assess
+    expect(stored.emails.map((email) => email.subject)).toEqual(['kept across restarts']);
   });
 
   it('says which emulator cannot get its port, and leaves none of the others listening', async () => {
