@@ -83,9 +83,21 @@ export function parseNumberCell(value: CellValue, options: { percent: boolean })
     return { ok: false, message: 'this is not a number: type the number, e.g. 12345.67' };
   }
   const raw = value.trim();
-  if (PLAIN_NUMBER.test(raw)) return { ok: true, value: Number(raw) };
-  return parseNumberText(raw, options.percent);
+  const result = PLAIN_NUMBER.test(raw)
+    ? ({ ok: true, value: Number(raw) } as const)
+    : parseNumberText(raw, options.percent);
+  // Text without a % sign for a percent KPI is a fraction; 3.2 almost surely meant 3.2 %.
+  if (result.ok && options.percent && Math.abs(result.value) > PERCENT_TEXT_LIMIT && !raw.includes('%')) {
+    return {
+      ok: false,
+      message: `"${raw}" for a percent KPI looks like a percentage without its % sign: write ${raw}% or the fraction ${Number((result.value / 100).toPrecision(12))}`,
+    };
+  }
+  return result;
 }
+
+/** Above this, plain text for a percent KPI is taken as a forgotten % sign (150 %). */
+const PERCENT_TEXT_LIMIT = 1.5;
 
 function parseNumberText(raw: string, percent: boolean): NumberResult {
   let text = raw.normalize('NFKC').replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/gu, '-');

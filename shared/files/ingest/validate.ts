@@ -484,7 +484,7 @@ export class MilestonesValidator extends BaseValidator {
     let weight = 1;
     if (f.weight !== undefined && !isBlank(row.cells[f.weight] ?? null)) {
       const cell = row.cells[f.weight]!;
-      const n = parseNumberCell(cell, { percent: true });
+      const n = parseNumberCell(cell, { percent: false });
       if (!n.ok || n.value <= 0) {
         this.error(
           row.row,

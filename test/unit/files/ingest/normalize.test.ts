@@ -36,6 +36,13 @@ describe('parseNumberCell', () => {
     expect(number('3.2%', false)).toMatch(/not a percent KPI/);
   });
 
+  it('refuses plain text above 150 % for a percent KPI: a forgotten % sign', () => {
+    expect(number('3.2', true)).toMatch(/write 3\.2% or the fraction 0\.032/);
+    expect(number('1.1', true)).toBe(1.1);
+    expect(number('250%', true)).toBe(2.5);
+    expect(number('3.2', false)).toBe(3.2);
+  });
+
   it('takes a number cell as it is: a percent-formatted XLSX cell already holds the fraction', () => {
     expect(number(0.032, true)).toBe(0.032);
   });
