@@ -373,6 +373,9 @@ describe('handleIngestBatch', () => {
     };
     facts.failNextPut = true;
     expect((await handleIngestBatch(deps, event)).batchItemFailures).toHaveLength(1);
+    // Redelivered while the crashed attempt's lease still runs: failed again, never dropped.
+    expect((await handleIngestBatch(deps, event)).batchItemFailures).toHaveLength(1);
+    expect(facts.calls).toHaveLength(0);
     const clock = deps.clock as FixedClock;
     clock.current = new Date(clock.current.getTime() + 16 * 60 * 1000);
     expect((await handleIngestBatch(deps, event)).batchItemFailures).toHaveLength(0);

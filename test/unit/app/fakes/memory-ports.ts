@@ -181,7 +181,8 @@ export class MemoryObjectStore implements ObjectStore {
 
 /**
  * UploadLedger with the documented claim rules: a key's newest claimed `order` wins; the same
- * order again is a replay unless its processing lease ran out (a crash).
+ * order again is a replay once finished, an error while another worker's lease runs, and is
+ * claimed again after the lease ran out (a crash).
  */
 export class MemoryUploadLedger implements UploadLedger {
   readonly heads = new Map<string, { order: string; status: UploadRecord['status']; claimedAt: number }>();
@@ -195,11 +196,12 @@ export class MemoryUploadLedger implements UploadLedger {
     const now = Date.parse(record.startedAt);
     if (head) {
       if (record.order < head.order) return { claimed: false, reason: 'older' as const };
-      if (
-        record.order === head.order &&
-        !(head.status === 'processing' && now - head.claimedAt >= this.leaseMs)
-      ) {
-        return { claimed: false, reason: 'replay' as const };
+      if (record.order === head.order) {
+        if (head.status !== 'processing') return { claimed: false, reason: 'replay' as const };
+        // Like the DynamoDB adapter: another worker (or a crashed one) holds the lease.
+        if (now - head.claimedAt < this.leaseMs) {
+          throw new Error(`${id} is already being processed; retry the message later`);
+        }
       }
     }
     this.heads.set(id, { order: record.order, status: 'processing', claimedAt: now });
