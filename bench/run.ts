@@ -144,7 +144,7 @@ function failed(id: string, title: string, scale: string, error: string): Worklo
   return { id, title, scale, runs: 0, warmups: 0, figures: [], raw: {}, error };
 }
 
-const opts = { root: ROOT, timeoutMs: 300_000 };
+const opts = { root: ROOT, timeoutMs: 540_000 };
 
 // ---------------------------------------------------------------------------------------
 // Workloads
@@ -619,7 +619,7 @@ function markdown(results: readonly WorkloadResult[], meta: Record<string, unkno
   const status = (f: Figure) => (f.pass === true ? '✅ pass' : f.pass === false ? '❌ miss' : '');
   const lines = [
     `Measured ${String(meta.finishedAt).slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}` +
-      ` (mode: ${meta.mode}; load average ${String(meta.loadAverageAtStart)} at start; suite took ${meta.totalSeconds} s).`,
+      ` (mode: ${meta.mode}; load average ${String(meta.loadAverageAtStart)} at start; suite took ${meta.totalSeconds} s, of which ${String(meta.inputSeconds)} s generating inputs — 0 when reused from an earlier run's cache).`,
     `Each figure is the median of the runs in the "runs" column (${RUNS} wanted) after ${WARMUPS} warm-up (the store starts a fresh emulator per run and has none), every run a fresh process; peak RSS is that process's own \`resourceUsage().maxRSS\`. Inputs are generated from a fixed seed (bench/lib/plan.ts). Raw runs: bench/results.json; how the Lambdas are sized from this: bench/sizing.md; what limits a missed budget: bench/NOTES.md.`,
     '',
     '| workload | scale | runs | measure | result | budget | status |',
@@ -708,7 +708,8 @@ async function main(): Promise<void> {
   const tInputs = performance.now();
   if (want('csv')) inputs.csv = await csvInput();
   if (want('xlsx')) inputs.xlsx = await xlsxInput();
-  console.log(`[bench] inputs ready in ${((performance.now() - tInputs) / 1000).toFixed(1)} s (${inputDir})`);
+  const inputSeconds = (performance.now() - tInputs) / 1000;
+  console.log(`[bench] inputs ready in ${inputSeconds.toFixed(1)} s (${inputDir})`);
 
   await step('floor', harnessFloor);
   await step('bundles', bundleWorkload);
@@ -729,6 +730,8 @@ async function main(): Promise<void> {
     finishedAt: new Date().toISOString(),
     totalSeconds: Math.round(elapsedS()),
     loadAverageAtStart,
+    // Inputs are cached across runs in $TMPDIR; a first run on a machine spends this generating them.
+    inputSeconds: Math.round(inputSeconds),
     loadAverageAtEnd: loadavg()
       .map((x) => x.toFixed(2))
       .join(' '),
