@@ -45,6 +45,8 @@ export const FULL_VCPU_MB = 1769;
 /** The usual Lambda sizes we round up to. */
 export const LAMBDA_SIZES = [256, 512, 768, 1024, 1536, 1769, 2048, 3008, 4096, 6144, 8192, 10240] as const;
 export const MAX_TIMEOUT_S = 900;
+/** Share of the function's memory given to V8's old space; the rest is code, buffers, new space. */
+export const HEAP_SHARE = 0.75;
 /** An Excel sheet holds 1,048,576 rows, one of them the header. */
 export const XLSX_MAX_DATA_ROWS = 1_048_575;
 
@@ -195,7 +197,7 @@ export function sizingMarkdown(
 ): string {
   const rows = sized.map(
     (f) =>
-      `| ${f.name} | ${Number.isFinite(f.peakMb) ? `${r0(f.peakMb)} MB` : 'not measured'} | **${f.memoryMb} MB** | ${Number.isFinite(f.seconds) ? `${r1(f.seconds)} s` : '—'} | **${f.timeoutS} s** |`,
+      `| ${f.name} | ${Number.isFinite(f.peakMb) ? `${r0(f.peakMb)} MB` : 'not measured'} | **${f.memoryMb} MB** | \`--max-old-space-size=${Math.floor(f.memoryMb * HEAP_SHARE)}\` | ${Number.isFinite(f.seconds) ? `${r1(f.seconds)} s` : '—'} | **${f.timeoutS} s** |`,
   );
   const sections = sized.flatMap((f) => [
     `### ${f.name}`,
@@ -222,11 +224,14 @@ export function sizingMarkdown(
     `  (${FULL_VCPU_MB} MB = 1 vCPU, proportionally less below) × ${TIME_FACTOR}, at least 30–60 s, at most ${MAX_TIMEOUT_S} s.`,
     '  Store and read rates are measured against dynalite (the embedded emulator), which is slower than',
     '  DynamoDB; the resulting timeouts are conservative.',
+    `- **Heap** = ${HEAP_SHARE} × memorySize as \`--max-old-space-size\` in NODE_OPTIONS (next to`,
+    '  `--enable-source-maps`), so V8 collects garbage before the sandbox limit instead of growing',
+    '  towards its own default; the CSV row of the README shows a run under such a cap.',
     '',
     '## Result (copy into infra/)',
     '',
-    '| function | estimated peak | memorySize | estimated duration (1 core) | timeout |',
-    '|---|---:|---:|---:|---:|',
+    '| function | estimated peak | memorySize | NODE_OPTIONS heap | estimated duration (1 core) | timeout |',
+    '|---|---:|---:|---|---:|---:|',
     ...rows,
     '',
     '## How each number follows',
