@@ -178,7 +178,12 @@ async function csvWorkload(file: string): Promise<WorkloadResult> {
       runWorkload(
         'csv-ingest',
         { file, mode: 'ingest' },
-        { ...opts, nodeArgs: [`--max-old-space-size=${CAPPED_HEAP_MB}`] },
+        {
+          ...opts,
+          nodeArgs: [`--max-old-space-size=${CAPPED_HEAP_MB}`],
+          // A heap too small thrashes before it fails: do not let that eat the suite's budget.
+          timeoutMs: 3 * ms + 20_000,
+        },
       ).catch((error: Error) => ({ error: error.message })),
     1,
     0,
