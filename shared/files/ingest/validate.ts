@@ -60,6 +60,21 @@ class NameResolver {
     }
   }
   private readonly idOfName = new Map<string, string>();
+  private readonly indexCache = new Map<string, number>();
+  /** 1-based position of the item `text` names, 0 when it names none. */
+  index(text: string): number {
+    let hit = this.indexCache.get(text);
+    if (hit === undefined) {
+      const id = this.resolve(text);
+      hit = id === null ? 0 : this.options.indexOf(id) + 1;
+      this.indexCache.set(text, hit);
+    }
+    return hit;
+  }
+  /** Ids in configuration order. */
+  get ids(): readonly string[] {
+    return this.options;
+  }
   resolve(text: string): string | null {
     let hit = this.cache.get(text);
     if (hit === undefined) {
@@ -113,37 +128,25 @@ for (const [status, words] of Object.entries(STATUS_WORDS) as [MilestoneStatus, 
   for (const word of words) STATUS_LOOKUP.set(foldKey(word), status);
 }
 
-/**
- * First value stored under a composite key, as nested maps keyed by the parts themselves
- * (interned dims objects, cached id and period strings): no key string is built per row.
- */
-export class NestedIndex<T> {
-  private readonly root = new Map<unknown, unknown>();
-  /** The value already stored under `keys`, else stores `value` and returns undefined. */
-  claim(keys: readonly unknown[], value: T): T | undefined {
-    let map = this.root;
-    const last = keys.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = map.get(keys[i]) as Map<unknown, unknown> | undefined;
-      if (!next) {
-        next = new Map();
-        map.set(keys[i], next);
-      }
-      map = next;
-    }
-    const found = map.get(keys[last]) as T | undefined;
-    if (found !== undefined) return found;
-    map.set(keys[last], value);
-    return undefined;
-  }
-}
-
 /** Dimension values of a row, shared by every row with the same combination. */
 export interface DimsEntry {
   readonly dims: Readonly<Record<string, string>>;
-  /** `|channel=tmall|category=pets`, for messages. */
-  readonly key: string;
+  /**
+   * The combination as one number (mixed radix over each dimension's value positions, 0 =
+   * blank), or as text when the configuration's combinations do not fit a safe integer.
+   */
+  readonly combo: number | string;
 }
+
+/** `channel=tmall category=pets`, for messages. */
+function dimsLabel(dims: Readonly<Record<string, string>>): string {
+  return Object.entries(dims)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/** Periods per key space: far more than the days of any list of fiscal years. */
+const PERIOD_SLOTS = 65_536;
 
 export interface RowContext {
   readonly errors: ErrorCollector;
@@ -155,6 +158,7 @@ abstract class BaseValidator {
   protected readonly fiscalYears: ReadonlySet<string>;
   protected readonly kpis: NameResolver;
   protected readonly kpiById: ReadonlyMap<string, PlanConfig['kpis'][number]>;
+  protected readonly kpiSlot: ReadonlyMap<string, number>;
   protected readonly dimensions: { id: string; col: number; resolver: NameResolver }[];
   private readonly periodCache = new Map<string, PeriodResult>();
   /** Fiscal year of each period key already checked (null: outside the plan's years). */
@@ -173,6 +177,8 @@ abstract class BaseValidator {
     this.dimensions = config.dimensions
       .filter((d) => header.dimensions[d.id] !== undefined)
       .map((d) => ({ id: d.id, col: header.dimensions[d.id]!, resolver: new NameResolver(d.values) }));
+    this.comboSpace = this.dimensions.reduce((space, d) => space * (d.resolver.ids.length + 1), 1);
+    this.kpiSlot = new Map(config.kpis.map((k, i) => [k.id, i]));
   }
 
   protected error(
@@ -246,83 +252,115 @@ abstract class BaseValidator {
     return id;
   }
 
-  /**
-   * One shared `{ dims, key }` per distinct combination, found by walking nested maps with
-   * the resolved ids: a hit allocates nothing, and a 1M-row file has a few thousand entries.
-   */
-  private readonly dimsPool = new Map<string, unknown>();
-  private static readonly NO_DIMS: DimsEntry = { dims: Object.freeze({}), key: '' };
+  /** Dims objects shared by rows with the same combination, up to a bound (high-cardinality files). */
+  private readonly dimsPool = new Map<number | string, DimsEntry>();
+  private static readonly NO_DIMS: DimsEntry = { dims: Object.freeze({}), combo: 0 };
+  /** Number of distinct combinations (incl. blanks), when it is a safe integer. */
+  protected readonly comboSpace: number;
+  private readonly periodSlots = new Map<string, number>();
 
-  /** Resolves the dimension cells; blank means "not split by this dimension". */
+  /**
+   * Resolves the dimension cells (blank means "not split by this dimension") into a shared
+   * entry; the combination is computed as a number so no key string is built per row.
+   */
   protected dims(row: RawRow): DimsEntry | null {
     let ok = true;
-    let level: Map<string, unknown> = this.dimsPool;
+    let combo = 0;
+    let text = '';
     let any = false;
+    const numeric = this.comboSpace <= Number.MAX_SAFE_INTEGER;
     for (const d of this.dimensions) {
       const value = row.cells[d.col] ?? null;
-      let id = '';
+      let index = 0;
       if (!isBlank(value)) {
-        const text = cellText(value);
-        const resolved = d.resolver.resolve(text);
-        if (!resolved) {
+        const cell = cellText(value);
+        index = d.resolver.index(cell);
+        if (index === 0) {
           this.error(
             row.row,
             d.col,
             value,
             'unknown_dimension_value',
-            `Unknown ${this.header.headers[d.col]} value "${text}".${d.resolver.suggest(text)} Leave the cell empty for a total over all values.`,
+            `Unknown ${this.header.headers[d.col]} value "${cell}".${d.resolver.suggest(cell)} Leave the cell empty for a total over all values.`,
           );
           ok = false;
           continue;
         }
-        id = resolved;
         any = true;
       }
-      let next = level.get(id) as Map<string, unknown> | undefined;
-      if (!next) {
-        next = new Map();
-        level.set(id, next);
-      }
-      level = next;
+      if (numeric) combo = combo * (d.resolver.ids.length + 1) + index;
+      else text += `${index},`;
     }
     if (!ok) return null;
     if (!any) return BaseValidator.NO_DIMS;
-    let entry = level.get('') as DimsEntry | undefined;
+    const key: number | string = numeric ? combo : text;
+    let entry = this.dimsPool.get(key);
     if (!entry) {
       const dims: Record<string, string> = {};
-      let key = '';
       for (const d of this.dimensions) {
         const value = row.cells[d.col] ?? null;
-        if (isBlank(value)) continue;
-        const id = d.resolver.resolve(cellText(value))!;
-        dims[d.id] = id;
-        key += `|${d.id}=${id}`;
+        if (!isBlank(value)) dims[d.id] = d.resolver.ids[d.resolver.index(cellText(value)) - 1]!;
       }
-      entry = { dims: Object.freeze(dims), key };
-      // The leaf map holds the entry under '' (never a dimension value id).
-      level.set('', entry);
+      entry = { dims: Object.freeze(dims), combo: key };
+      if (this.dimsPool.size < 100_000) this.dimsPool.set(key, entry);
     }
     return entry;
   }
 
-  /** `keys` are the dims entry and strings naming the row's key. */
-  protected duplicate(seen: NestedIndex<number>, keys: readonly unknown[], row: number): boolean {
-    const first = seen.claim(keys, row);
-    if (first !== undefined) {
-      const what = keys
-        .map((k) => (typeof k === 'string' ? k : (k as DimsEntry).key.replaceAll('|', ' ').trim()))
-        .filter(Boolean)
-        .join(' ');
-      this.error(
-        row,
-        undefined,
-        null,
-        'duplicate_row',
-        `Row ${row} repeats ${what} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
-      );
-      return true;
+  /** Small integer per distinct period key (for composite keys). */
+  protected periodSlot(key: string): number {
+    let slot = this.periodSlots.get(key);
+    if (slot === undefined) {
+      slot = this.periodSlots.size;
+      this.periodSlots.set(key, slot);
     }
-    return false;
+    return slot;
+  }
+
+  /**
+   * A composite key of the dims combination and small integers (each below its `radix`): a
+   * number when it stays a safe integer, else text.
+   */
+  protected compositeKey(
+    dims: DimsEntry,
+    parts: readonly number[],
+    radixes: readonly number[],
+  ): number | string {
+    if (typeof dims.combo === 'number') {
+      let space = this.comboSpace;
+      let key = dims.combo;
+      for (let i = 0; i < parts.length; i++) {
+        space *= radixes[i]!;
+        key = key * radixes[i]! + parts[i]!;
+      }
+      if (space <= Number.MAX_SAFE_INTEGER) return key;
+    }
+    return `${dims.combo}|${parts.join('|')}`;
+  }
+
+  /** Records `key`; if it was already seen, reports the duplicate row and returns true. */
+  protected duplicate(
+    seen: Map<number | string, number>,
+    key: number | string,
+    row: number,
+    what: readonly (string | DimsEntry)[],
+  ): boolean {
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, row);
+      return false;
+    }
+    this.error(
+      row,
+      undefined,
+      null,
+      'duplicate_row',
+      `Row ${row} repeats ${what
+        .map((w) => (typeof w === 'string' ? w : dimsLabel(w.dims)))
+        .filter(Boolean)
+        .join(' ')} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
+    );
+    return true;
   }
 
   abstract accept(row: RawRow): void;
@@ -330,7 +368,7 @@ abstract class BaseValidator {
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
-  private readonly seen = new NestedIndex<number>();
+  private readonly seen = new Map<number | string, number>();
 
   accept(row: RawRow): void {
     this.rows++;
@@ -362,15 +400,21 @@ export class ActualsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
-    if (this.duplicate(this.seen, [dims, kpi.id, period.key], row.row)) return;
+    const key = this.compositeKey(
+      dims,
+      [this.kpiSlot.get(kpi.id)!, this.periodSlot(period.key)],
+      [this.kpiSlot.size, PERIOD_SLOTS],
+    );
+    if (this.duplicate(this.seen, key, row.row, [kpi.id, period.key, dims])) return;
     this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
-  private readonly seen = new NestedIndex<number>();
-  private readonly grains = new NestedIndex<{ grain: PeriodGrain; row: number }>();
+  private readonly seen = new Map<number | string, number>();
+  private readonly grains = new Map<number | string, { grain: PeriodGrain; row: number }>();
+  private readonly versionSlots: ReadonlyMap<string, number>;
   private readonly versions: NameResolver;
   private readonly defaultVersion: string;
 
@@ -380,6 +424,7 @@ export class TargetsValidator extends BaseValidator {
     this.defaultVersion = config.targetVersions.some((v) => v.id === 'budget')
       ? 'budget'
       : config.targetVersions[0]!.id;
+    this.versionSlots = new Map(config.targetVersions.map((v, i) => [v.id, i]));
   }
 
   accept(row: RawRow): void {
@@ -416,15 +461,28 @@ export class TargetsValidator extends BaseValidator {
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
     const dims = this.dims(row);
     if (this.errors.count !== before || !version || !kpi || !period.ok || !fy || !value.ok || !dims) return;
-    if (this.duplicate(this.seen, [dims, version, kpi.id, period.key], row.row)) return;
-    const grain = this.grains.claim([dims, version, kpi.id, fy], { grain: period.grain, row: row.row });
-    if (grain && grain.grain !== period.grain) {
+    const versionSlot = this.versionSlots.get(version)!;
+    const kpiSlot = this.kpiSlot.get(kpi.id)!;
+    const key = this.compositeKey(
+      dims,
+      [versionSlot, kpiSlot, this.periodSlot(period.key)],
+      [this.versionSlots.size, this.kpiSlot.size, PERIOD_SLOTS],
+    );
+    if (this.duplicate(this.seen, key, row.row, [version, kpi.id, period.key, dims])) return;
+    const grainKey = this.compositeKey(
+      dims,
+      [versionSlot, kpiSlot, this.periodSlot(fy)],
+      [this.versionSlots.size, this.kpiSlot.size, PERIOD_SLOTS],
+    );
+    const grain = this.grains.get(grainKey);
+    if (!grain) this.grains.set(grainKey, { grain: period.grain, row: row.row });
+    else if (grain.grain !== period.grain) {
       this.error(
         row.row,
         periodCol,
         periodCell,
         'mixed_grains',
-        `Targets of ${kpi.id}${dims.key ? ` (${dims.key.slice(1).replaceAll('|', ', ')})` : ''} in ${fy} mix grains: row ${grain.row} gives a ${grain.grain}, this row a ${period.grain}. Use one grain per KPI, dimension values and fiscal year (e.g. all months).`,
+        `Targets of ${kpi.id}${dims.combo !== 0 ? ` (${dimsLabel(dims.dims).replaceAll(' ', ', ')})` : ''} in ${fy} mix grains: row ${grain.row} gives a ${grain.grain}, this row a ${period.grain}. Use one grain per KPI, dimension values and fiscal year (e.g. all months).`,
       );
       return;
     }
@@ -434,7 +492,7 @@ export class TargetsValidator extends BaseValidator {
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
-  private readonly seen = new NestedIndex<number>();
+  private readonly seen = new Map<number | string, number>();
 
   private text(row: RawRow, col: number | undefined, label: string): string | null {
     if (col === undefined) return null;
@@ -538,7 +596,7 @@ export class MilestonesValidator extends BaseValidator {
     }
     const dims = this.dims(row);
     if (this.errors.count !== before || !id || !title || !owner || !due || !dims) return;
-    if (this.duplicate(this.seen, ['milestone id', id], row.row)) return;
+    if (this.duplicate(this.seen, id, row.row, ['milestone id', id])) return;
     this.milestones.push({
       id,
       title,
@@ -550,7 +608,7 @@ export class MilestonesValidator extends BaseValidator {
       status,
       completedOn: completedOn ?? undefined,
       kpi,
-      ...(dims.key ? { dims: dims.dims } : {}),
+      ...(dims.combo !== 0 ? { dims: dims.dims } : {}),
     });
   }
 }
