@@ -318,49 +318,51 @@ abstract class BaseValidator {
   }
 
   /**
-   * A composite key of the dims combination and small integers (each below its `radix`): a
-   * number when it stays a safe integer, else text.
+   * A composite key of the dims combination and up to three small integers (each below its
+   * radix; pass radix 1 and part 0 to leave one out): a number when it stays a safe integer,
+   * else text. Arguments, not arrays, so the hot path allocates nothing.
    */
   protected compositeKey(
     dims: DimsEntry,
-    parts: readonly number[],
-    radixes: readonly number[],
+    a: number,
+    radixA: number,
+    b: number,
+    radixB: number,
+    c = 0,
+    radixC = 1,
   ): number | string {
-    if (typeof dims.combo === 'number') {
-      let space = this.comboSpace;
-      let key = dims.combo;
-      for (let i = 0; i < parts.length; i++) {
-        space *= radixes[i]!;
-        key = key * radixes[i]! + parts[i]!;
-      }
-      if (space <= Number.MAX_SAFE_INTEGER) return key;
+    if (
+      typeof dims.combo === 'number' &&
+      this.comboSpace * radixA * radixB * radixC <= Number.MAX_SAFE_INTEGER
+    ) {
+      return ((dims.combo * radixA + a) * radixB + b) * radixC + c;
     }
-    return `${dims.combo}|${parts.join('|')}`;
+    return `${dims.combo}|${a}|${b}|${c}`;
   }
 
-  /** Records `key`; if it was already seen, reports the duplicate row and returns true. */
-  protected duplicate(
+  /** Records `key`; if it was already seen, returns the row that had it first. */
+  protected seenBefore(
     seen: Map<number | string, number>,
     key: number | string,
     row: number,
-    what: readonly (string | DimsEntry)[],
-  ): boolean {
+  ): number | undefined {
     const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, row);
-      return false;
-    }
+    if (first === undefined) seen.set(key, row);
+    return first;
+  }
+
+  protected duplicateError(row: number, first: number, what: readonly (string | DimsEntry)[]): void {
+    const text = what
+      .map((w) => (typeof w === 'string' ? w : dimsLabel(w.dims)))
+      .filter(Boolean)
+      .join(' ');
     this.error(
       row,
       undefined,
       null,
       'duplicate_row',
-      `Row ${row} repeats ${what
-        .map((w) => (typeof w === 'string' ? w : dimsLabel(w.dims)))
-        .filter(Boolean)
-        .join(' ')} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
+      `Row ${row} repeats ${text} already given in row ${first}: keep one row (the file must not hold the same key twice).`,
     );
-    return true;
   }
 
   abstract accept(row: RawRow): void;
@@ -402,10 +404,16 @@ export class ActualsValidator extends BaseValidator {
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
     const key = this.compositeKey(
       dims,
-      [this.kpiSlot.get(kpi.id)!, this.periodSlot(period.key)],
-      [this.kpiSlot.size, PERIOD_SLOTS],
+      this.kpiSlot.get(kpi.id)!,
+      this.kpiSlot.size,
+      this.periodSlot(period.key),
+      PERIOD_SLOTS,
     );
-    if (this.duplicate(this.seen, key, row.row, [kpi.id, period.key, dims])) return;
+    const first = this.seenBefore(this.seen, key, row.row);
+    if (first !== undefined) {
+      this.duplicateError(row.row, first, [kpi.id, period.key, dims]);
+      return;
+    }
     this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
@@ -465,14 +473,26 @@ export class TargetsValidator extends BaseValidator {
     const kpiSlot = this.kpiSlot.get(kpi.id)!;
     const key = this.compositeKey(
       dims,
-      [versionSlot, kpiSlot, this.periodSlot(period.key)],
-      [this.versionSlots.size, this.kpiSlot.size, PERIOD_SLOTS],
+      versionSlot,
+      this.versionSlots.size,
+      kpiSlot,
+      this.kpiSlot.size,
+      this.periodSlot(period.key),
+      PERIOD_SLOTS,
     );
-    if (this.duplicate(this.seen, key, row.row, [version, kpi.id, period.key, dims])) return;
+    const first = this.seenBefore(this.seen, key, row.row);
+    if (first !== undefined) {
+      this.duplicateError(row.row, first, [version, kpi.id, period.key, dims]);
+      return;
+    }
     const grainKey = this.compositeKey(
       dims,
-      [versionSlot, kpiSlot, this.periodSlot(fy)],
-      [this.versionSlots.size, this.kpiSlot.size, PERIOD_SLOTS],
+      versionSlot,
+      this.versionSlots.size,
+      kpiSlot,
+      this.kpiSlot.size,
+      this.periodSlot(fy),
+      PERIOD_SLOTS,
     );
     const grain = this.grains.get(grainKey);
     if (!grain) this.grains.set(grainKey, { grain: period.grain, row: row.row });
@@ -596,7 +616,11 @@ export class MilestonesValidator extends BaseValidator {
     }
     const dims = this.dims(row);
     if (this.errors.count !== before || !id || !title || !owner || !due || !dims) return;
-    if (this.duplicate(this.seen, id, row.row, ['milestone id', id])) return;
+    const first = this.seenBefore(this.seen, id, row.row);
+    if (first !== undefined) {
+      this.duplicateError(row.row, first, ['milestone id', id]);
+      return;
+    }
     this.milestones.push({
       id,
       title,
