@@ -177,6 +177,7 @@ abstract class BaseValidator {
     this.dimensions = config.dimensions
       .filter((d) => header.dimensions[d.id] !== undefined)
       .map((d) => ({ id: d.id, col: header.dimensions[d.id]!, resolver: new NameResolver(d.values) }));
+    this.scratch = new Int32Array(this.dimensions.length);
     this.comboSpace = this.dimensions.reduce((space, d) => space * (d.resolver.ids.length + 1), 1);
     this.kpiSlot = new Map(config.kpis.map((k, i) => [k.id, i]));
   }
@@ -258,6 +259,8 @@ abstract class BaseValidator {
   /** Number of distinct combinations (incl. blanks), when it is a safe integer. */
   protected readonly comboSpace: number;
   private readonly periodSlots = new Map<string, number>();
+  /** Value positions of the row being resolved, reused row after row. */
+  private readonly scratch: Int32Array;
 
   /**
    * Resolves the dimension cells (blank means "not split by this dimension") into a shared
@@ -269,7 +272,9 @@ abstract class BaseValidator {
     let text = '';
     let any = false;
     const numeric = this.comboSpace <= Number.MAX_SAFE_INTEGER;
-    for (const d of this.dimensions) {
+    const scratch = this.scratch;
+    for (let n = 0; n < this.dimensions.length; n++) {
+      const d = this.dimensions[n]!;
       const value = row.cells[d.col] ?? null;
       let index = 0;
       if (!isBlank(value)) {
@@ -288,6 +293,7 @@ abstract class BaseValidator {
         }
         any = true;
       }
+      scratch[n] = index;
       if (numeric) combo = combo * (d.resolver.ids.length + 1) + index;
       else text += `${index},`;
     }
@@ -297,9 +303,9 @@ abstract class BaseValidator {
     let entry = this.dimsPool.get(key);
     if (!entry) {
       const dims: Record<string, string> = {};
-      for (const d of this.dimensions) {
-        const value = row.cells[d.col] ?? null;
-        if (!isBlank(value)) dims[d.id] = d.resolver.ids[d.resolver.index(cellText(value)) - 1]!;
+      for (let n = 0; n < this.dimensions.length; n++) {
+        const d = this.dimensions[n]!;
+        if (scratch[n]! > 0) dims[d.id] = d.resolver.ids[scratch[n]! - 1]!;
       }
       entry = { dims: Object.freeze(dims), combo: key };
       if (this.dimsPool.size < 100_000) this.dimsPool.set(key, entry);
