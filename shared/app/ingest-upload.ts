@@ -253,7 +253,7 @@ async function reject(
     workbook = await buildErrorWorkbook({
       fileName: object.key,
       result,
-      rows: body ? readUploadRows(body, kind) : undefined,
+      rows: body ? readUploadRows(body, kind, result.file) : undefined,
     });
   } catch (error) {
     if (!(error instanceof UploadFileError)) throw error;

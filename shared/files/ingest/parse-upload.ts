@@ -18,7 +18,7 @@ import {
   type KindValidator,
   TargetsValidator,
 } from './validate.ts';
-import { readXlsxRows } from './xlsx-reader.ts';
+import { readXlsxRows, type XlsxReaderMode, XlsxStreamGlitchError } from './xlsx-reader.ts';
 import type { ZipLimits } from './zip-guard.ts';
 
 export interface ParseUploadInput {
@@ -40,6 +40,8 @@ export interface FileDescription {
   readonly delimiter?: string;
   /** XLSX only: the sheet that was read. */
   readonly sheet?: string;
+  /** XLSX only: `load` when the streaming reader garbled a character and the whole file was read. */
+  readonly xlsxReader?: XlsxReaderMode;
 }
 
 interface ResultBase {
@@ -66,8 +68,14 @@ export type IngestResult =
     });
 
 /** The rows of an upload in file order, whatever its format. */
-export function readUploadRows(body: Uint8Array, kind: UploadKind): Iterable<RawRow> | AsyncIterable<RawRow> {
-  return detectFormat(body) === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind);
+export function readUploadRows(
+  body: Uint8Array,
+  kind: UploadKind,
+  file?: FileDescription,
+): Iterable<RawRow> | AsyncIterable<RawRow> {
+  return detectFormat(body) === 'csv'
+    ? readCsvRows(body)
+    : readXlsxRows(body, kind, undefined, file?.xlsxReader ?? 'stream');
 }
 
 function isBlankRow(row: RawRow): boolean {
@@ -82,7 +90,7 @@ function isBlankRow(row: RawRow): boolean {
 export async function parseUpload(input: ParseUploadInput): Promise<IngestResult> {
   const { config, kind, body } = input;
   const maxRows = input.maxRows ?? config.ingest.maxRows;
-  const errors = new ErrorCollector(input.errorCap ?? 1000);
+  let errors = new ErrorCollector(input.errorCap ?? 1000);
   let file: FileDescription = { format: 'unknown' };
   let validator: KindValidator | undefined;
   try {
@@ -113,7 +121,18 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
     };
     // CSV is read synchronously: no promise per row on the hot path.
     if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
-    else for await (const row of readXlsxRows(body, kind, input.zipLimits)) handle(row);
+    else {
+      try {
+        for await (const row of readXlsxRows(body, kind, input.zipLimits)) handle(row);
+      } catch (error) {
+        if (!(error instanceof XlsxStreamGlitchError)) throw error;
+        // Start over with the whole-file reader: nothing of the garbled pass is kept.
+        validator = undefined;
+        errors = new ErrorCollector(input.errorCap ?? 1000);
+        file = { format, xlsxReader: 'load' };
+        for await (const row of readXlsxRows(body, kind, input.zipLimits, 'load')) handle(row);
+      }
+    }
     if (!validator) {
       throw new UploadFileError(
         'The file has no header row and no data. Put the column names in row 1 and the data below, then upload again. 文件没有内容。',

@@ -106,13 +106,49 @@ export function flattenCell(value: unknown): CellValue {
   return String(value);
 }
 
-/** Yields the rows of the chosen sheet (header = row 1 if the sheet starts there). */
+/**
+ * exceljs's streaming reader decodes each inflated chunk on its own, so a multi-byte character
+ * cut at a chunk boundary becomes U+FFFD. Thrown when a cell shows one, so the caller can read
+ * the workbook again with the whole-file reader (which decodes each part as one string).
+ */
+export class XlsxStreamGlitchError extends Error {
+  constructor() {
+    super('the streaming XLSX reader garbled a multi-byte character; read the workbook whole');
+    this.name = 'XlsxStreamGlitchError';
+  }
+}
+
+export type XlsxReaderMode = 'stream' | 'load';
+
+/**
+ * Yields the rows of the chosen sheet (header = row 1 if the sheet starts there). `stream`
+ * (default) keeps memory bounded and throws {@link XlsxStreamGlitchError} on a garbled
+ * character; `load` reads the whole workbook at once.
+ */
 export async function* readXlsxRows(
   body: Uint8Array,
   kind: UploadKind,
   limits?: ZipLimits,
+  mode: XlsxReaderMode = 'stream',
 ): AsyncGenerator<RawRow & { sheet: string }> {
   const sheet = chooseSheet(listSheets(body, limits), kind);
+  if (mode === 'load') {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(
+      Buffer.from(body.buffer, body.byteOffset, body.byteLength) as unknown as ArrayBuffer,
+    );
+    const ws = workbook.getWorksheet(sheet.name) ?? workbook.worksheets[0];
+    if (!ws) return;
+    for (let r = 1; r <= ws.rowCount; r++) {
+      const row = ws.findRow(r);
+      if (!row) continue;
+      const values = row.values as unknown[];
+      const cells: CellValue[] = [];
+      for (let c = 1; c < values.length; c++) cells.push(flattenCell(values[c]));
+      yield { row: r, cells, sheet: sheet.name };
+    }
+    return;
+  }
   const input = Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
@@ -128,7 +164,11 @@ export async function* readXlsxRows(
       if (!isTarget) continue;
       const values = row.values as unknown[];
       const cells: CellValue[] = [];
-      for (let c = 1; c < values.length; c++) cells.push(flattenCell(values[c]));
+      for (let c = 1; c < values.length; c++) {
+        const cell = flattenCell(values[c]);
+        if (typeof cell === 'string' && cell.includes('\uFFFD')) throw new XlsxStreamGlitchError();
+        cells.push(cell);
+      }
       yield { row: row.number, cells, sheet: sheet.name };
     }
   }

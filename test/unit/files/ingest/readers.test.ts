@@ -5,7 +5,13 @@ import { readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
 import { detectDelimiter, detectEncoding, detectFormat } from '../../../../shared/files/ingest/detect.ts';
 import { UploadFileError } from '../../../../shared/files/ingest/errors.ts';
 import { foldKey, mapHeaders } from '../../../../shared/files/ingest/headers.ts';
-import { flattenCell, listSheets, readXlsxRows } from '../../../../shared/files/ingest/xlsx-reader.ts';
+import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
+import {
+  flattenCell,
+  listSheets,
+  readXlsxRows,
+  XlsxStreamGlitchError,
+} from '../../../../shared/files/ingest/xlsx-reader.ts';
 import {
   checkZipLimits,
   DEFAULT_ZIP_LIMITS,
@@ -162,4 +168,36 @@ describe('readCsvRows in UTF-16BE', () => {
       { row: 2, cells: ['2026-11-22', '成交额', '1'] },
     ]);
   });
+});
+
+describe('XLSX with Chinese text across the streaming reader chunk boundaries', () => {
+  it('falls back to the whole-file reader instead of rejecting garbled characters', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('实际');
+    sheet.addRow(['日期', '指标', '渠道', '备注', '数值']);
+    for (let i = 0; i < 3000; i++) {
+      const date = `2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`;
+      const kpi = ['成交额', '订单数', '访客数'][Math.floor(i / 336) % 3];
+      const channel = ['天猫', '京东', '抖音'][Math.floor(i / 1008) % 3];
+      sheet.addRow([date, kpi, channel, `备注${i}号，双十一预热活动`, i]);
+    }
+    const body = new Uint8Array(await workbook.xlsx.writeBuffer());
+    // exceljs decodes each inflated chunk on its own: the streaming pass sees U+FFFD.
+    await expect(async () => {
+      for await (const _row of readXlsxRows(body, 'actuals')) {
+        // drain
+      }
+    }).rejects.toThrow(XlsxStreamGlitchError);
+    const result = await parseUpload({ config: uploadTestConfig, kind: 'actuals', body });
+    if (!result.ok) expect.fail(JSON.stringify(result.errors.slice(0, 3)));
+    if (result.kind !== 'actuals') expect.fail(result.kind);
+    expect(result.rows).toBe(3000);
+    expect(result.file).toEqual({ format: 'xlsx', xlsxReader: 'load', sheet: '实际' });
+    expect(result.actuals[0]).toEqual({
+      kpi: 'gmv',
+      period: '2026-01-01',
+      dims: { channel: 'tmall' },
+      value: 0,
+    });
+  }, 60_000);
 });
