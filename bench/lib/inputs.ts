@@ -27,14 +27,18 @@ export async function writeCsvUpload(path: string, rows: number): Promise<void> 
   renameSync(tmp, path);
 }
 
-/** Writes `rows` generated actuals rows as an XLSX sheet named `actuals`; skips an existing file. */
-export async function writeXlsxUpload(path: string, rows: number): Promise<void> {
+/**
+ * Writes `rows` generated actuals rows as an XLSX sheet named `actuals`; skips an existing file.
+ * `chinese`: Chinese header and names, as real uploads have (see bench/NOTES.md on why the
+ * main XLSX figure uses ASCII).
+ */
+export async function writeXlsxUpload(path: string, rows: number, chinese = false): Promise<void> {
   if (existsSync(path)) return;
   const tmp = `${path}.partial`;
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true });
   const ws = wb.addWorksheet('actuals');
-  ws.addRow([...UPLOAD_HEADER_ASCII]).commit();
-  for (const cells of uploadRows(rows, true)) {
+  ws.addRow([...(chinese ? UPLOAD_HEADER : UPLOAD_HEADER_ASCII)]).commit();
+  for (const cells of uploadRows(rows, true, undefined, chinese)) {
     const row = ws.addRow(cells);
     row.getCell(1).numFmt = 'yyyy-mm-dd';
     row.commit();

@@ -181,7 +181,13 @@ export type UploadCell = string | number | Date;
  * `1,234.50` with thousands separators). `typed` (for XLSX) gives Date and number cells and
  * ASCII names only (ids or English names).
  */
-export function* uploadRows(rows: number, typed: boolean, seed = SEED + 2): Generator<UploadCell[]> {
+export function* uploadRows(
+  rows: number,
+  typed: boolean,
+  seed = SEED + 2,
+  /** Names in Chinese (as in CSV) even for typed cells; default: only when not typed. */
+  chinese = !typed,
+): Generator<UploadCell[]> {
   const prng = createPrng(seed);
   const days = yearDays();
   const perCombo = KPI_COUNT * days.length;
@@ -196,7 +202,8 @@ export function* uploadRows(rows: number, typed: boolean, seed = SEED + 2): Gene
         ? iso
         : `${iso.slice(0, 4)}/${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}`;
     const r = prng.next();
-    const kpiCell = r < 0.7 || (typed && r < 0.9) ? kpiId(k) : r < 0.9 ? `指标${k + 1}` : `Metric ${k + 1}`;
+    const kpiCell =
+      r < 0.7 || (!chinese && r < 0.9) ? kpiId(k) : r < 0.9 ? `指标${k + 1}` : `Metric ${k + 1}`;
     const v = dailyValue(prng, k, day);
     const vr = prng.next();
     const valueCell: UploadCell = typed
@@ -212,7 +219,7 @@ export function* uploadRows(rows: number, typed: boolean, seed = SEED + 2): Gene
       // The first three dims make the key unique; the rest vary per row.
       const index = di < 3 ? Number((fixed[d.id] ?? '_1').split('_')[1]) - 1 : prng.int(d.values);
       const asName = prng.next() < 0.3;
-      cells.push(asName ? `${typed ? `${d.en} ` : d.zh}${index + 1}` : `${d.id}_${index + 1}`);
+      cells.push(asName ? `${chinese ? d.zh : `${d.en} `}${index + 1}` : `${d.id}_${index + 1}`);
     });
     yield cells;
   }
