@@ -23,7 +23,7 @@ import {
   scopeLabel,
   statusWord,
 } from '../i18n.ts';
-import type { Language, ReportKpi, ReportModel } from '../report-model.ts';
+import type { BreakdownRow, KpiRangeRow, Language, ReportKpi, ReportModel } from '../report-model.ts';
 import { STATUS_COLOURS, XLSX_CONTENT_TYPE } from './excel.ts';
 
 export interface EmailLink {
@@ -235,19 +235,19 @@ function buildContent(model: ReportModel, options: RenderEmailOptions): Content 
     rows: kpiRows,
   };
 
-  // Largest unfavourable variances: totals over every range, then breakdown rows.
-  // One line per series (KPI and group): its worst range, so one KPI cannot fill the list.
-  type Candidate = { fav: number; key: string; line: Line };
+  // Largest unfavourable variances over the totals of every range and every breakdown row.
+  // One line per KPI — its worst series — so one KPI split by channel cannot fill the list.
+  type Candidate = { fav: number; kpi: string; line: Line };
   const candidates: Candidate[] = [];
   const unfavourable = (s: VarianceStatus) => s === 'at_risk' || s === 'off_track';
-  for (const r of model.table) {
-    if (r.favourablePct === null || r.favourablePct >= 0 || !unfavourable(r.status)) continue;
+  const consider = (r: KpiRangeRow | BreakdownRow, title: string) => {
+    if (r.favourablePct === null || r.favourablePct >= 0 || !unfavourable(r.status)) return;
     const kpi = kpis.get(r.kpi);
     candidates.push({
       fav: r.favourablePct,
-      key: r.kpi,
+      kpi: r.kpi,
       line: {
-        title: `${kpiLabel(kpis, r.kpi, lang)} · ${rangeText(r.range)}`,
+        title,
         detail: kpi
           ? `${formatKpiValue(r.actual, kpi, lang)} / ${formatKpiValue(r.target, kpi, lang)} (${formatVariance(r.variance, kpi, lang)})`
           : '',
@@ -255,31 +255,22 @@ function buildContent(model: ReportModel, options: RenderEmailOptions): Content 
         chip: { word: statusWord(r.status, lang), status: r.status },
       },
     });
-  }
+  };
+  for (const r of model.table) consider(r, `${kpiLabel(kpis, r.kpi, lang)} · ${rangeText(r.range)}`);
   for (const b of model.breakdowns) {
     for (const r of b.rows) {
-      if (r.favourablePct === null || r.favourablePct >= 0 || !unfavourable(r.status)) continue;
-      const kpi = kpis.get(r.kpi);
-      candidates.push({
-        fav: r.favourablePct,
-        key: `${r.kpi}|${b.dimension}=${r.value}`,
-        line: {
-          title: `${kpiLabel(kpis, r.kpi, lang)} · ${b.dimensionName[lang]} = ${r.label[lang]} · ${rangeText(b.range)}`,
-          detail: kpi
-            ? `${formatKpiValue(r.actual, kpi, lang)} / ${formatKpiValue(r.target, kpi, lang)} (${formatVariance(r.variance, kpi, lang)})`
-            : '',
-          figure: formatVariancePct(r.variancePct),
-          chip: { word: statusWord(r.status, lang), status: r.status },
-        },
-      });
+      consider(
+        r,
+        `${kpiLabel(kpis, r.kpi, lang)} · ${b.dimensionName[lang]} = ${r.label[lang]} · ${rangeText(b.range)}`,
+      );
     }
   }
   candidates.sort((a, b) => a.fav - b.fav);
   const seen = new Set<string>();
   const worst: Line[] = [];
   for (const cand of candidates) {
-    if (seen.has(cand.key)) continue;
-    seen.add(cand.key);
+    if (seen.has(cand.kpi)) continue;
+    seen.add(cand.kpi);
     worst.push(cand.line);
     if (worst.length === TOP_UNFAVOURABLE) break;
   }
