@@ -11,8 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } fro
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { asOfOf, kpisNeeded } from '../../shared/app/run-report.ts';
-import { reportDataStart } from '../../shared/cli/commands/report.ts';
+import { asOfOf, planDataQuery } from '../../shared/app/run-report.ts';
 import { type CliIo, defaultIo, loadCliConfig } from '../../shared/cli/context.ts';
 import { ENDPOINTS_FILE } from '../../shared/cli/local-connection.ts';
 import { createProgress } from '../../shared/cli/progress.ts';
@@ -211,12 +210,7 @@ export async function runStart(
     for (const failure of run.failures) {
       out(`  ✖ ${failure.job.scopeKey}: ${(failure.error as Error)?.message ?? String(failure.error)}`);
     }
-    const data = await stack.reportDeps.facts.loadPlanData({
-      kpis: kpisNeeded(config, report),
-      start: reportDataStart(config, reportId, asOf),
-      end: asOf,
-      targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
-    });
+    const data = await stack.reportDeps.facts.loadPlanData(planDataQuery(config, report, asOf));
     const { itemsRead: _read, ...planData } = data;
     const model = buildReportModel(config, planData, reportId, asOf, {
       generatedAt: new Date().toISOString(),

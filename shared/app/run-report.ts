@@ -23,6 +23,7 @@ import type {
   FactStore,
   Mailer,
   ObjectStore,
+  PlanDataQuery,
   ReportJob,
   ReportJobQueue,
   RunLedger,
@@ -164,15 +165,24 @@ export function kpisNeeded(config: PlanConfig, report: ReportConfig): string[] {
   return [...ids];
 }
 
-/** The earliest day any shown range (or the fiscal year, for outlook and trend) needs. */
-function dataStart(config: PlanConfig, report: ReportConfig, asOf: LocalDate): LocalDate {
+/**
+ * What a report reads from the FactStore for one asOf: its KPIs (with ratio components), from
+ * the earliest day any shown range or the fiscal year (outlook, trend) needs, through asOf,
+ * for its target version and compare version.
+ */
+export function planDataQuery(config: PlanConfig, report: ReportConfig, asOf: LocalDate): PlanDataQuery {
   const startMonth = config.calendar.fiscalYearStartMonth;
   let start = fiscalYearRange(asOf, startMonth).start;
   for (const kind of report.ranges) {
     const range = reportRange(kind, asOf, startMonth);
     if (compareDates(range.start, start) < 0) start = range.start;
   }
-  return start;
+  return {
+    kpis: kpisNeeded(config, report),
+    start,
+    end: asOf,
+    targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
+  };
 }
 
 function describeError(error: unknown): string {
@@ -246,12 +256,7 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
 
     const startMonth = config.calendar.fiscalYearStartMonth;
     const fiscalYear = fiscalYearRange(job.asOf, startMonth);
-    const data = await deps.facts.loadPlanData({
-      kpis,
-      start: dataStart(config, report, job.asOf),
-      end: job.asOf,
-      targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
-    });
+    const data = await deps.facts.loadPlanData(planDataQuery(config, report, job.asOf));
     const rejected = await deps.uploads.rejectedSince(
       lastSent?.finishedAt ?? `${fiscalYear.start}T00:00:00Z`,
     );

@@ -4,11 +4,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { kpisNeeded } from '../../app/run-report.ts';
+import { planDataQuery } from '../../app/run-report.ts';
 import { reportById } from '../../config/lookup.ts';
 import type { PlanConfig } from '../../config/schema.ts';
-import { compareDates, fiscalYearRange, reportRange } from '../../domain/calendar.ts';
-import type { LocalDate, PlanData } from '../../domain/types.ts';
+import type { PlanData } from '../../domain/types.ts';
 import { buildReportModel } from '../../report/build-report-model.ts';
 import type { ReportModel } from '../../report/report-model.ts';
 import {
@@ -51,18 +50,6 @@ Examples:
   plan-monitor report weekly-progress --as-of 2026-11-22 --json > model.json
   plan-monitor report weekly-progress --as-of 2026-11-22 --send
 `;
-
-/** The earliest day a report needs (its widest range or the fiscal year), as run-report reads it. */
-export function reportDataStart(config: PlanConfig, reportId: string, asOf: LocalDate): LocalDate {
-  const report = reportById(config, reportId);
-  const startMonth = config.calendar.fiscalYearStartMonth;
-  let start = fiscalYearRange(asOf, startMonth).start;
-  for (const kind of report.ranges) {
-    const range = reportRange(kind, asOf, startMonth);
-    if (compareDates(range.start, start) < 0) start = range.start;
-  }
-  return start;
-}
 
 async function dataFromFiles(
   dir: string,
@@ -204,12 +191,7 @@ export const reportCommand = {
       const stack = await connectToLocalStack(ctx, config, values.endpoints);
       try {
         progress.step('reading plan data from the local stack');
-        const loaded = await stack.reportDeps.facts.loadPlanData({
-          kpis: kpisNeeded(config, report),
-          start: reportDataStart(config, report.id, asOf),
-          end: asOf,
-          targetVersions: [report.targetVersion, ...(report.compareVersion ? [report.compareVersion] : [])],
-        });
+        const loaded = await stack.reportDeps.facts.loadPlanData(planDataQuery(config, report, asOf));
         progress.done(`read ${loaded.itemsRead} items`);
         const { itemsRead, ...rest } = loaded;
         data = rest;
