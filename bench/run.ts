@@ -23,7 +23,7 @@ import { generateTargets, KPI_COUNT } from './lib/plan.ts';
 import { runWorkload, startHelper } from './lib/processes.ts';
 import { profileMarkdown, summariseProfile } from './lib/profile.ts';
 import { replaceBenchBlock } from './lib/readme.ts';
-import { type SizingInputs, sizeFunctions, sizingMarkdown } from './lib/sizing.ts';
+import { lambdaSizingFile, type SizingInputs, sizeFunctions, sizingMarkdown } from './lib/sizing.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -811,6 +811,10 @@ async function main(): Promise<void> {
   writeFileSync(
     join(ROOT, 'bench', 'results.json'),
     `${JSON.stringify({ ...meta, workloads: results, sizing: { inputs: sizing, functions: sized } }, null, 2)}\n`,
+  );
+  writeFileSync(
+    join(ROOT, 'infra', 'lambda-sizing.json'),
+    `${JSON.stringify(lambdaSizingFile(sized, `bench/results.json, ${meta.mode} run of ${meta.finishedAt.slice(0, 16)}Z`), null, 2)}\n`,
   );
   writeFileSync(
     join(ROOT, 'bench', 'sizing.md'),

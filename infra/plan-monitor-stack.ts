@@ -21,16 +21,13 @@ import type {
 import type { PlanConfig } from '../shared/config/schema.ts';
 import { PlanFunction } from './constructs/plan-function.ts';
 import { ReportSchedules } from './constructs/report-schedules.ts';
+import { loadLambdaSizing } from './lambda-sizing.ts';
 import { nagRef } from './nag.ts';
 import type { StageSettings } from './stage.ts';
 
-// Memory and timeouts: from bench — see README Performance.
-const INGEST_MEMORY_MB = 1769; // from bench — see README Performance
-const INGEST_TIMEOUT = Duration.minutes(5); // from bench — see README Performance
-const SCHEDULE_MEMORY_MB = 256; // from bench — see README Performance
-const SCHEDULE_TIMEOUT = Duration.seconds(30); // from bench — see README Performance
-const RUN_REPORT_MEMORY_MB = 1769; // from bench — see README Performance
-const RUN_REPORT_TIMEOUT = Duration.minutes(5); // from bench — see README Performance
+// Memory, timeout and heap cap of each function come from the benchmark (infra/lambda-sizing.json,
+// written by `npm run bench`; how each number follows: bench/sizing.md).
+const SIZING = loadLambdaSizing();
 
 /**
  * SQS redelivers a message whose visibility timeout ran out while the function still works on
@@ -186,14 +183,14 @@ export class PlanMonitorStack extends Stack {
     // ---------------------------------------------------------------- queues
     const ingestDlq = this.queue('IngestDeadLetterQueue', stage, { retentionPeriod: stage.dlqRetention });
     const ingestQueue = this.queue('IngestQueue', stage, {
-      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      visibilityTimeout: Duration.seconds(SIZING['ingest-upload'].timeoutS * VISIBILITY_FACTOR),
       deadLetterQueue: { queue: ingestDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     const reportJobsDlq = this.queue('ReportJobsDeadLetterQueue', stage, {
       retentionPeriod: stage.dlqRetention,
     });
     const reportJobsQueue = this.queue('ReportJobsQueue', stage, {
-      visibilityTimeout: Duration.seconds(RUN_REPORT_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      visibilityTimeout: Duration.seconds(SIZING['run-report'].timeoutS * VISIBILITY_FACTOR),
       deadLetterQueue: { queue: reportJobsDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     const scheduleDlq = this.queue('ScheduleDeadLetterQueue', stage, { retentionPeriod: stage.dlqRetention });
@@ -296,8 +293,7 @@ export class PlanMonitorStack extends Stack {
       name: 'ingest-upload',
       description:
         'Validates an uploaded CSV/XLSX and stores its facts, or rejects it with an error workbook',
-      memorySize: INGEST_MEMORY_MB,
-      timeout: INGEST_TIMEOUT,
+      size: SIZING['ingest-upload'],
       environment: ingestEnv,
       stage,
     });
@@ -351,8 +347,7 @@ export class PlanMonitorStack extends Stack {
     const run = new PlanFunction(this, 'RunReport', {
       name: 'run-report',
       description: 'Builds one report workbook for one recipient scope, archives it and emails it',
-      memorySize: RUN_REPORT_MEMORY_MB,
-      timeout: RUN_REPORT_TIMEOUT,
+      size: SIZING['run-report'],
       environment: { ...runEnv, POWERTOOLS_METRICS_NAMESPACE: REPORT_RUN_FAILED_METRIC.namespace },
       stage,
     });
@@ -388,8 +383,7 @@ export class PlanMonitorStack extends Stack {
     const dispatch = new PlanFunction(this, 'ScheduleReport', {
       name: 'schedule-report',
       description: 'Turns a fired schedule into one report job per recipient scope',
-      memorySize: SCHEDULE_MEMORY_MB,
-      timeout: SCHEDULE_TIMEOUT,
+      size: SIZING['schedule-report'],
       environment: dispatchEnv,
       stage,
     });

@@ -239,3 +239,20 @@ export function sizingMarkdown(
     ...sections,
   ].join('\n');
 }
+
+/**
+ * What infra/lambda-sizing.json holds: the stack reads memory, timeout and heap cap from it, so
+ * a benchmark run is the only way those numbers change (infra/lambda-sizing.ts validates it).
+ */
+export function lambdaSizingFile(sized: readonly FunctionSizing[], source: string) {
+  return {
+    source,
+    rules: 'bench/sizing.md',
+    functions: Object.fromEntries(
+      sized.map((f) => [
+        f.name,
+        { memoryMb: f.memoryMb, timeoutS: f.timeoutS, heapMb: Math.floor(f.memoryMb * HEAP_SHARE) },
+      ]),
+    ),
+  };
+}

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { FunctionSize } from '../lambda-sizing.ts';
 import type { StageSettings } from '../stage.ts';
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here, never from `cwd`. */
@@ -15,8 +16,8 @@ export interface PlanFunctionProps {
   /** Folder under `functions/` holding `handler.ts` (exporting `handler`). */
   readonly name: 'ingest-upload' | 'schedule-report' | 'run-report';
   readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
+  /** From the benchmark (infra/lambda-sizing.json). */
+  readonly size: FunctionSize;
   /** Built from the function's zod env schema input type, so a missing variable does not compile. */
   readonly environment: Readonly<Record<string, string>>;
   readonly stage: StageSettings;
@@ -66,14 +67,19 @@ export class PlanFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
+      memorySize: props.size.memoryMb,
+      timeout: Duration.seconds(props.size.timeoutS),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        // Cap V8's heap below the sandbox's memory: V8 then collects garbage in time instead of
+        // growing until Lambda kills the process (heapMb: bench/sizing.md).
+        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${props.size.heapMb}`,
+      },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,

@@ -1,6 +1,10 @@
 /** biome-ignore-all lint/suspicious/noExplicitAny: synthesized CloudFormation JSON is untyped; the tests navigate it */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLambdaSizing } from '../../infra/lambda-sizing.ts';
 import { ARCHIVE_PREFIX, REPORT_RUN_FAILED_METRIC, UPLOAD_PREFIXES } from '../../infra/plan-monitor-stack.ts';
 import {
   IngestUploadEnvSchema,
@@ -401,6 +405,31 @@ describe('functions', () => {
       expect(vars.STAGE).toBe('dev');
     }
     expect(seen.sort()).toEqual(Object.keys(schemas).sort());
+  });
+
+  it('take memory, timeout and heap cap from the benchmark sizing', () => {
+    const sizing = loadLambdaSizing();
+    const functions = ofType(devResources, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(Object.keys(sizing).length);
+    for (const [name, size] of Object.entries(sizing)) {
+      const logicalPrefix = name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
+      const matching = functions.filter(([id]) => id.startsWith(logicalPrefix));
+      expect(matching, name).toHaveLength(1);
+      const p = matching[0]![1].Properties!;
+      expect(p.MemorySize, name).toBe(size.memoryMb);
+      expect(p.Timeout, name).toBe(size.timeoutS);
+      expect(p.Environment.Variables.NODE_OPTIONS, name).toContain(`--max-old-space-size=${size.heapMb}`);
+    }
+  });
+
+  it('refuses a sizing file that Lambda could not deploy, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sizing-'));
+    const file = join(dir, 'lambda-sizing.json');
+    const good = JSON.parse(readFileSync(new URL('../../infra/lambda-sizing.json', import.meta.url), 'utf8'));
+    good.functions['run-report'].timeoutS = 1200;
+    writeFileSync(file, JSON.stringify(good));
+    expect(() => loadLambdaSizing(file)).toThrow(/functions\.run-report\.timeoutS: .*npm run bench/);
+    expect(() => loadLambdaSizing(join(dir, 'missing.json'))).toThrow(/cannot read the Lambda sizing/);
   });
 
   it('keeps logs longer in prod than in dev', () => {
