@@ -5,7 +5,11 @@
  */
 import planConfig from '../../plan.config.ts';
 import { createAwsClients, SqsReportJobQueue } from '../../shared/adapters/index.ts';
-import { type ReportInvocation, type ScheduleDeps, scheduleReport } from '../../shared/app/run-report.ts';
+import {
+  type ReportInvocation,
+  type ScheduleDeps,
+  scheduleReport,
+} from '../../shared/app/schedule-report.ts';
 import { parseEnv, ScheduleReportEnvSchema } from '../../shared/config/env.ts';
 import { logger } from '../shared/report-deps.ts';
 import { ReportInvocationSchema } from '../shared/report-messages.ts';

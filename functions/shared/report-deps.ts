@@ -15,7 +15,8 @@ import {
   S3ObjectStore,
   SesMailer,
 } from '../../shared/adapters/index.ts';
-import type { AppLogger, ReportDeps } from '../../shared/app/run-report.ts';
+import type { ReportDeps } from '../../shared/app/run-report.ts';
+import type { AppLogger } from '../../shared/app/schedule-report.ts';
 import type { RunReportEnv } from '../../shared/config/env.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { Clock } from '../../shared/ports/index.ts';

@@ -22,7 +22,8 @@ import {
   S3ObjectStore,
   SesMailer,
 } from '../../shared/adapters/index.ts';
-import { inProcessJobQueue, type ReportDeps, silentLogger } from '../../shared/app/run-report.ts';
+import { inProcessJobQueue, type ReportDeps } from '../../shared/app/run-report.ts';
+import { silentLogger } from '../../shared/app/schedule-report.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { Mailer, OutgoingEmail, ReportJob, UploadRecord } from '../../shared/ports/index.ts';
 import { createBuckets, createTable, type Emulators, type S3Event, startEmulators } from './emulators.ts';

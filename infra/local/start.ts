@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } fro
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { asOfOf, planDataQuery } from '../../shared/app/run-report.ts';
+import { planDataQuery } from '../../shared/app/run-report.ts';
+import { asOfOf } from '../../shared/app/schedule-report.ts';
 import { type CliIo, defaultIo, loadCliConfig } from '../../shared/cli/context.ts';
 import { ENDPOINTS_FILE } from '../../shared/cli/local-connection.ts';
 import { createProgress } from '../../shared/cli/progress.ts';

@@ -1,22 +1,13 @@
 /**
- * Report use cases.
- *
- * `scheduleReport` turns a schedule firing (or a manual request) into one job per recipient
- * scope; `runReportJob` does one job: claim the run in the ledger, read the plan data, build
- * the model, render the workbook, archive it, email it, record the outcome. Jobs are
- * independent so one failing scope never blocks the others, and the ledger makes a duplicate
- * delivery or a retry send no second email.
+ * Report use case: `runReportJob` does one job (queued by `scheduleReport`, see
+ * ./schedule-report.ts): claim the run in the ledger, read the plan data, build the model,
+ * render the workbook, archive it, email it, record the outcome. Jobs are independent so one
+ * failing scope never blocks the others, and the ledger makes a duplicate delivery or a retry
+ * send no second email.
  */
 import { reportById, reportScopes } from '../config/lookup.ts';
 import type { PlanConfig, ReportConfig } from '../config/schema.ts';
-import {
-  asOfForRule,
-  compareDates,
-  fiscalYearRange,
-  isValidLocalDate,
-  localDateOf,
-  reportRange,
-} from '../domain/calendar.ts';
+import { compareDates, fiscalYearRange, reportRange } from '../domain/calendar.ts';
 import type { LocalDate } from '../domain/types.ts';
 import type {
   Clock,
@@ -34,15 +25,7 @@ import { buildReportModel } from '../report/build-report-model.ts';
 import { composeMime, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
 import type { ReportModel } from '../report/report-model.ts';
-
-/** Structured logger (Powertools Logger satisfies it; tests pass a silent one). */
-export interface AppLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
-export const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
+import { type AppLogger, ReportInputError, silentLogger } from './schedule-report.ts';
 
 export interface ReportDeps {
   readonly config: PlanConfig;
@@ -61,89 +44,6 @@ export interface ReportDeps {
   readonly leaseSeconds?: number;
   /** Requested lifetime of a download link; the real expiry may be shorter (see ObjectStore.presign). */
   readonly linkSeconds?: number;
-}
-
-export interface ScheduleDeps {
-  readonly config: PlanConfig;
-  readonly jobs: ReportJobQueue;
-  readonly logger?: AppLogger;
-}
-
-/** What EventBridge Scheduler sends: `scheduledTime` is `<aws.scheduler.scheduled-time>`. */
-export interface ScheduledInvocation {
-  readonly reportId: string;
-  readonly scheduledTime: string;
-}
-
-/** A backfill or resend started by a person. */
-export interface ManualInvocation {
-  readonly reportId: string;
-  readonly asOf: LocalDate;
-  /** A scope key such as `category=pets` or `all`; every configured scope when absent. */
-  readonly scope?: string;
-  readonly force?: boolean;
-}
-
-export type ReportInvocation = ScheduledInvocation | ManualInvocation;
-
-export class ReportInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReportInputError';
-  }
-}
-
-/**
- * The asOf a run reports on. Derived from the *scheduled* time (never the clock) in the
- * report's time zone, so a retried or late delivery maps to the same run and the same ledger row.
- */
-export function asOfOf(config: PlanConfig, report: ReportConfig, invocation: ReportInvocation): LocalDate {
-  if ('scheduledTime' in invocation) {
-    const instant = new Date(invocation.scheduledTime);
-    if (Number.isNaN(instant.getTime())) {
-      throw new ReportInputError(
-        `scheduledTime "${invocation.scheduledTime}" is not an ISO instant such as 2026-11-23T01:00:00Z`,
-      );
-    }
-    const timeZone = report.schedule.timeZone ?? config.calendar.timeZone;
-    const firedOn = localDateOf(instant, timeZone);
-    return asOfForRule(firedOn, report.asOfRule, config.calendar.fiscalYearStartMonth);
-  }
-  if (!isValidLocalDate(invocation.asOf)) {
-    throw new ReportInputError(
-      `asOf "${String(invocation.asOf)}" is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22`,
-    );
-  }
-  return invocation.asOf;
-}
-
-/** Fan a report out into one job per recipient scope. */
-export async function scheduleReport(
-  deps: ScheduleDeps,
-  invocation: ReportInvocation,
-): Promise<{ reportId: string; asOf: LocalDate; jobs: readonly ReportJob[] }> {
-  const report = reportById(deps.config, invocation.reportId);
-  const asOf = asOfOf(deps.config, report, invocation);
-  let scopes = reportScopes(deps.config, report);
-  const wanted = 'scope' in invocation ? invocation.scope : undefined;
-  if (wanted !== undefined) {
-    scopes = scopes.filter((scope) => scope.key === wanted);
-    if (scopes.length === 0) {
-      const known = reportScopes(deps.config, report).map((scope) => scope.key);
-      throw new ReportInputError(
-        `report "${report.id}" has no recipients with scope "${wanted}"; its scopes are: ${known.join(', ')}`,
-      );
-    }
-  }
-  const force = 'force' in invocation && invocation.force === true;
-  const jobs = scopes.map((scope) => ({ reportId: report.id, asOf, scopeKey: scope.key, force }));
-  await deps.jobs.enqueue(jobs);
-  deps.logger?.info('report scheduled', {
-    reportId: report.id,
-    asOf,
-    scopes: jobs.map((job) => job.scopeKey),
-  });
-  return { reportId: report.id, asOf, jobs };
 }
 
 export type JobOutcome =
