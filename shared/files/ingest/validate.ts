@@ -10,6 +10,7 @@ import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } 
 import type { UploadKind } from '../../ports/index.ts';
 import type { RowError } from './errors.ts';
 import { foldKey, type HeaderMap } from './headers.ts';
+import { IntKeyTable } from './key-table.ts';
 import {
   type CellValue,
   cellText,
@@ -148,6 +149,29 @@ function dimsLabel(dims: Readonly<Record<string, string>>): string {
 /** Periods per key space: far more than the days of any list of fiscal years. */
 const PERIOD_SLOTS = 65_536;
 
+/** Most distinct combinations whose dims objects are shared (the rest get one per row). */
+const DIMS_POOL_SIZE = 100_000;
+
+/**
+ * The first row of each key seen in a file. Numeric keys (all of them unless the
+ * configuration's combinations overflow a safe integer) go to a typed-array table: no heap
+ * number, entry object or string per row; text keys (milestone ids, huge configurations) to
+ * a Map.
+ */
+class FirstRows {
+  private readonly numbers = new IntKeyTable(4096);
+  private readonly texts = new Map<string, number>();
+
+  /** Records `key` for `row` (≥ 1); returns the row that had it first, or 0 when it is new. */
+  claim(key: number | string, row: number): number {
+    if (typeof key === 'number') return this.numbers.putIfAbsent(key, row);
+    const first = this.texts.get(key);
+    if (first !== undefined) return first;
+    this.texts.set(key, row);
+    return 0;
+  }
+}
+
 export interface RowContext {
   readonly errors: ErrorCollector;
 }
@@ -253,8 +277,13 @@ abstract class BaseValidator {
     return id;
   }
 
-  /** Dims objects shared by rows with the same combination, up to a bound (high-cardinality files). */
-  private readonly dimsPool = new Map<number | string, DimsEntry>();
+  /**
+   * Dims objects shared by rows with the same combination, up to a bound (high-cardinality
+   * files): numeric combinations map to a position in `dimsPooled`, text ones to the entry.
+   */
+  private readonly dimsPool = new IntKeyTable(4096);
+  private readonly dimsPooled: DimsEntry[] = [];
+  private readonly dimsPoolText = new Map<string, DimsEntry>();
   private static readonly NO_DIMS: DimsEntry = { dims: Object.freeze({}), combo: 0 };
   /** Number of distinct combinations (incl. blanks), when it is a safe integer. */
   protected readonly comboSpace: number;
@@ -299,18 +328,33 @@ abstract class BaseValidator {
     }
     if (!ok) return null;
     if (!any) return BaseValidator.NO_DIMS;
-    const key: number | string = numeric ? combo : text;
-    let entry = this.dimsPool.get(key);
-    if (!entry) {
-      const dims: Record<string, string> = {};
-      for (let n = 0; n < this.dimensions.length; n++) {
-        const d = this.dimensions[n]!;
-        if (scratch[n]! > 0) dims[d.id] = d.resolver.ids[scratch[n]! - 1]!;
+    if (numeric) {
+      const at = this.dimsPool.get(combo);
+      if (at !== 0) return this.dimsPooled[at - 1]!;
+      const entry: DimsEntry = { dims: this.newDims(), combo };
+      if (this.dimsPooled.length < DIMS_POOL_SIZE) {
+        this.dimsPooled.push(entry);
+        this.dimsPool.putIfAbsent(combo, this.dimsPooled.length);
       }
-      entry = { dims: Object.freeze(dims), combo: key };
-      if (this.dimsPool.size < 100_000) this.dimsPool.set(key, entry);
+      return entry;
+    }
+    let entry = this.dimsPoolText.get(text);
+    if (!entry) {
+      entry = { dims: this.newDims(), combo: text };
+      if (this.dimsPoolText.size < DIMS_POOL_SIZE) this.dimsPoolText.set(text, entry);
     }
     return entry;
+  }
+
+  /** A frozen dims object of the value positions in `scratch` (blank dimensions left out). */
+  private newDims(): Readonly<Record<string, string>> {
+    const scratch = this.scratch;
+    const dims: Record<string, string> = {};
+    for (let n = 0; n < this.dimensions.length; n++) {
+      const d = this.dimensions[n]!;
+      if (scratch[n]! > 0) dims[d.id] = d.resolver.ids[scratch[n]! - 1]!;
+    }
+    return Object.freeze(dims);
   }
 
   /** Small integer per distinct period key (for composite keys). */
@@ -347,14 +391,9 @@ abstract class BaseValidator {
   }
 
   /** Records `key`; if it was already seen, returns the row that had it first. */
-  protected seenBefore(
-    seen: Map<number | string, number>,
-    key: number | string,
-    row: number,
-  ): number | undefined {
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, row);
-    return first;
+  protected seenBefore(seen: FirstRows, key: number | string, row: number): number | undefined {
+    const first = seen.claim(key, row);
+    return first === 0 ? undefined : first;
   }
 
   protected duplicateError(row: number, first: number, what: readonly (string | DimsEntry)[]): void {
@@ -376,7 +415,7 @@ abstract class BaseValidator {
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
-  private readonly seen = new Map<number | string, number>();
+  private readonly seen = new FirstRows();
 
   accept(row: RawRow): void {
     this.rows++;
@@ -426,7 +465,7 @@ export class ActualsValidator extends BaseValidator {
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
-  private readonly seen = new Map<number | string, number>();
+  private readonly seen = new FirstRows();
   private readonly grains = new Map<number | string, { grain: PeriodGrain; row: number }>();
   private readonly versionSlots: ReadonlyMap<string, number>;
   private readonly versions: NameResolver;
@@ -518,7 +557,7 @@ export class TargetsValidator extends BaseValidator {
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
-  private readonly seen = new Map<number | string, number>();
+  private readonly seen = new FirstRows();
 
   private text(row: RawRow, col: number | undefined, label: string): string | null {
     if (col === undefined) return null;
