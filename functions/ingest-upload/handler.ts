@@ -7,13 +7,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import planConfig from '../../plan.config.ts';
-import {
-  createAwsClients,
-  DynamoFactStore,
-  DynamoUploadLedger,
-  S3ObjectStore,
-  SesMailer,
-} from '../../shared/adapters/index.ts';
+// Adapters and client factories from their own modules, not the adapters' index: the bundle
+// then loads only the DynamoDB, S3 and SESv2 SDK packages this function uses.
+import { DynamoFactStore } from '../../shared/adapters/dynamo-fact-store.ts';
+import { DynamoUploadLedger } from '../../shared/adapters/dynamo-upload-ledger.ts';
+import { createDynamoClients } from '../../shared/adapters/dynamodb-client.ts';
+import { createS3Client } from '../../shared/adapters/s3-client.ts';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
+import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { createSesv2Client } from '../../shared/adapters/sesv2-client.ts';
 import { handleIngestBatch, type IngestDeps, type IngestLogger } from '../../shared/app/ingest-upload.ts';
 import { IngestUploadEnvSchema, parseEnv } from '../../shared/config/env.ts';
 
@@ -33,13 +35,13 @@ export function createIngestHandler(deps: IngestDeps) {
 /** Adapters over the AWS clients, from the function's environment (parsed once per cold start). */
 export function buildDepsFromEnv(env: Record<string, string | undefined> = process.env): IngestDeps {
   const parsed = parseEnv(IngestUploadEnvSchema, env);
-  const clients = createAwsClients();
+  const { doc } = createDynamoClients();
   return {
     config: planConfig,
-    facts: new DynamoFactStore({ doc: clients.doc, tableName: parsed.TABLE_NAME }),
-    uploads: new DynamoUploadLedger({ doc: clients.doc, tableName: parsed.TABLE_NAME }),
-    objects: new S3ObjectStore({ s3: clients.s3 }),
-    mailer: new SesMailer({ sesv2: clients.sesv2, configurationSetName: parsed.SES_CONFIGURATION_SET }),
+    facts: new DynamoFactStore({ doc, tableName: parsed.TABLE_NAME }),
+    uploads: new DynamoUploadLedger({ doc, tableName: parsed.TABLE_NAME }),
+    objects: new S3ObjectStore({ s3: createS3Client() }),
+    mailer: new SesMailer({ sesv2: createSesv2Client(), configurationSetName: parsed.SES_CONFIGURATION_SET }),
     clock: { now: () => new Date() },
     logger,
     uploadsBucket: parsed.UPLOADS_BUCKET,

@@ -4,14 +4,15 @@
  * run-report job per recipient scope.
  */
 import planConfig from '../../plan.config.ts';
-import { createAwsClients, SqsReportJobQueue } from '../../shared/adapters/index.ts';
+import { createSqsClient } from '../../shared/adapters/sqs-client.ts';
+import { SqsReportJobQueue } from '../../shared/adapters/sqs-report-job-queue.ts';
 import {
   type ReportInvocation,
   type ScheduleDeps,
   scheduleReport,
 } from '../../shared/app/schedule-report.ts';
 import { parseEnv, ScheduleReportEnvSchema } from '../../shared/config/env.ts';
-import { logger } from '../shared/report-deps.ts';
+import { logger } from '../shared/logger.ts';
 import { ReportInvocationSchema } from '../shared/report-messages.ts';
 
 export function createScheduleReportHandler(deps: ScheduleDeps) {
@@ -27,8 +28,8 @@ let run: ReturnType<typeof createScheduleReportHandler> | undefined;
 export const handler = async (event: unknown) => {
   if (!run) {
     const env = parseEnv(ScheduleReportEnvSchema, process.env);
-    const { sqs } = createAwsClients();
-    const jobs = new SqsReportJobQueue({ sqs, queueUrl: env.REPORT_JOBS_QUEUE_URL });
+    // SQS is the only AWS client this function needs: it loads no other SDK package.
+    const jobs = new SqsReportJobQueue({ sqs: createSqsClient(), queueUrl: env.REPORT_JOBS_QUEUE_URL });
     run = createScheduleReportHandler({ config: planConfig, jobs, logger });
   }
   return run(event);

@@ -1,40 +1,33 @@
 /**
- * Builds the report use cases' dependencies from a function's environment: the DynamoDB,
- * S3 and SES adapters over memoised AWS clients. Shared by the schedule-report and
- * run-report composition roots so both wire the same adapters the same way.
+ * Builds the run-report use case's dependencies from a function's environment: the DynamoDB,
+ * S3 and SES adapters over memoised AWS clients (the run-report composition root and the
+ * integration tests wire them the same way). Adapters and client factories are imported from
+ * their own modules, not the adapters' index, so the bundle loads only the DynamoDB, S3 and
+ * SESv2 SDK packages — not SQS.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import planConfig from '../../plan.config.ts';
-import {
-  type AwsClients,
-  createAwsClients,
-  DynamoFactStore,
-  DynamoRunLedger,
-  DynamoUploadLedger,
-  S3ObjectStore,
-  SesMailer,
-} from '../../shared/adapters/index.ts';
+import type { AwsClients } from '../../shared/adapters/aws-clients.ts';
+import { DynamoFactStore } from '../../shared/adapters/dynamo-fact-store.ts';
+import { DynamoRunLedger } from '../../shared/adapters/dynamo-run-ledger.ts';
+import { DynamoUploadLedger } from '../../shared/adapters/dynamo-upload-ledger.ts';
+import { createDynamoClients } from '../../shared/adapters/dynamodb-client.ts';
+import { createS3Client } from '../../shared/adapters/s3-client.ts';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
+import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
+import { createSesv2Client } from '../../shared/adapters/sesv2-client.ts';
 import type { ReportDeps } from '../../shared/app/run-report.ts';
 import type { AppLogger } from '../../shared/app/schedule-report.ts';
 import type { RunReportEnv } from '../../shared/config/env.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { Clock } from '../../shared/ports/index.ts';
-
-const powertools = new Logger();
-
-/** Powertools Logger behind the use cases' small logging interface. */
-export const logger: AppLogger = {
-  info: (message, extra) => powertools.info(message, (extra ?? {}) as LogAttributes),
-  warn: (message, extra) => powertools.warn(message, (extra ?? {}) as LogAttributes),
-  error: (message, extra) => powertools.error(message, (extra ?? {}) as LogAttributes),
-};
+import { logger } from './logger.ts';
 
 /** Lambda's longest run plus a margin: a `started` run older than this crashed. */
 export const RUN_LEASE_SECONDS = 16 * 60;
 
 export interface ReportDepsOptions {
-  readonly clients: AwsClients;
+  /** The clients the report adapters use (a full {@link AwsClients} set will do). */
+  readonly clients: Pick<AwsClients, 'doc' | 's3' | 'sesv2'>;
   readonly tableName: string;
   readonly archiveBucket: string;
   readonly configurationSetName?: string | undefined;
@@ -62,7 +55,7 @@ export function reportDeps(options: ReportDepsOptions): ReportDeps {
 
 export function reportDepsFromEnv(env: RunReportEnv): ReportDeps {
   return reportDeps({
-    clients: createAwsClients(),
+    clients: { doc: createDynamoClients().doc, s3: createS3Client(), sesv2: createSesv2Client() },
     tableName: env.TABLE_NAME,
     archiveBucket: env.ARCHIVE_BUCKET,
     configurationSetName: env.SES_CONFIGURATION_SET,

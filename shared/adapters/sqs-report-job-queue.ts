@@ -4,7 +4,7 @@
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ReportJob, ReportJobQueue } from '../ports/index.ts';
-import { chunk, isRetryableError, mapBounded, Retrier, type RetryOptions } from './dynamo-batch.ts';
+import { chunk, isRetryableError, mapBounded, Retrier, type RetryOptions } from './retry.ts';
 
 export interface SqsReportJobQueueOptions extends RetryOptions {
   readonly sqs: SQSClient;
