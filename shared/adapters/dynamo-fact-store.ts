@@ -15,6 +15,7 @@ import {
   Retrier,
   type RetryOptions,
 } from './dynamo-batch.ts';
+import { type InputIndex, indexInputs } from './key-index.ts';
 import { dimsKey, isDayPeriod, keys, monthsBetween } from './table-design.ts';
 
 export interface DynamoFactStoreOptions extends RetryOptions {
@@ -22,18 +23,57 @@ export interface DynamoFactStoreOptions extends RetryOptions {
   readonly tableName: string;
   /** Clock for `writtenAt` stamps (defaults to the system clock). */
   readonly now?: () => Date;
+  /**
+   * Inputs per slice of a put (default 10,000): each slice is read (newest wins), written and
+   * its completed roll-up buckets rebuilt before the next one is touched, so the store's memory
+   * follows the slice, not the upload.
+   */
+  readonly sliceSize?: number;
 }
 
-interface Entry {
-  readonly key: Key;
-  readonly item: Item;
-}
+export const DEFAULT_SLICE_SIZE = 10_000;
 
 interface Bucket {
   readonly kpi: string;
   readonly dk: string;
   readonly month: string;
   readonly dims: Readonly<Record<string, string>>;
+}
+
+/** How one put turns its inputs into keys and items, and what it does around the writes. */
+interface SliceWriter {
+  readonly count: number;
+  keyOf(i: number): Key;
+  itemOf(i: number, key: Key): Item;
+  /** Roll-up bucket id of input i (equal for the inputs of one bucket), when it has one. */
+  bucketIdOf?(i: number, key: Key): string | undefined;
+  /** Every input below `written` is written (or skipped); those below `classified` have been read. */
+  afterWrite?(written: number, classified: number, index: InputIndex): Promise<void>;
+  onWritten?(i: number, index: InputIndex): void;
+  onReplayed?(i: number, index: InputIndex): void;
+}
+
+/** A roll-up bucket this put wrote a fact of (rebuilt unconditionally) … */
+const CHANGED = 1;
+/** … or replayed one of (rebuilt only when it differs: a crashed run may have missed it). */
+const REPLAYED = 2;
+
+/** BatchWriteItem's limit: every request but the upload's last carries this many items. */
+const BATCH_WRITE_SIZE = 25;
+
+/** Memoises dimsKey per dims object (the validator shares one object per combination). */
+class DimsKeys {
+  private readonly cache = new Map<object, string>();
+  of(dims: Readonly<Record<string, string>>): string {
+    let dk = this.cache.get(dims);
+    if (dk === undefined) {
+      // Bounded: inputs with a fresh dims object per row must not grow it with the upload.
+      if (this.cache.size >= 10_000) this.cache.clear();
+      dk = dimsKey(dims);
+      this.cache.set(dims, dk);
+    }
+    return dk;
+  }
 }
 
 const META_ATTRIBUTES = new Set([
@@ -79,82 +119,140 @@ export class DynamoFactStore implements FactStore {
   private readonly table: string;
   private readonly retrier: Retrier;
   private readonly now: () => Date;
+  private readonly sliceSize: number;
 
   constructor(options: DynamoFactStoreOptions) {
     this.doc = options.doc;
     this.table = options.tableName;
     this.retrier = new Retrier(options);
     this.now = options.now ?? (() => new Date());
+    this.sliceSize = Math.max(1, Math.floor(options.sliceSize ?? DEFAULT_SLICE_SIZE));
   }
 
   async putActuals(facts: readonly ActualFact[], source: UploadSource): Promise<WriteSummary> {
     const counter = { requests: 0 };
     const writtenAt = this.now().toISOString();
-    const entries: Entry[] = facts.map((f) => {
-      const dk = dimsKey(f.dims);
-      const key = isDayPeriod(f.period)
-        ? keys.dailyActual(f.kpi, dk, f.period)
-        : keys.coarseActual(f.kpi, f.period, dk);
-      return {
-        key,
-        item: {
-          ...key,
-          kpi: f.kpi,
-          period: f.period,
-          dims: { ...f.dims },
-          dimsKey: dk,
-          value: f.value,
-          ...sourceAttrs(source, writtenAt),
+    const dks = new DimsKeys();
+    const kpis = new Set<string>();
+    const flags = new Uint8Array(facts.length);
+    // Ends of buckets this put touched whose roll-up is still to rebuild, in input order.
+    const ends: number[] = [];
+    let endsHead = 0;
+    let scanned = 0;
+    const { written, skipped } = await this.writeSliced(
+      {
+        count: facts.length,
+        keyOf: (i) => {
+          const f = facts[i]!;
+          const dk = dks.of(f.dims);
+          return isDayPeriod(f.period)
+            ? keys.dailyActual(f.kpi, dk, f.period)
+            : keys.coarseActual(f.kpi, f.period, dk);
         },
-      };
-    });
-    const { written, replayed, skipped } = await this.writeNewest(entries, source.order, counter);
-
-    // Roll-ups are rebuilt for buckets this write changed, and for buckets it replayed: a
-    // replay may be the retry of a run that crashed after writing facts but before its roll-ups.
-    const changed = bucketsOf(written);
-    const changedIds = new Set(changed.map(bucketId));
-    const replayBuckets = bucketsOf(replayed).filter((b) => !changedIds.has(bucketId(b)));
-    await mapBounded(changed, this.retrier.concurrency, (b) => this.rebuildRollup(b, counter, false));
-    await mapBounded(replayBuckets, this.retrier.concurrency, (b) => this.rebuildRollup(b, counter, true));
-    await this.touchKpis(written, writtenAt, counter);
-    return { written: written.length, skipped, requests: counter.requests };
+        itemOf: (i, key) => {
+          const f = facts[i]!;
+          return {
+            ...key,
+            kpi: f.kpi,
+            period: f.period,
+            dims: f.dims,
+            dimsKey: dks.of(f.dims),
+            value: f.value,
+            ...sourceAttrs(source, writtenAt),
+          };
+        },
+        // A daily fact's partition is its (KPI, dimsKey, month) bucket.
+        bucketIdOf: (i, key) => (isDayPeriod(facts[i]!.period) ? key.pk : undefined),
+        onWritten: (i, index) => {
+          kpis.add(facts[i]!.kpi);
+          const b = index.bucketOf[i]!;
+          if (b >= 0) flags[b]! |= CHANGED;
+        },
+        onReplayed: (i, index) => {
+          const b = index.bucketOf[i]!;
+          if (b >= 0) flags[b]! |= REPLAYED;
+        },
+        // Roll-ups are rebuilt for buckets this write changed, and for buckets it replayed: a
+        // replay may be the retry of a run that crashed after writing facts but before its
+        // roll-ups. A bucket is rebuilt once, after its last fact in this input is written, so
+        // a bucket spanning slices is folded from all of them.
+        afterWrite: async (writtenUpTo, classified, index) => {
+          for (; scanned < classified; scanned++) {
+            const b = index.bucketOf[scanned]!;
+            if (b >= 0 && index.bucketEnd[b] === scanned && flags[b] !== 0) ends.push(scanned);
+          }
+          const ready: number[] = [];
+          while (endsHead < ends.length && ends[endsHead]! < writtenUpTo) ready.push(ends[endsHead++]!);
+          if (endsHead === ends.length) {
+            ends.length = 0;
+            endsHead = 0;
+          }
+          await mapBounded(ready, this.retrier.concurrency, (i) => {
+            const f = facts[i]!;
+            const bucket: Bucket = {
+              kpi: f.kpi,
+              dk: dks.of(f.dims),
+              month: f.period.slice(0, 7),
+              dims: f.dims,
+            };
+            return this.rebuildRollup(bucket, counter, (flags[index.bucketOf[i]!]! & CHANGED) === 0);
+          });
+        },
+      },
+      source.order,
+      counter,
+    );
+    await this.touchKpis(kpis, writtenAt, counter);
+    return { written, skipped, requests: counter.requests };
   }
 
   async putTargets(facts: readonly TargetFact[], source: UploadSource): Promise<WriteSummary> {
     const counter = { requests: 0 };
     const writtenAt = this.now().toISOString();
-    const entries: Entry[] = facts.map((f) => {
-      const dk = dimsKey(f.dims);
-      const key = keys.target(f.version, f.kpi, f.period, dk);
-      return {
-        key,
-        item: {
-          ...key,
-          version: f.version,
-          kpi: f.kpi,
-          period: f.period,
-          dims: { ...f.dims },
-          dimsKey: dk,
-          value: f.value,
-          ...sourceAttrs(source, writtenAt),
+    const dks = new DimsKeys();
+    const kpis = new Set<string>();
+    const { written, skipped } = await this.writeSliced(
+      {
+        count: facts.length,
+        keyOf: (i) => {
+          const f = facts[i]!;
+          return keys.target(f.version, f.kpi, f.period, dks.of(f.dims));
         },
-      };
-    });
-    const { written, skipped } = await this.writeNewest(entries, source.order, counter);
-    await this.touchKpis(written, writtenAt, counter);
-    return { written: written.length, skipped, requests: counter.requests };
+        itemOf: (i, key) => {
+          const f = facts[i]!;
+          return {
+            ...key,
+            version: f.version,
+            kpi: f.kpi,
+            period: f.period,
+            dims: f.dims,
+            dimsKey: dks.of(f.dims),
+            value: f.value,
+            ...sourceAttrs(source, writtenAt),
+          };
+        },
+        onWritten: (i) => kpis.add(facts[i]!.kpi),
+      },
+      source.order,
+      counter,
+    );
+    await this.touchKpis(kpis, writtenAt, counter);
+    return { written, skipped, requests: counter.requests };
   }
 
   async putMilestones(milestones: readonly Milestone[], source: UploadSource): Promise<WriteSummary> {
     const counter = { requests: 0 };
     const writtenAt = this.now().toISOString();
-    const entries: Entry[] = milestones.map((m) => {
-      const key = keys.milestone(m.id);
-      return { key, item: { ...m, ...key, ...sourceAttrs(source, writtenAt) } };
-    });
-    const { written, skipped } = await this.writeNewest(entries, source.order, counter);
-    return { written: written.length, skipped, requests: counter.requests };
+    const { written, skipped } = await this.writeSliced(
+      {
+        count: milestones.length,
+        keyOf: (i) => keys.milestone(milestones[i]!.id),
+        itemOf: (i, key) => ({ ...milestones[i]!, ...key, ...sourceAttrs(source, writtenAt) }),
+      },
+      source.order,
+      counter,
+    );
+    return { written, skipped, requests: counter.requests };
   }
 
   async loadPlanData(query: PlanDataQuery) {
@@ -230,39 +328,78 @@ export class DynamoFactStore implements FactStore {
   }
 
   /**
-   * Newest upload wins: reads the stored order of every key (BatchGetItem, 100 a call) and
-   * writes only facts whose stored order is older than ours. The same order is a replay and
-   * is skipped. Orders compare as strings, so {@link UploadSource.order} must be fixed-width.
+   * Newest upload wins, one slice of the input at a time: reads the stored order of the
+   * slice's keys (BatchGetItem, 100 a call) and writes only inputs whose stored order is older
+   * than ours; the same order is a replay and is skipped. Orders compare as strings, so
+   * {@link UploadSource.order} must be fixed-width. One key twice in one input: the later row
+   * wins (BatchWriteItem rejects duplicate keys), also across slices. Written items that do not
+   * fill a batch of 25 are carried into the next slice, so every BatchWriteItem but the last
+   * of the put is full.
    */
-  private async writeNewest(
-    entries: readonly Entry[],
+  private async writeSliced(
+    w: SliceWriter,
     order: string,
     counter: RequestCounter,
-  ): Promise<{ written: Item[]; replayed: Item[]; skipped: number }> {
-    // One key twice in one input: the later row wins (BatchWriteItem rejects duplicate keys).
-    const unique = new Map<string, Entry>();
-    for (const e of entries) unique.set(`${e.key.pk}\u0000${e.key.sk}`, e);
-    const candidates = [...unique.values()];
-    const stored = await batchGet(
-      this.doc,
-      this.table,
-      candidates.map((e) => e.key),
-      this.retrier,
-      counter,
-      ['pk', 'sk', 'srcOrder'],
+  ): Promise<{ written: number; skipped: number }> {
+    const index = indexInputs(
+      w.count,
+      (i) => w.keyOf(i),
+      w.bucketIdOf && ((i, key) => w.bucketIdOf?.(i, key)),
     );
-    const storedOrder = new Map<string, string>();
-    for (const s of stored) storedOrder.set(`${s.pk}\u0000${s.sk}`, String(s.srcOrder ?? ''));
+    let written = 0;
+    let unique = 0;
+    // Written-to-be items short of a full batch, and their input indices (ascending).
+    let carry: Item[] = [];
+    let carryFrom: number[] = [];
+    // Slices that, written in full, fill at least one batch between them.
+    const carryWindow = this.sliceSize * Math.ceil(BATCH_WRITE_SIZE / this.sliceSize);
+    for (let start = 0; start < w.count; start += this.sliceSize) {
+      const end = Math.min(w.count, start + this.sliceSize);
+      const inputs: number[] = [];
+      const sliceKeys: Key[] = [];
+      for (let i = start; i < end; i++) {
+        if (index.superseded[i]) continue;
+        inputs.push(i);
+        sliceKeys.push(w.keyOf(i));
+      }
+      unique += inputs.length;
+      const stored = await batchGet(this.doc, this.table, sliceKeys, this.retrier, counter, [
+        'pk',
+        'sk',
+        'srcOrder',
+      ]);
+      const storedOrder = new Map<string, string>();
+      for (const s of stored) storedOrder.set(`${s.pk}\u0000${s.sk}`, String(s.srcOrder ?? ''));
 
-    const written: Item[] = [];
-    const replayed: Item[] = [];
-    for (const [k, e] of unique) {
-      const existing = storedOrder.get(k);
-      if (existing === undefined || existing < order) written.push(e.item);
-      else if (existing === order) replayed.push(e.item);
+      const items = carry;
+      const from = carryFrom;
+      for (let x = 0; x < inputs.length; x++) {
+        const i = inputs[x]!;
+        const key = sliceKeys[x]!;
+        const existing = storedOrder.get(`${key.pk}\u0000${key.sk}`);
+        if (existing === undefined || existing < order) {
+          items.push(w.itemOf(i, key));
+          from.push(i);
+          w.onWritten?.(i, index);
+          written += 1;
+        } else if (existing === order) w.onReplayed?.(i, index);
+      }
+      const full = items.length - (items.length % BATCH_WRITE_SIZE);
+      await batchPut(this.doc, this.table, items.slice(0, full), this.retrier, counter);
+      carry = items.slice(full);
+      carryFrom = from.slice(full);
+      if (carryFrom[0] !== undefined && carryFrom[0] < start - carryWindow) {
+        // Slices that write little (a mostly newer table) would hold the batch, and the roll-ups
+        // of every bucket behind it, until the end: send it short instead.
+        await batchPut(this.doc, this.table, carry, this.retrier, counter);
+        carry = [];
+        carryFrom = [];
+      }
+      await w.afterWrite?.(carryFrom[0] ?? end, end, index);
     }
-    await batchPut(this.doc, this.table, written, this.retrier, counter);
-    return { written, replayed, skipped: candidates.length - written.length };
+    if (carry.length > 0) await batchPut(this.doc, this.table, carry, this.retrier, counter);
+    await w.afterWrite?.(w.count, w.count, index);
+    return { written, skipped: unique - written };
   }
 
   /**
@@ -329,12 +466,11 @@ export class DynamoFactStore implements FactStore {
 
   /** Records the latest write time per KPI for "no new data" checks. */
   private async touchKpis(
-    written: readonly Item[],
+    written: ReadonlySet<string>,
     writtenAt: string,
     counter: RequestCounter,
   ): Promise<void> {
-    const kpis = [...new Set(written.map((i) => String(i.kpi)))];
-    await mapBounded(kpis, this.retrier.concurrency, async (kpi) => {
+    await mapBounded([...written], this.retrier.concurrency, async (kpi) => {
       counter.requests += 1;
       try {
         await this.doc.send(
@@ -387,25 +523,6 @@ function sourceAttrs(source: UploadSource, writtenAt: string): Item {
     uploadedBy: source.uploadedBy,
     writtenAt,
   };
-}
-
-function bucketsOf(items: readonly Item[]): Bucket[] {
-  const out = new Map<string, Bucket>();
-  for (const i of items) {
-    if (!isDayPeriod(String(i.period)) || i.version !== undefined) continue;
-    const b: Bucket = {
-      kpi: String(i.kpi),
-      dk: String(i.dimsKey),
-      month: String(i.period).slice(0, 7),
-      dims: i.dims as Record<string, string>,
-    };
-    out.set(bucketId(b), b);
-  }
-  return [...out.values()];
-}
-
-function bucketId(b: Bucket): string {
-  return `${b.kpi}\u0000${b.dk}\u0000${b.month}`;
 }
 
 function stripMeta(item: Item): Item {
