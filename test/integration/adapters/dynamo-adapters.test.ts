@@ -309,3 +309,37 @@ describe('DynamoRunLedger on dynalite', () => {
     ]);
   });
 });
+
+describe('DynamoFactStore on dynalite, writing in small slices', () => {
+  // Slices of 11 facts cut every (KPI, channel, month) roll-up bucket into several slices.
+  const store = () => new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName, sliceSize: 11 });
+  const facts = dailyFacts('orders', ['app', 'web', 'mini'], '2026-09-20', '2026-11-10', (i) => 10 + i);
+  const range = { kpis: ['orders'], start: '2026-09-01', end: '2026-11-30', targetVersions: [] };
+  const values = (actuals: readonly ActualFact[]) => new Map(actuals.map((f) => [byKey(f), f.value]));
+
+  it('keeps roll-ups exact, newest upload winning and replays idempotent across slice boundaries', async () => {
+    // Prepare: the newer upload changes every fourth fact.
+    const older = facts.map((f) => ({ ...f, value: -1 }));
+    const newer = facts.filter((_, i) => i % 4 === 0).map((f) => ({ ...f, value: f.value + 0.5 }));
+    const expected = values(facts);
+    for (const f of newer) expected.set(byKey(f), f.value);
+
+    // Act
+    const first = await store().putActuals(facts, source('0000000100', 'incoming/actuals/orders.csv'));
+    const newerSummary = await store().putActuals(newer, source('0000000200', 'incoming/actuals/new.csv'));
+    const olderSummary = await store().putActuals(older, source('0000000050', 'incoming/actuals/old.csv'));
+    const before = await scanAll();
+    const replay = await store().putActuals(newer, source('0000000200', 'incoming/actuals/new.csv'));
+    const data = await store().loadPlanData(range);
+
+    // Assess
+    expect(first).toMatchObject({ written: facts.length, skipped: 0 });
+    expect(newerSummary).toMatchObject({ written: newer.length, skipped: 0 });
+    expect(olderSummary).toMatchObject({ written: 0, skipped: facts.length });
+    expect(replay).toMatchObject({ written: 0, skipped: newer.length });
+    expect(await scanAll()).toEqual(before);
+    expect(values(data.actuals)).toEqual(expected);
+    // One roll-up per channel and month (and the milestones every query reads).
+    expect(data.itemsRead - data.milestones.length).toBe(3 * 3);
+  });
+});
