@@ -4,10 +4,11 @@
  * scaling for display (percent-KPI variances are written in percentage points, see below).
  *
  * Decisions worth knowing:
- * - The whole workbook goes through `ExcelJS.stream.xlsx.WorkbookWriter` and every row is
- *   committed as soon as it is written, so a 100k-row breakdown never sits in memory as
- *   cell objects. Shared strings are off: a shared-string table grows with every distinct
- *   label (≈ +65 MB peak RSS at 100k SKU rows, measured) and the file was not smaller.
+ * - The whole workbook goes through exceljs's `stream.xlsx.WorkbookWriter` (imported alone,
+ *   see ./xlsx-workbook-writer.ts) and every row is committed as soon as it is written, so a
+ *   100k-row breakdown never sits in memory as cell objects. Shared strings are off: a
+ *   shared-string table grows with every distinct label (≈ +65 MB peak RSS at 100k SKU rows,
+ *   measured) and the file was not smaller.
  *   Strings are then inline `t="str"` cells with a `<v>` and no `<f>`: a value, which Excel
  *   and LibreOffice show as text, never evaluate.
  * - Numbers are real numbers with Excel formats (`¥#,##0`, `#,##0`, `0.00%` for percent
@@ -23,7 +24,7 @@
  *   Characters XML cannot carry are dropped so a stray control byte cannot corrupt the file.
  */
 import { PassThrough, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { DateRange, MilestoneState, VarianceStatus } from '../../domain/types.ts';
 import {
   currencyDecimals,
@@ -38,6 +39,7 @@ import {
   statusWord,
 } from '../i18n.ts';
 import type { Language, ReportKpi, ReportModel, ReportRange } from '../report-model.ts';
+import { WorkbookWriter } from './xlsx-workbook-writer.ts';
 
 type Style = Partial<ExcelJS.Style>;
 type CellValue = string | number | Date | null;
@@ -383,7 +385,7 @@ class Sheet {
 }
 
 class WorkbookBuilder {
-  readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  readonly wb: WorkbookWriter;
   readonly book = new StyleBook();
   readonly l: Labels;
   readonly #used = new Set<string>();
@@ -392,7 +394,7 @@ class WorkbookBuilder {
   constructor(model: ReportModel, stream: PassThrough) {
     this.#model = model;
     this.l = labels(model.report.language);
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    this.wb = new WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
     this.wb.creator = 'Plan Monitor';
     this.wb.title = safeText(model.report.name[model.report.language]);
     const created = new Date(model.about.generatedAt);
