@@ -39,8 +39,52 @@ export class CsvTokenizer {
   line = 1;
   private quoteLine = 1;
 
-  constructor(delimiter: string) {
+  private readonly delimiterText: string;
+  private readonly lineScan: boolean;
+
+  /**
+   * `lineScan: false` turns off the whole-line fast path (character by character only): the
+   * tests check both give the same records for any input.
+   */
+  constructor(delimiter: string, options: { lineScan?: boolean } = {}) {
     this.delimiter = delimiter.charCodeAt(0);
+    this.delimiterText = delimiter;
+    this.lineScan = options.lineScan ?? true;
+  }
+
+  /**
+   * The fast path for a whole line that starts at `from` and ends with a line break in this
+   * chunk: fields found with `indexOf`, not character by character. Handles unquoted fields
+   * and quoted ones without doubled quotes or line breaks; returns the record, or undefined
+   * (nothing changed) for anything else, which the character loop then reads.
+   */
+  private scanLine(text: string, from: number, lf: number, cr: number): string[] | undefined {
+    let end = lf;
+    if (end > from && text.charCodeAt(end - 1) === CR) end--;
+    // A CR on its own ends a record: leave such lines to the character loop.
+    if (cr >= from && cr < end) return undefined;
+    const d = this.delimiter;
+    const record: string[] = [];
+    let p = from;
+    for (;;) {
+      if (p < end && text.charCodeAt(p) === QUOTE) {
+        const close = text.indexOf('"', p + 1);
+        if (close < 0 || close >= end) return undefined;
+        const next = close + 1;
+        if (next < end && text.charCodeAt(next) !== d) return undefined;
+        record.push(text.slice(p + 1, close));
+        if (next >= end) return record;
+        p = next + 1;
+      } else {
+        const q = text.indexOf(this.delimiterText, p);
+        if (q < 0 || q >= end) {
+          record.push(text.slice(p, end));
+          return record;
+        }
+        record.push(text.slice(p, q));
+        p = q + 1;
+      }
+    }
   }
 
   /** Tokenizes one chunk, calling `emit` for each complete record. */
@@ -56,7 +100,40 @@ export class CsvTokenizer {
         start = 1;
       }
     }
+    // Positions of the next LF and CR at or after `i` (n when none), for the line fast path.
+    let lf = -1;
+    let cr = -1;
+    let fast = this.lineScan;
     while (i < n) {
+      if (
+        fast &&
+        start === i &&
+        !this.quoted &&
+        !this.fieldQuoted &&
+        this.carry === '' &&
+        this.record.length === 0
+      ) {
+        if (lf < i) {
+          lf = text.indexOf('\n', i);
+          if (lf < 0) lf = n;
+        }
+        if (lf < n) {
+          if (cr < i) {
+            cr = text.indexOf('\r', i);
+            if (cr < 0) cr = n;
+          }
+          const record = this.scanLine(text, i, lf, cr);
+          if (record) {
+            emit(record);
+            this.line++;
+            i = lf + 1;
+            start = i;
+            continue;
+          }
+        }
+        // Not a simple whole line: read it character by character, then try again.
+        fast = false;
+      }
       const c = text.charCodeAt(i);
       if (this.quoted) {
         if (this.quotePending) {
@@ -93,6 +170,7 @@ export class CsvTokenizer {
         emit(this.record);
         this.record = [];
         this.line++;
+        fast = this.lineScan;
         if (c === CR) {
           if (i + 1 < n) {
             if (text.charCodeAt(i + 1) === LF) i++;
