@@ -21,5 +21,5 @@ export {
   readUploadRows,
 } from './parse-upload.ts';
 export type { RawRow } from './rows.ts';
-export { chooseSheet, flattenCell, listSheets, readXlsxRows } from './xlsx-reader.ts';
+export { chooseSheet, listSheets, readXlsxRows } from './xlsx-reader.ts';
 export { checkZipLimits, DEFAULT_ZIP_LIMITS, readZipDirectory, type ZipLimits } from './zip-guard.ts';

@@ -18,7 +18,7 @@ import {
   type KindValidator,
   TargetsValidator,
 } from './validate.ts';
-import { readXlsxRows, type XlsxReaderMode, XlsxStreamGlitchError } from './xlsx-reader.ts';
+import { readXlsxRowBatches, readXlsxRows } from './xlsx-reader.ts';
 import type { ZipLimits } from './zip-guard.ts';
 
 export interface ParseUploadInput {
@@ -40,8 +40,6 @@ export interface FileDescription {
   readonly delimiter?: string;
   /** XLSX only: the sheet that was read. */
   readonly sheet?: string;
-  /** XLSX only: `load` when the streaming reader garbled a character and the whole file was read. */
-  readonly xlsxReader?: XlsxReaderMode;
 }
 
 interface ResultBase {
@@ -67,15 +65,16 @@ export type IngestResult =
       fatal?: string;
     });
 
-/** The rows of an upload in file order, whatever its format. */
+/**
+ * The rows of an upload in file order, whatever its format. `file` (what {@link parseUpload}
+ * reported) is accepted for callers that pass it; the rows do not depend on it.
+ */
 export function readUploadRows(
   body: Uint8Array,
   kind: UploadKind,
-  file?: FileDescription,
+  _file?: FileDescription,
 ): Iterable<RawRow> | AsyncIterable<RawRow> {
-  return detectFormat(body) === 'csv'
-    ? readCsvRows(body)
-    : readXlsxRows(body, kind, undefined, file?.xlsxReader ?? 'stream');
+  return detectFormat(body) === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind);
 }
 
 function isBlankRow(row: RawRow): boolean {
@@ -90,7 +89,7 @@ function isBlankRow(row: RawRow): boolean {
 export async function parseUpload(input: ParseUploadInput): Promise<IngestResult> {
   const { config, kind, body } = input;
   const maxRows = input.maxRows ?? config.ingest.maxRows;
-  let errors = new ErrorCollector(input.errorCap ?? 1000);
+  const errors = new ErrorCollector(input.errorCap ?? 1000);
   let file: FileDescription = { format: 'unknown' };
   let validator: KindValidator | undefined;
   try {
@@ -122,16 +121,9 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
     // CSV is read synchronously: no promise per row on the hot path.
     if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
     else {
-      try {
-        for await (const row of readXlsxRows(body, kind, input.zipLimits)) handle(row);
-      } catch (error) {
-        if (!(error instanceof XlsxStreamGlitchError)) throw error;
-        // Start over with the whole-file reader: nothing of the garbled pass is kept.
-        validator = undefined;
-        errors = new ErrorCollector(input.errorCap ?? 1000);
-        file = { format, xlsxReader: 'load' };
-        for await (const row of readXlsxRows(body, kind, input.zipLimits, 'load')) handle(row);
-      }
+      // One await per inflated chunk of rows, not per row.
+      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits))
+        for (const row of batch) handle(row);
     }
     if (!validator) {
       throw new UploadFileError(

@@ -1,9 +1,11 @@
 /**
  * Reads an XLSX (zip) central directory from the buffer before anything is inflated, so a
- * zip bomb is rejected with a message instead of exhausting the Lambda's memory. Also reads
- * the two small entries that name the sheets, to pick the right one before streaming.
+ * zip bomb is rejected with a message instead of exhausting the Lambda's memory. Inflates
+ * the small parts whole and streams the big ones (sheet, shared strings), never past the
+ * size the directory declared (and the limits accepted).
  */
-import { inflateRawSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { UploadFileError } from './errors.ts';
 
 export interface ZipLimits {
@@ -29,7 +31,8 @@ export interface ZipEntry {
   readonly localHeaderOffset: number;
 }
 
-function corrupt(detail: string): UploadFileError {
+/** The error for a file that is not a readable workbook; `detail` says what is wrong. */
+export function corrupt(detail: string): UploadFileError {
   return new UploadFileError(
     `The workbook is damaged or not a real .xlsx file (${detail}). Open it in Excel, save it again as "Excel Workbook (.xlsx)" and upload it. 工作簿已损坏，请在 Excel 中重新保存为 .xlsx。`,
     'corrupt_xlsx',
@@ -106,19 +109,62 @@ export function checkZipLimits(entries: readonly ZipEntry[], limits: ZipLimits =
   }
 }
 
-/** Inflates one small entry (the workbook part lists), capped at `maxBytes`. */
-export function readZipEntry(body: Uint8Array, entry: ZipEntry, maxBytes = 16 * 1024 * 1024): Uint8Array {
+/** The compressed bytes of an entry, found through its local header. */
+function entryData(body: Uint8Array, entry: ZipEntry): Uint8Array {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const at = entry.localHeaderOffset;
   if (at + 30 > body.length || view.getUint32(at, true) !== 0x04034b50)
     throw corrupt(`bad part ${entry.name}`);
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
-  const data = body.subarray(start, start + entry.compressedSize);
+  if (entry.method !== 0 && entry.method !== 8) throw corrupt(`unsupported compression in ${entry.name}`);
+  return body.subarray(start, start + entry.compressedSize);
+}
+
+/** Inflates one small entry (the workbook part lists, styles), capped at `maxBytes`. */
+export function readZipEntry(body: Uint8Array, entry: ZipEntry, maxBytes = 16 * 1024 * 1024): Uint8Array {
+  const data = entryData(body, entry);
   if (entry.method === 0) return data;
-  if (entry.method !== 8) throw corrupt(`unsupported compression in ${entry.name}`);
   try {
     return inflateRawSync(data, { maxOutputLength: maxBytes });
   } catch {
     throw corrupt(`cannot inflate ${entry.name}`);
+  }
+}
+
+/** Compressed input is fed to zlib in slices this big, so the inflated output stays a few chunks. */
+const INPUT_SLICE = 64 * 1024;
+
+/**
+ * Streams the inflated bytes of an entry (the sheet, the shared strings) in chunks of about
+ * `chunkSize`. The entry's declared size passed {@link checkZipLimits}; inflating more than it
+ * declared is refused as a damaged (or lying) file, so the limits hold for the real bytes too.
+ */
+export async function* inflateZipEntry(
+  body: Uint8Array,
+  entry: ZipEntry,
+  chunkSize = 256 * 1024,
+): AsyncGenerator<Uint8Array> {
+  const data = entryData(body, entry);
+  if (entry.method === 0) {
+    for (let at = 0; at < data.length; at += chunkSize) yield data.subarray(at, at + chunkSize);
+    return;
+  }
+  const inflate = createInflateRaw({ chunkSize });
+  const slices = function* () {
+    for (let at = 0; at < data.length; at += INPUT_SLICE) yield data.subarray(at, at + INPUT_SLICE);
+  };
+  Readable.from(slices(), { objectMode: false }).pipe(inflate);
+  let total = 0;
+  try {
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > entry.uncompressedSize) throw corrupt(`part ${entry.name} is larger than it declares`);
+      yield chunk;
+    }
+  } catch (error) {
+    if (error instanceof UploadFileError) throw error;
+    throw corrupt(`cannot inflate ${entry.name}`);
+  } finally {
+    inflate.destroy();
   }
 }
