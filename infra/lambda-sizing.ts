@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SIZING_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lambda-sizing.json');
 

@@ -1,5 +1,5 @@
 /** Validates what arrives at the report functions: scheduler payloads, manual calls, queued jobs. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const reportId = z.string().min(1, 'name the report, e.g. "weekly-progress"');
 

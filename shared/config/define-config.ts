@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { closestMatch } from '../domain/suggest.ts';
 import { type PlanConfig, type PlanConfigInput, PlanConfigSchema } from './schema.ts';
 

@@ -3,7 +3,7 @@
  * builds each function's `environment` from the same type, so a missing variable is a
  * compile error in infra/ rather than a crash in production.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const nonEmpty = z.string().min(1);
 

@@ -5,7 +5,7 @@
  * `npm test` and every CLI command with a message naming the path and the fix.
  */
 import awsCronParser from 'aws-cron-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closestMatch } from '../domain/suggest.ts';
 import { aliasKey, namesOf } from './aliases.ts';
 

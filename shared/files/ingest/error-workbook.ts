@@ -3,8 +3,10 @@
  * what to do), the original rows with an error column and the failing cells highlighted and
  * annotated (row numbers kept, so "row 12" in the email is row 12 here), and a flat list.
  */
-import ExcelJS from 'exceljs';
+import { PassThrough } from 'node:stream';
+import type ExcelJS from 'exceljs';
 import type { UploadKind } from '../../ports/index.ts';
+import { WorkbookWriter } from '../xlsx-workbook-writer.ts';
 import type { RowError } from './errors.ts';
 import { type CellValue, foldName, isCellError } from './normalize.ts';
 import type { IngestResult } from './parse-upload.ts';
@@ -80,16 +82,102 @@ function plain(value: CellValue): ExcelJS.CellValue {
   return value;
 }
 
-/** Builds the error workbook; returns the .xlsx bytes. */
+/**
+ * Builds the error workbook; returns the .xlsx bytes. Written with exceljs's streaming writer
+ * (as the report workbook is): the copied rows are committed as they are read, so a big
+ * rejected file does not sit in memory as a whole workbook, and the ingest bundle carries only
+ * the writer rather than all of exceljs.
+ */
 export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uint8Array> {
   const { result } = input;
   const maxCopied = input.maxCopiedRows ?? 20_000;
-  const workbook = new ExcelJS.Workbook();
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    sink.on('end', resolve);
+    sink.on('error', reject);
+  });
+  const workbook = new WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Plan Monitor';
-  const summary = workbook.addWorksheet('摘要 Summary');
-  const originals = workbook.addWorksheet('错误明细 Rows');
-  const list = workbook.addWorksheet('错误列表 Errors');
+  writeSummary(workbook.addWorksheet('摘要 Summary'), input.fileName, result);
 
+  // The Rows sheet is opened at the header row, because its frozen pane (written when the sheet
+  // opens) sits below the header, wherever the uploader's header is.
+  let originals: ExcelJS.Worksheet | undefined;
+  const openOriginals = (frozenRows: number) =>
+    workbook.addWorksheet('错误明细 Rows', {
+      views: frozenRows > 0 ? [{ state: 'frozen', ySplit: frozenRows }] : [],
+    });
+  const byRow = new Map<number, RowError[]>();
+  for (const e of result.errors) {
+    const at = byRow.get(e.row);
+    if (at) at.push(e);
+    else byRow.set(e.row, [e]);
+  }
+  if (input.rows) {
+    let errorCol = 0;
+    const columnIndex = new Map<string, number>();
+    const copyAll = result.rows <= maxCopied;
+    for await (const raw of input.rows) {
+      const isHeader = !originals && raw.cells.some((c) => c !== null && String(c).trim() !== '');
+      const errors = byRow.get(raw.row);
+      // Rows above the header are blank: nothing to copy, and the sheet is not open yet.
+      if (!originals && !isHeader) continue;
+      if (!isHeader && !copyAll && !errors) continue;
+      if (isHeader) {
+        originals = openOriginals(raw.row);
+        errorCol = raw.cells.length + 1;
+        raw.cells.forEach((cell, i) => {
+          const key = foldName(String(cell ?? '').trim());
+          if (key && !columnIndex.has(key)) columnIndex.set(key, i + 1);
+        });
+        originals.getColumn(errorCol).width = 80;
+      }
+      const sheet = originals!;
+      const row = sheet.getRow(raw.row);
+      raw.cells.forEach((cell, i) => {
+        row.getCell(i + 1).value = plain(cell);
+      });
+      if (isHeader) {
+        row.getCell(errorCol).value = '错误 Errors';
+        row.font = { bold: true };
+        row.eachCell((c) => {
+          c.fill = HEADER_FILL;
+        });
+      }
+      if (errors) {
+        const errorCell = row.getCell(errorCol || raw.cells.length + 1);
+        errorCell.value = errors.map((e) => (e.column ? `[${e.column}] ${e.message}` : e.message)).join('\n');
+        errorCell.alignment = { wrapText: true, vertical: 'top' };
+        errorCell.font = { color: { argb: 'FF9C0006' } };
+        for (const e of errors) {
+          const col = e.column ? columnIndex.get(foldName(e.column)) : undefined;
+          const cells = col ? [row.getCell(col)] : raw.cells.map((_, i) => row.getCell(i + 1));
+          for (const cell of cells) {
+            cell.fill = RED_FILL;
+            if (col) {
+              const previous = typeof cell.note === 'string' ? `${cell.note}\n` : '';
+              cell.note = `${previous}${e.message}`;
+            }
+          }
+        }
+      }
+      row.commit();
+    }
+  }
+  (originals ?? openOriginals(0)).commit();
+  writeErrorList(
+    workbook.addWorksheet('错误列表 Errors', { views: [{ state: 'frozen', ySplit: 1 }] }),
+    result,
+  );
+  await workbook.commit();
+  await done;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The first sheet: what was wrong, how often, what to do. */
+function writeSummary(summary: ExcelJS.Worksheet, fileName: string, result: Rejected): void {
   summary.columns = [{ width: 34 }, { width: 90 }];
   const add = (label: string, value: string | number) => {
     const row = summary.addRow([label, value]);
@@ -97,7 +185,7 @@ export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uin
     row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
   };
   summary.addRow(['上传被拒绝 Upload rejected']).font = { bold: true, size: 14 };
-  add('文件 File', input.fileName);
+  add('文件 File', fileName);
   add('类型 Kind', KIND_LABEL[result.kind]);
   add(
     '格式 Format',
@@ -135,7 +223,11 @@ export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uin
     '怎么做 What to do',
     '在“错误明细 Rows”表中，红色单元格有批注说明问题；改正原文件后重新上传到同一文件夹。In the "Rows" sheet the red cells carry a note saying what is wrong; correct your original file and upload it again to the same folder.',
   );
+  summary.commit();
+}
 
+/** The last sheet: every listed error as one row. */
+function writeErrorList(list: ExcelJS.Worksheet, result: Rejected): void {
   list.columns = [
     { header: '行 Row', width: 8 },
     { header: '列 Column', width: 18 },
@@ -145,61 +237,5 @@ export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uin
   ];
   list.getRow(1).font = { bold: true };
   for (const e of result.errors) list.addRow([e.row || '', e.column, e.value, e.message, e.code]);
-  list.views = [{ state: 'frozen', ySplit: 1 }];
-
-  const byRow = new Map<number, RowError[]>();
-  for (const e of result.errors) {
-    const at = byRow.get(e.row);
-    if (at) at.push(e);
-    else byRow.set(e.row, [e]);
-  }
-  if (input.rows) {
-    let headerRow: RawRow | undefined;
-    let errorCol = 0;
-    const columnIndex = new Map<string, number>();
-    const copyAll = result.rows <= maxCopied;
-    for await (const raw of input.rows) {
-      const isHeader = !headerRow && raw.cells.some((c) => c !== null && String(c).trim() !== '');
-      const errors = byRow.get(raw.row);
-      if (!isHeader && !copyAll && !errors) continue;
-      const row = originals.getRow(raw.row);
-      raw.cells.forEach((cell, i) => {
-        row.getCell(i + 1).value = plain(cell);
-      });
-      if (isHeader) {
-        headerRow = raw;
-        errorCol = raw.cells.length + 1;
-        raw.cells.forEach((cell, i) => {
-          const key = foldName(String(cell ?? '').trim());
-          if (key && !columnIndex.has(key)) columnIndex.set(key, i + 1);
-        });
-        row.getCell(errorCol).value = '错误 Errors';
-        row.font = { bold: true };
-        row.eachCell((c) => {
-          c.fill = HEADER_FILL;
-        });
-        originals.views = [{ state: 'frozen', ySplit: raw.row }];
-        originals.getColumn(errorCol).width = 80;
-      }
-      if (errors) {
-        const errorCell = row.getCell(errorCol || raw.cells.length + 1);
-        errorCell.value = errors.map((e) => (e.column ? `[${e.column}] ${e.message}` : e.message)).join('\n');
-        errorCell.alignment = { wrapText: true, vertical: 'top' };
-        errorCell.font = { color: { argb: 'FF9C0006' } };
-        for (const e of errors) {
-          const col = e.column ? columnIndex.get(foldName(e.column)) : undefined;
-          const cells = col ? [row.getCell(col)] : raw.cells.map((_, i) => row.getCell(i + 1));
-          for (const cell of cells) {
-            cell.fill = RED_FILL;
-            if (col) {
-              const previous = typeof cell.note === 'string' ? `${cell.note}\n` : '';
-              cell.note = `${previous}${e.message}`;
-            }
-          }
-        }
-      }
-    }
-  }
-  const buffer = await workbook.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+  list.commit();
 }

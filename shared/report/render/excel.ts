@@ -5,7 +5,7 @@
  *
  * Decisions worth knowing:
  * - The whole workbook goes through exceljs's `stream.xlsx.WorkbookWriter` (imported alone,
- *   see ./xlsx-workbook-writer.ts) and every row is committed as soon as it is written, so a
+ *   see shared/files/xlsx-workbook-writer.ts) and every row is committed as soon as it is written, so a
  *   100k-row breakdown never sits in memory as cell objects. Shared strings are off: a
  *   shared-string table grows with every distinct label (≈ +65 MB peak RSS at 100k SKU rows,
  *   measured) and the file was not smaller.
@@ -26,6 +26,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { DateRange, MilestoneState, VarianceStatus } from '../../domain/types.ts';
+import { WorkbookWriter } from '../../files/xlsx-workbook-writer.ts';
 import {
   currencyDecimals,
   currencySymbol,
@@ -39,7 +40,6 @@ import {
   statusWord,
 } from '../i18n.ts';
 import type { Language, ReportKpi, ReportModel, ReportRange } from '../report-model.ts';
-import { WorkbookWriter } from './xlsx-workbook-writer.ts';
 
 type Style = Partial<ExcelJS.Style>;
 type CellValue = string | number | Date | null;

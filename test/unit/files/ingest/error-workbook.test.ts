@@ -61,4 +61,32 @@ describe('buildErrorWorkbook', () => {
     expect(rows.getCell('C43').value).toBe('x');
     expect(String(rows.getCell('D43').value)).toContain('"x" is not a number');
   });
+
+  it('freezes the Rows sheet below the header wherever it is, and keeps the sheets in order', async () => {
+    const { body, result } = await rejected('\n\ndate,kpi,value\n2026-11-22,gmv,oops\n');
+    const workbook = await load(
+      await buildErrorWorkbook({ fileName: 'x.csv', result, rows: readUploadRows(body, 'actuals') }),
+    );
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      '摘要 Summary',
+      '错误明细 Rows',
+      '错误列表 Errors',
+    ]);
+    const rows = workbook.getWorksheet('错误明细 Rows')!;
+    expect(rows.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
+    expect(rows.getRow(3).values).toEqual([undefined, 'date', 'kpi', 'value', '错误 Errors']);
+    expect(rows.getCell('C4').value).toBe('oops');
+    expect(rows.getColumn(4).width).toBe(80);
+  });
+
+  it('still writes all three sheets when the file had no readable rows', async () => {
+    const { result } = await rejected('');
+    const workbook = await load(await buildErrorWorkbook({ fileName: 'empty.csv', result }));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      '摘要 Summary',
+      '错误明细 Rows',
+      '错误列表 Errors',
+    ]);
+    expect(JSON.stringify(workbook.getWorksheet('摘要 Summary')!.getSheetValues())).toContain('empty.csv');
+  });
 });
