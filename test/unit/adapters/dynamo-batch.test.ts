@@ -84,10 +84,11 @@ describe('batchPut', () => {
     expect(pauses[1]).toBeLessThanOrEqual(400);
   });
 
-  it('retries a batch the table throttled', async () => {
+  it('retries a batch the table throttled on the first two attempts', async () => {
     // Prepare
     ddbMock
       .on(BatchWriteCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
       .resolves({ UnprocessedItems: {} });
 
@@ -96,8 +97,8 @@ describe('batchPut', () => {
 
     // Assess
     const calls = ddbMock.commandCalls(BatchWriteCommand);
-    expect(calls).toHaveLength(2);
-    expect(putRequests(calls[1] as never)).toHaveLength(3);
+    expect(calls).toHaveLength(3);
+    expect(putRequests(calls[2] as never)).toHaveLength(3);
   });
 
   it('throws a clear error after the maximum attempts instead of dropping items', async () => {
