@@ -36,6 +36,14 @@ const SIZING = loadLambdaSizing();
 const VISIBILITY_FACTOR = 6;
 /** Deliveries of one upload / report job before it goes to its dead-letter queue. */
 const MAX_RECEIVE_COUNT = 3;
+/** Report scopes built at once (each sends one email). */
+export const REPORT_CONCURRENCY = 10;
+
+/** A run's lease: the report function's timeout plus a minute (see RUN_LEASE_SECONDS). */
+export function runLeaseSeconds(timeoutS: number): number {
+  return timeoutS + 60;
+}
+
 /** Retries of the dispatcher when Scheduler's asynchronous invocation fails inside Lambda. */
 const DISPATCH_RETRY_ATTEMPTS = 2;
 
@@ -45,7 +53,7 @@ export const UPLOAD_PREFIXES = {
   processed: 'processed/',
   rejected: 'rejected/',
 } as const;
-/** Archived workbooks: `reports/<reportId>/<asOf>/…`, written once, never overwritten. */
+/** Archived workbooks: `reports/<reportId>/<periodKey>/<scope>/<file>.r<attempt>.xlsx`, written once, never overwritten. */
 export const ARCHIVE_PREFIX = 'reports/';
 
 /**
@@ -343,6 +351,10 @@ export class PlanMonitorStack extends Stack {
       ARCHIVE_BUCKET: this.archiveBucket.bucketName,
       UPLOADS_BUCKET: this.uploadsBucket.bucketName,
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      // The function's timeout plus a minute: longer than any live run, and well inside the
+      // queue's visibility timeout (VISIBILITY_FACTOR × timeout), so a crashed run's message
+      // returns after the lease and takes the run over instead of finding it still leased.
+      RUN_LEASE_SECONDS: String(runLeaseSeconds(SIZING['run-report'].timeoutS)),
     };
     const run = new PlanFunction(this, 'RunReport', {
       name: 'run-report',
@@ -368,7 +380,13 @@ export class PlanMonitorStack extends Stack {
     run.role.addToPrincipalPolicy(this.tableStatement([...DYNAMO_READ, ...DYNAMO_WRITE]));
     run.role.addToPrincipalPolicy(sendEmail);
     run.fn.addEventSource(
-      new SqsEventSource(reportJobsQueue, { batchSize: 1, reportBatchItemFailures: true }),
+      // At most REPORT_CONCURRENCY scopes at once, so a report with hundreds of scopes stays
+      // within the SES sending rate and the account's Lambda concurrency; the rest wait queued.
+      new SqsEventSource(reportJobsQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: REPORT_CONCURRENCY,
+      }),
     );
     this.acknowledgePrefixes(run, [
       [`${nagRef(this.archiveBucket)}/${ARCHIVE_PREFIX}*`, 'archived report workbooks under reports/'],

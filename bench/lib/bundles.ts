@@ -21,6 +21,7 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   TABLE_NAME: 'bench-table',
   UPLOADS_BUCKET: 'bench-uploads',
   ARCHIVE_BUCKET: 'bench-archive',
+  RUN_LEASE_SECONDS: '145',
   REPORT_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-jobs',
   POWERTOOLS_SERVICE_NAME: 'plan-monitor',
   STAGE: 'bench',

@@ -4,7 +4,12 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type ReportDeps, runReportJob } from '../../shared/app/run-report.ts';
+import {
+  type ReportDeps,
+  ReportSentError,
+  RunInProgressError,
+  runReportJob,
+} from '../../shared/app/run-report.ts';
 import { parseEnv, RunReportEnvSchema } from '../../shared/config/env.ts';
 import { reportDepsFromEnv } from '../shared/report-deps.ts';
 import { ReportJobSchema } from '../shared/report-messages.ts';
@@ -21,10 +26,17 @@ export function createRunReportHandler(deps: ReportDeps, options: RunReportHandl
       try {
         await runReportJob(deps, ReportJobSchema.parse(JSON.parse(record.body)));
       } catch (error) {
-        // runReportJob has logged and recorded the failure; SQS redelivers this message alone.
+        if (error instanceof RunInProgressError) {
+          // Not a failure: another delivery holds the run. Back on the queue after the
+          // visibility timeout, by when that run is `sent` or its lease has run out.
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          continue;
+        }
+        // runReportJob has logged (and, unless the mail went out, recorded) the failure.
         deps.logger?.error('report job failed', { messageId: record.messageId, error: String(error) });
         options.onRunFailed?.(record.body);
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        // Sent but not recorded: a retry would mail the recipients twice, so it is not retried.
+        if (!(error instanceof ReportSentError)) batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
     return { batchItemFailures };

@@ -22,7 +22,10 @@ import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { Clock } from '../../shared/ports/index.ts';
 import { logger } from './logger.ts';
 
-/** Lambda's longest run plus a margin: a `started` run older than this crashed. */
+/**
+ * The lease where nothing says otherwise (the local runtime, the CLI): a run `started` longer
+ * ago than this crashed. In AWS the stack sets RUN_LEASE_SECONDS from the function's timeout.
+ */
 export const RUN_LEASE_SECONDS = 16 * 60;
 
 export interface ReportDepsOptions {
@@ -34,6 +37,7 @@ export interface ReportDepsOptions {
   readonly config?: PlanConfig;
   readonly logger?: AppLogger;
   readonly clock?: Clock;
+  readonly leaseSeconds?: number;
 }
 
 /** The report use cases' ports over a set of AWS clients (real AWS or the local emulators). */
@@ -49,7 +53,7 @@ export function reportDeps(options: ReportDepsOptions): ReportDeps {
     clock: options.clock ?? { now: () => new Date() },
     archiveBucket: options.archiveBucket,
     logger: options.logger ?? logger,
-    leaseSeconds: RUN_LEASE_SECONDS,
+    leaseSeconds: options.leaseSeconds ?? RUN_LEASE_SECONDS,
   };
 }
 
@@ -59,5 +63,6 @@ export function reportDepsFromEnv(env: RunReportEnv): ReportDeps {
     tableName: env.TABLE_NAME,
     archiveBucket: env.ARCHIVE_BUCKET,
     configurationSetName: env.SES_CONFIGURATION_SET,
+    leaseSeconds: env.RUN_LEASE_SECONDS,
   });
 }

@@ -186,7 +186,8 @@ export function wireLocalHandlers(
     clock,
     archiveBucket: options.archiveBucket ?? LOCAL_RESOURCES.archiveBucket,
     logger: silentLogger,
-    leaseSeconds: 15 * 60,
+    // Local runs take seconds: a run interrupted by Ctrl-C is taken over two minutes later.
+    leaseSeconds: 120,
   };
   const ingest = createIngestHandler({
     config,
@@ -213,7 +214,7 @@ export function wireLocalHandlers(
     const result = await runReportHandler(event);
     if (result.batchItemFailures.length > 0) {
       throw new Error(
-        `run-report failed for ${job.reportId} ${job.asOf} ${job.scopeKey}: see plan-monitor runs`,
+        `run-report did not finish ${job.reportId} ${job.asOf} ${job.scopeKey} (it failed, or an interrupted run still holds it for up to 2 minutes): see plan-monitor runs`,
       );
     }
   };

@@ -22,6 +22,7 @@ import type {
   UploadLedger,
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
+import { labels } from '../report/i18n.ts';
 import { composeMime, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
 import type { ReportModel } from '../report/report-model.ts';
@@ -112,6 +113,13 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     force: job.force,
   });
   if (!claim.claimed) {
+    if (claim.record.status === 'started') {
+      // Another delivery holds a live lease: it may still send, or it crashed. Deleting this
+      // message now would leave a crashed run `started` for good, so it comes back after the
+      // queue's visibility timeout (longer than the lease) and finds `sent` or takes over.
+      logger.info('run in progress elsewhere: retry later', { ...context, attempt: claim.record.attempt });
+      throw new RunInProgressError(context, claim.record);
+    }
     logger.info('run already handled: nothing sent', { ...context, status: claim.record.status });
     return { status: 'duplicate', record: claim.record };
   }
@@ -129,6 +137,9 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       reason: extra.reason ?? null,
     });
 
+  // Set once SES has accepted the mail: from then on nothing may record `failed` or throw, or
+  // the retry would send a second email (SES has no idempotency token).
+  let sentMessageId: string | null = null;
   try {
     // Checked again just before sending: the configuration may have been edited by hand.
     assertRecipientsAllowed(
@@ -160,15 +171,23 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     const rejected = await deps.uploads.rejectedSince(
       lastSent?.finishedAt ?? `${fiscalYear.start}T00:00:00Z`,
     );
+    const scoped = scope.key !== 'all';
     const model = buildReportModel(config, data, report.id, job.asOf, {
-      scope: scope.key === 'all' ? undefined : scope.dims,
+      scope: scoped ? scope.dims : undefined,
       generatedAt: clock.now().toISOString(),
-      sources: [`DynamoDB facts: ${data.itemsRead} items read`, `Target version: ${report.targetVersion}`],
-      rejectedUploads: rejected.map((upload) => ({
-        key: upload.key,
-        errors: upload.errors,
-        finishedAt: upload.finishedAt ?? upload.startedAt,
-      })),
+      // A scoped recipient sees nothing of other scopes: not how much was read in all, and not
+      // the names of rejected files, which may hold any scope's rows (the uploader is told).
+      sources: [
+        ...(scoped ? [] : [`DynamoDB facts: ${data.itemsRead} items read`]),
+        `Target version: ${report.targetVersion}`,
+      ],
+      rejectedUploads: scoped
+        ? []
+        : rejected.map((upload) => ({
+            key: upload.key,
+            errors: upload.errors,
+            finishedAt: upload.finishedAt ?? upload.startedAt,
+          })),
     });
 
     const workbook = await renderWorkbook(model);
@@ -212,7 +231,8 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
       raw,
     });
-    await finish('sent', { archiveKey, messageId });
+    sentMessageId = messageId;
+    await recordSent(() => finish('sent', { archiveKey, messageId }), logger, { ...context, messageId });
     logger.info('report sent', {
       ...context,
       archiveKey,
@@ -232,6 +252,16 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       },
     };
   } catch (error) {
+    if (sentMessageId !== null) {
+      // The mail went out; only the bookkeeping after it failed (recordSent already logged).
+      logger.error('report sent, but a step after the send failed: not retried', {
+        ...context,
+        attempt,
+        messageId: sentMessageId,
+        error: describeError(error),
+      });
+      throw new ReportSentError(context, sentMessageId, error);
+    }
     logger.error('report run failed', { ...context, attempt, error: describeError(error) });
     await finish('failed', { reason: describeError(error) }).catch((ledgerError: unknown) => {
       logger.error('could not record the failure in the run ledger', {
@@ -240,6 +270,63 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       });
     });
     throw error;
+  }
+}
+
+/** Another delivery of the same run holds a live lease: retry this message later. */
+export class RunInProgressError extends Error {
+  constructor(
+    readonly run: { reportId: string; asOf: string; scope: string },
+    readonly record: RunRecord,
+  ) {
+    super(
+      `run ${run.reportId} ${run.asOf} ${run.scope} is in progress (attempt ${record.attempt}, started ${record.startedAt}): retry after its lease`,
+    );
+    this.name = 'RunInProgressError';
+  }
+}
+
+/**
+ * SES accepted the mail but a step after it failed (the ledger could not be told `sent`).
+ * The caller must not retry the job: the recipients already have their email.
+ */
+export class ReportSentError extends Error {
+  constructor(
+    readonly run: { reportId: string; asOf: string; scope: string },
+    readonly messageId: string,
+    cause: unknown,
+  ) {
+    super(
+      `run ${run.reportId} ${run.asOf} ${run.scope} was sent (SES message ${messageId}) but not recorded as sent: ${describeError(cause)}`,
+      { cause },
+    );
+    this.name = 'ReportSentError';
+  }
+}
+
+/**
+ * Records `sent`, retrying a few times: the mail is out, so a lost ledger write must not turn
+ * into a retried (second) email. Throws only when every attempt failed.
+ */
+async function recordSent(
+  write: () => Promise<unknown>,
+  logger: AppLogger,
+  context: Record<string, unknown>,
+  attempts = 4,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write();
+      return;
+    } catch (error) {
+      logger.error('could not record the sent run in the ledger', {
+        ...context,
+        attempt,
+        error: describeError(error),
+      });
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
   }
 }
 
@@ -272,14 +359,15 @@ async function skipForNoNewData(
   lastSent: RunRecord,
 ): Promise<{ messageId: string | null }> {
   if (report.whenNoNewData !== 'note') return { messageId: null };
+  // No model is built for a skipped run (nothing new to read), so the note is composed here,
+  // from the same labels the report email uses.
   const language = report.language;
-  const name = report.name[language];
-  const subject =
-    language === 'zh' ? `${name} · ${job.asOf} · 无新数据` : `${name} · ${job.asOf} · no new data`;
+  const words = labels(language).text;
+  const subject = `${report.name[language]} · ${job.asOf} · ${words.noNewDataSubject}`;
   const text =
     language === 'zh'
-      ? `自上次发送（${lastSent.asOf}）以来没有新的实际数据上传，本期报告未生成。`
-      : `No new actual figures were uploaded since the last report (${lastSent.asOf}); this run produced no workbook.`;
+      ? `${words.noNewData}（上次发送：${lastSent.asOf}）`
+      : `${words.noNewData} (last sent: ${lastSent.asOf})`;
   const to = recipients.map((recipient) => recipient.email);
   const raw = await composeMime({
     from: deps.config.email.from,

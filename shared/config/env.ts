@@ -33,6 +33,16 @@ export const RunReportEnvSchema = CommonEnvSchema.extend({
   ARCHIVE_BUCKET: nonEmpty,
   UPLOADS_BUCKET: nonEmpty,
   SES_CONFIGURATION_SET: z.string().optional(),
+  /**
+   * How long a `started` run belongs to its worker: the function's timeout plus a margin (so
+   * two live workers never both send), and shorter than the queue's visibility timeout (so a
+   * crashed run's message comes back after the lease and is taken over).
+   */
+  RUN_LEASE_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().int().min(60).max(3600)),
 });
 export type RunReportEnv = z.infer<typeof RunReportEnvSchema>;
 

@@ -19,6 +19,7 @@ describe('typed function environments', () => {
       STAGE: 'dev',
       UPLOADS_BUCKET: 'u',
       SES_CONFIGURATION_SET: 'c',
+      RUN_LEASE_SECONDS: '145',
     };
     // @ts-expect-error REPORT_JOBS_QUEUE_URL is missing
     const dispatch: Required<ScheduleReportEnvInput> = {

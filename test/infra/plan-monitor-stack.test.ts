@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLambdaSizing } from '../../infra/lambda-sizing.ts';
-import { ARCHIVE_PREFIX, REPORT_RUN_FAILED_METRIC, UPLOAD_PREFIXES } from '../../infra/plan-monitor-stack.ts';
+import {
+  ARCHIVE_PREFIX,
+  REPORT_CONCURRENCY,
+  REPORT_RUN_FAILED_METRIC,
+  UPLOAD_PREFIXES,
+} from '../../infra/plan-monitor-stack.ts';
 import {
   IngestUploadEnvSchema,
   RunReportEnvSchema,
@@ -476,7 +481,28 @@ describe('alarms', () => {
           a.MetricName === REPORT_RUN_FAILED_METRIC.metricName,
       ),
     ).toBe(true);
-    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+    // Every alarm notifies the one operators' topic, and nothing else.
+    const topics = ofType(devResources, 'AWS::SNS::Topic').map(([id]) => id);
+    expect(topics).toHaveLength(1);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topics[0] }]);
+  });
+
+  it('takes a crashed report run over: its lease outlives the function and ends before the queue redelivers', () => {
+    const runReport = ofType(devResources, 'AWS::Lambda::Function').filter(([id]) => /^RunReport/.test(id));
+    expect(runReport).toHaveLength(1);
+    const [fnId, fn] = runReport[0]!;
+    const lease = Number(fn.Properties?.Environment.Variables.RUN_LEASE_SECONDS);
+    expect(lease).toBeGreaterThan(fn.Properties?.Timeout);
+    const queues = ofType(devResources, 'AWS::SQS::Queue').filter(
+      ([id]) => /ReportJobs/.test(id) && !/Dead/i.test(id),
+    );
+    expect(queues).toHaveLength(1);
+    expect(queues[0]![1].Properties?.VisibilityTimeout).toBeGreaterThan(lease);
+    // and at most REPORT_CONCURRENCY scopes run at once, whatever the number of scopes
+    dev.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fnId },
+      ScalingConfig: { MaximumConcurrency: REPORT_CONCURRENCY },
+    });
   });
 
   it('mails the operators from the configuration', () => {

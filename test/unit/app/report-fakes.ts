@@ -29,9 +29,12 @@ export class MemoryRunLedger implements RunLedger {
     const leaseOver =
       existing?.status === 'started' &&
       Date.parse(existing.startedAt) + input.leaseSeconds * 1000 <= Date.parse(input.now);
-    if (existing && !input.force && existing.status !== 'failed' && !leaseOver) {
-      return { claimed: false as const, record: existing };
-    }
+    // As the DynamoDB ledger's condition: a live lease is never taken, not even by force.
+    const claimable =
+      !existing ||
+      leaseOver ||
+      (existing.status !== 'started' && (input.force || existing.status === 'failed'));
+    if (!claimable) return { claimed: false as const, record: existing };
     const record: RunRecord = {
       reportId: input.reportId,
       asOf: input.asOf,

@@ -5,10 +5,12 @@ import {
   inProcessJobQueue,
   RecipientNotAllowedError,
   type ReportDeps,
+  ReportSentError,
+  RunInProgressError,
   runReportJob,
 } from '../../../shared/app/run-report.ts';
 import type { PlanConfig } from '../../../shared/config/schema.ts';
-import type { ReportJob } from '../../../shared/ports/index.ts';
+import type { ReportJob, UploadRecord } from '../../../shared/ports/index.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
 import {
   emptyUploadLedger,
@@ -143,8 +145,10 @@ describe('runReportJob', () => {
       force: false,
     });
 
-    const whileLeased = await runReportJob(world.deps, allJob);
-    expect(whileLeased.status).toBe('duplicate');
+    // While the lease lasts the delivery fails as retryable (the queue brings it back later)
+    // instead of being acknowledged, which would leave a crashed run `started` for good.
+    await expect(runReportJob(world.deps, allJob)).rejects.toThrow(RunInProgressError);
+    await expect(runReportJob(world.deps, { ...allJob, force: true })).rejects.toThrow(RunInProgressError);
     expect(world.mailer.sent).toHaveLength(0);
 
     world.advance(901);
@@ -152,6 +156,29 @@ describe('runReportJob', () => {
     expect(afterCrash.status).toBe('sent');
     expect(world.mailer.sent).toHaveLength(1);
   });
+
+  it('never sends twice when the ledger cannot record a sent run: retries the write, then reports it as sent', async () => {
+    const finish = world.runs.finish.bind(world.runs);
+    let failures = 2;
+    world.runs.finish = async (input) => {
+      if (input.status === 'sent' && failures-- > 0) throw new Error('DynamoDB unavailable');
+      return finish(input);
+    };
+    const outcome = await runReportJob(world.deps, allJob);
+    expect(outcome.status).toBe('sent');
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)?.status).toBe('sent');
+
+    // A ledger that never recovers: the mail is out, so the job throws ReportSentError (which
+    // the handler does not retry) and nothing records the run as failed.
+    const other = makeDeps();
+    other.runs.finish = async (input) => {
+      if (input.status === 'sent') throw new Error('DynamoDB unavailable');
+      return MemoryRunLedger.prototype.finish.call(other.runs, input);
+    };
+    await expect(runReportJob(other.deps, allJob)).rejects.toThrow(ReportSentError);
+    expect(other.mailer.sent).toHaveLength(1);
+    expect(other.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)?.status).toBe('started');
+  }, 20_000);
 
   it('computes a scoped run over its scope only: no other channel or total anywhere', async () => {
     const outcome = await runReportJob(world.deps, tmallJob);
@@ -167,6 +194,38 @@ describe('runReportJob', () => {
     const everything = `${mail.subject}\n${mail.text}\n${mail.html}\n${await workbookText(mail.attachments[0]!.content)}`;
     expect(everything).not.toMatch(/Self-operated|自营|12,540,000|12540000|20,900,000|20900000/);
     expect(everything).toMatch(/8,360,000|8360000/);
+  });
+
+  it('lists rejected uploads in the unscoped report only: a scoped recipient sees no file names', async () => {
+    const rejectedUpload: UploadRecord = {
+      bucket: 'uploads',
+      key: 'incoming/actuals/self-operated-返利明细.csv',
+      versionId: null,
+      order: '1',
+      kind: 'actuals',
+      status: 'rejected',
+      rows: 10,
+      errors: 3,
+      checksum: null,
+      uploadedBy: null,
+      startedAt: '2026-11-20T01:00:00Z',
+      finishedAt: '2026-11-20T01:00:01Z',
+      errorKey: null,
+    };
+    const withRejection = makeDeps({
+      uploads: { ...emptyUploadLedger, rejectedSince: async () => [rejectedUpload] },
+    });
+
+    const all = await runReportJob(withRejection.deps, allJob);
+    const tmall = await runReportJob(withRejection.deps, tmallJob);
+    if (all.status !== 'sent' || tmall.status !== 'sent') throw new Error('expected both sent');
+
+    expect(JSON.stringify(all.model)).toContain('self-operated-返利明细.csv');
+    expect(JSON.stringify(tmall.model)).not.toContain('返利明细');
+    expect(JSON.stringify(tmall.model)).not.toMatch(/items read/);
+    const mail = await parseSent(withRejection.mailer, 1);
+    const everything = `${mail.text}\n${mail.html}\n${await workbookText(mail.attachments[0]!.content)}`;
+    expect(everything).not.toContain('返利明细');
   });
 
   it('links to the archived workbook instead of attaching it above the size limit, with a true expiry', async () => {
@@ -214,6 +273,29 @@ describe('runReportJob', () => {
     expect(nextWeek.status).toBe('skipped');
     expect(quiet.mailer.sent).toHaveLength(1);
     expect(quiet.runs.records.get('weekly-progress|2026-11-29|all')?.status).toBe('skipped');
+  });
+
+  it('sends a short note without a workbook when the report asks for one on no new data', async () => {
+    const config: PlanConfig = {
+      ...specConfig,
+      reports: specConfig.reports.map((report) => ({ ...report, whenNoNewData: 'note' as const })),
+    };
+    const quiet = makeDeps({ config, facts: staticFactStore(specData, '2026-11-20T00:00:00.000Z') });
+    await runReportJob(quiet.deps, allJob);
+    quiet.advance(7 * 24 * 3600);
+
+    const nextWeek = await runReportJob(quiet.deps, { ...allJob, asOf: '2026-11-29' });
+
+    expect(nextWeek.status).toBe('skipped');
+    expect(quiet.mailer.sent).toHaveLength(2);
+    const note = await parseSent(quiet.mailer, 1);
+    expect(note.subject).toBe('Weekly progress variance · 2026-11-29 · no new data');
+    expect(note.text).toContain(`(last sent: ${SPEC_AS_OF})`);
+    expect(note.attachments).toHaveLength(0);
+    const record = quiet.runs.records.get('weekly-progress|2026-11-29|all');
+    expect(record).toMatchObject({ status: 'skipped', archiveKey: null });
+    expect(record?.messageId).toBe('msg-2');
+    expect([...quiet.objects.objects.keys()].some((key) => key.includes('2026-W48'))).toBe(false);
   });
 });
 

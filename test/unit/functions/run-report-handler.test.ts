@@ -57,4 +57,39 @@ describe('run-report handler', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }]);
   });
+
+  it('puts a job back on the queue, without an alarm, while another delivery holds the run', async () => {
+    const mailer = new RecordingMailer();
+    const d = deps(mailer);
+    const job = { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'all' };
+    await d.runs.claim({ ...job, now: '2026-11-23T01:00:00Z', leaseSeconds: 900, force: false });
+    const failed: string[] = [];
+    const handle = createRunReportHandler(d, { onRunFailed: (body) => failed.push(body) });
+
+    const result = await handle(eventOf(JSON.stringify(job)));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    expect(failed).toEqual([]);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('does not retry a job whose email went out but could not be recorded, and raises the alarm', async () => {
+    const mailer = new RecordingMailer();
+    const d = deps(mailer);
+    const runs = d.runs as MemoryRunLedger;
+    const finish = runs.finish.bind(runs);
+    runs.finish = async (input) => {
+      if (input.status === 'sent') throw new Error('DynamoDB unavailable');
+      return finish(input);
+    };
+    const failed: string[] = [];
+    const handle = createRunReportHandler(d, { onRunFailed: (body) => failed.push(body) });
+    const body = JSON.stringify({ reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'all' });
+
+    const result = await handle(eventOf(body));
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(failed).toEqual([body]);
+    expect(mailer.sent).toHaveLength(1);
+  }, 20_000);
 });
