@@ -54,14 +54,18 @@ export interface S3Event {
   readonly Records: readonly S3EventRecord[];
 }
 
-/** Where `npm start` keeps emulator data between runs (relative to the working directory). */
+/**
+ * Where the emulators keep their data when the caller names no directory (relative to the
+ * working directory). `npm start` passes its own, `.local/data` (see infra/local/start.ts).
+ */
 export const DEFAULT_DATA_DIR = join('.local', 'emulators');
 
 export interface StartEmulatorsOptions {
   /**
-   * Where dynalite's LevelDB and s3rver's files live, so data survives a restart (sent mail
-   * does not: the SES emulator keeps it in memory). Default {@link DEFAULT_DATA_DIR}; `null`
-   * = in-memory DynamoDB and a fresh temp directory for S3.
+   * Where dynalite's LevelDB, s3rver's files and the SES emulator's sent mail
+   * (`ses/sent-mail.json`) live, so all three survive a restart. Default
+   * {@link DEFAULT_DATA_DIR}; `null` = in-memory DynamoDB and sent mail, and a fresh temp
+   * directory for S3.
    */
   readonly dataDir?: string | null;
   /** 0 = any free port. Default {@link DEFAULT_EMULATOR_PORTS}. */

@@ -482,7 +482,7 @@ export async function generateSampleYear(
     key,
     body: Buffer.from(text, 'utf8'),
     contentType: 'text/csv; charset=utf-8',
-    metadata: { 'uploaded-by': 'analyst@example.com' },
+    metadata: { 'uploader-email': 'analyst@example-shop.com' },
     expectRejected,
   });
   const dimName = (id: string) => {
@@ -513,7 +513,7 @@ export async function generateSampleYear(
         key: `incoming/actuals/${f.kpi.id}-${fy}-gbk.csv`,
         body: iconv.encode(toCsv(header, rows), 'gbk'),
         contentType: 'text/csv; charset=gbk',
-        metadata: { 'uploaded-by': 'analyst@example.com' },
+        metadata: { 'uploader-email': 'analyst@example-shop.com' },
         expectRejected: false,
       });
       continue;
@@ -562,7 +562,7 @@ export async function generateSampleYear(
     key: `incoming/targets/${version}-${fy}.xlsx`,
     body: Buffer.from(await workbook.xlsx.writeBuffer()),
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    metadata: { 'uploaded-by': 'finance@example.com' },
+    metadata: { 'uploader-email': 'finance@example-shop.com' },
     expectRejected: false,
   });
 

@@ -321,9 +321,9 @@ async function serve(
       .replace(/\.\d+Z$/, 'Z');
     const key = `incoming/${kind}/${stamp}-${name}`;
     out(`  ↑ ${name} → s3://${stack.resources.uploadsBucket}/${key}`);
-    await stack.reportDeps.objects.put(stack.resources.uploadsBucket, key, body, {
-      metadata: { 'uploaded-by': 'drop-folder@localhost' },
-    });
+    // No uploader address: a rejection goes to the configured contact for the kind, as in AWS
+    // for an upload without uploader-email metadata.
+    await stack.reportDeps.objects.put(stack.resources.uploadsBucket, key, body);
   };
   const watcher = watch(options.dropDir, (_event, filename) => {
     if (!filename) return;

@@ -19,7 +19,9 @@ Targets:
   --bucket <name>      the uploads bucket (AWS; default: $UPLOADS_BUCKET)
 
 Other options:
-  --uploaded-by <email>  recorded with the upload and told about a rejection
+  --uploader-email <email>  recorded with the upload (S3 metadata uploader-email) and mailed the
+                       error workbook if the file is rejected; an address outside
+                       email.allowedDomains is ignored and the configured contact is told
   --no-wait            do not wait for the outcome (local stack)
   --config <file>      plan configuration (default: the repository's plan.config.ts)
 `;
@@ -32,7 +34,7 @@ export const ingestCommand = {
       profile: { type: 'string' },
       bucket: { type: 'string' },
       endpoints: { type: 'string' },
-      'uploaded-by': { type: 'string' },
+      'uploader-email': { type: 'string' },
       'no-wait': { type: 'boolean' },
     });
     if (values.help) {
@@ -96,7 +98,9 @@ export const ingestCommand = {
           .replace(/\.\d+Z$/, 'Z');
         const key = `incoming/${kind}/${stamp}-${path.basename(file)}`;
         progress.step(`uploading ${path.basename(file)} to ${where}`);
-        await put(key, body, values['uploaded-by'] ? { 'uploaded-by': values['uploaded-by'] } : {});
+        // The metadata key the ingest function reads (shared/app/ingest-upload.ts uploaderOf).
+        const uploader = values['uploader-email'];
+        await put(key, body, uploader ? { 'uploader-email': uploader } : {});
         progress.done(`${path.basename(file)} → ${key}`);
         if (!outcome) continue;
         progress.step(`waiting for ingestion of ${path.basename(file)}`);

@@ -95,6 +95,9 @@ describe('npm start (infra/local/start.ts)', () => {
     // The report to its recipients, and the rejection notice of the bad file to its uploader.
     expect(reportMail(first)).toHaveLength(1);
     expect(first.storedMail).toHaveLength(2);
+    // … addressed from the upload's uploader-email metadata, not the fallback contact.
+    const rejection = first.storedMail.find((mail) => mail !== reportMail(first)[0]);
+    expect(rejection?.destination?.to).toEqual(['analyst@example-shop.com']);
     expect(first.stdout).toMatch(/Read the mail in the SES emulator: http:\/\/127\.0\.0\.1:\d+/);
     expect(first.runs.map((r) => [r.scopeKey, r.status])).toEqual([['all', 'sent']]);
   });
