@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../../infra/local/stack.ts';
 import { loadConfig } from '../../../shared/config/load-config.ts';
+import { buildReportModel } from '../../../shared/report/build-report-model.ts';
 import type { ReportModel } from '../../../shared/report/report-model.ts';
-import { runCli, writeSampleYear } from './run-cli.ts';
+import { figures, planDataOfFiles, runCli, writeSampleYear } from './run-cli.ts';
 
 const AS_OF = '2026-11-22';
 
@@ -21,6 +22,7 @@ function roundDeep(value: unknown): unknown {
 let cwd: string;
 let uploads: string;
 let stack: LocalStack;
+let direct: ReportModel;
 
 beforeAll(async () => {
   cwd = mkdtempSync(path.join(tmpdir(), 'plan-monitor-cli-stack-'));
@@ -30,6 +32,9 @@ beforeAll(async () => {
     asOf: AS_OF,
     maxActualRows: 5000,
     withBadFile: false,
+  });
+  direct = buildReportModel(config, await planDataOfFiles(config, year.files), 'weekly-progress', AS_OF, {
+    generatedAt: '2026-11-23T01:00:00Z',
   });
   stack = await startLocalStack({
     config,
@@ -68,6 +73,8 @@ describe('the CLI against a running local stack', () => {
     expect(roundDeep(store.outlook)).toEqual(roundDeep(files.outlook));
     expect(roundDeep(store.breakdowns)).toEqual(roundDeep(files.breakdowns));
     expect(store.milestones).toEqual(files.milestones);
+    // The acceptance command itself, against the domain engine called directly: every section.
+    expect(roundDeep(figures(store))).toEqual(roundDeep(JSON.parse(JSON.stringify(figures(direct)))));
   });
 
   it('ingest puts a bad file into the bucket and reports it rejected with exit 1', async () => {

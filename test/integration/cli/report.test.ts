@@ -4,25 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load-config.ts';
 import type { PlanConfig } from '../../../shared/config/schema.ts';
-import type { PlanData } from '../../../shared/domain/types.ts';
-import { parseUpload } from '../../../shared/files/ingest/parse-upload.ts';
-import type { UploadKind } from '../../../shared/ports/index.ts';
 import { buildReportModel } from '../../../shared/report/build-report-model.ts';
 import type { ReportModel } from '../../../shared/report/report-model.ts';
-import { runCli, writeSampleYear } from './run-cli.ts';
+import { figures, planDataOfFiles, runCli, writeSampleYear } from './run-cli.ts';
 
 const AS_OF = '2026-11-22';
 let dir: string;
 let uploads: string;
 let config: PlanConfig;
 let direct: ReportModel;
-
-/** The figures of a model, without the fields that name when and from where it was built. */
-function figures(model: ReportModel) {
-  const { about, ...rest } = model;
-  const { generatedAt: _g, sources: _s, ...aboutRest } = about;
-  return { ...rest, about: aboutRest };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'plan-monitor-report-'));
@@ -34,24 +24,7 @@ beforeAll(async () => {
     withBadFile: false,
   });
   // The domain engine called directly over the same files, parsed with the ingest rules.
-  const data: {
-    actuals: PlanData['actuals'][number][];
-    targets: PlanData['targets'][number][];
-    milestones: PlanData['milestones'][number][];
-  } = {
-    actuals: [],
-    targets: [],
-    milestones: [],
-  };
-  for (const file of year.files.filter((f) => !f.expectRejected)) {
-    const kind = file.key.split('/')[1] as UploadKind;
-    const result = await parseUpload({ config, kind, body: file.body });
-    if (!result.ok)
-      throw new Error(`${file.key} did not parse: ${JSON.stringify(result.errors.slice(0, 3))}`);
-    if (result.kind === 'actuals') data.actuals.push(...result.actuals);
-    if (result.kind === 'targets') data.targets.push(...result.targets);
-    if (result.kind === 'milestones') data.milestones.push(...result.milestones);
-  }
+  const data = await planDataOfFiles(config, year.files);
   direct = buildReportModel(config, data, 'weekly-progress', AS_OF, { generatedAt: '2026-11-23T01:00:00Z' });
 });
 

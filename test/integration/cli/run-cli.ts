@@ -5,6 +5,10 @@ import { PassThrough } from 'node:stream';
 import { generateSampleYear, type SampleYear } from '../../../infra/local/sample-year.ts';
 import { main } from '../../../shared/cli/main.ts';
 import type { PlanConfig } from '../../../shared/config/schema.ts';
+import type { PlanData } from '../../../shared/domain/types.ts';
+import { parseUpload } from '../../../shared/files/ingest/parse-upload.ts';
+import type { UploadKind } from '../../../shared/ports/index.ts';
+import type { ReportModel } from '../../../shared/report/report-model.ts';
 
 export interface CliRun {
   readonly code: number;
@@ -45,4 +49,31 @@ export async function writeSampleYear(
     writeFileSync(target, file.body);
   }
   return year;
+}
+
+/**
+ * The plan data of the sample files meant to be accepted, parsed with the ingest rules: what
+ * a direct call of the domain engine gets, to compare the CLI's output with.
+ */
+export async function planDataOfFiles(config: PlanConfig, files: SampleYear['files']): Promise<PlanData> {
+  const actuals: PlanData['actuals'][number][] = [];
+  const targets: PlanData['targets'][number][] = [];
+  const milestones: PlanData['milestones'][number][] = [];
+  for (const file of files.filter((f) => !f.expectRejected)) {
+    const kind = file.key.split('/')[1] as UploadKind;
+    const result = await parseUpload({ config, kind, body: file.body });
+    if (!result.ok)
+      throw new Error(`${file.key} did not parse: ${JSON.stringify(result.errors.slice(0, 3))}`);
+    if (result.kind === 'actuals') actuals.push(...result.actuals);
+    if (result.kind === 'targets') targets.push(...result.targets);
+    if (result.kind === 'milestones') milestones.push(...result.milestones);
+  }
+  return { actuals, targets, milestones };
+}
+
+/** The figures of a model, without the fields that name when and from where it was built. */
+export function figures(model: ReportModel) {
+  const { about, ...rest } = model;
+  const { generatedAt: _g, sources: _s, ...aboutRest } = about;
+  return { ...rest, about: aboutRest };
 }
