@@ -17,6 +17,7 @@ import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { INGEST_SEMI_SPACE_MB } from '../infra/v8-flags.ts';
 import { bundleHandler, HANDLERS, loadOnce } from './lib/bundles.ts';
 import { writeCsvUpload, writeXlsxUpload } from './lib/inputs.ts';
 import { generateTargets, KPI_COUNT } from './lib/plan.ts';
@@ -147,6 +148,9 @@ function failed(id: string, title: string, scale: string, error: string): Worklo
 }
 
 const opts = { root: ROOT, timeoutMs: 540_000 };
+/** The ingest core runs with the V8 flags of the deployed ingest function (infra/v8-flags.ts). */
+const INGEST_V8_ARGS = [`--max-semi-space-size=${INGEST_SEMI_SPACE_MB}`];
+const ingestOpts = { ...opts, nodeArgs: INGEST_V8_ARGS };
 
 // ---------------------------------------------------------------------------------------
 // Workloads
@@ -154,10 +158,10 @@ const opts = { root: ROOT, timeoutMs: 540_000 };
 async function csvWorkload(file: string): Promise<WorkloadResult> {
   const id = 'csv';
   const title = 'CSV ingest core';
-  const scale = `${fmtInt(SIZES.csvRows)} rows × 12 columns`;
+  const scale = `${fmtInt(SIZES.csvRows)} rows × 12 columns; node ${INGEST_V8_ARGS.join(' ')} as deployed`;
   const gone = missing(['shared/files/ingest/parse-upload.ts']);
   if (gone) return failed(id, title, scale, gone);
-  const ingest = await repeat(() => runWorkload('csv-ingest', { file, mode: 'ingest' }, opts));
+  const ingest = await repeat(() => runWorkload('csv-ingest', { file, mode: 'ingest' }, ingestOpts));
   const split = await repeat(
     () => runWorkload('csv-ingest', { file, mode: 'split' }, opts),
     ingest.results.length,
@@ -180,7 +184,7 @@ async function csvWorkload(file: string): Promise<WorkloadResult> {
         { file, mode: 'ingest' },
         {
           ...opts,
-          nodeArgs: [`--max-old-space-size=${CAPPED_HEAP_MB}`],
+          nodeArgs: [...INGEST_V8_ARGS, `--max-old-space-size=${CAPPED_HEAP_MB}`],
           // A heap too small thrashes before it fails: do not let that eat the suite's budget.
           timeoutMs: 3 * ms + 20_000,
         },
@@ -240,16 +244,18 @@ async function csvWorkload(file: string): Promise<WorkloadResult> {
 async function xlsxWorkload(file: string, zhFile: string): Promise<WorkloadResult> {
   const id = 'xlsx';
   const title = 'XLSX ingest core';
-  const scale = `${fmtInt(SIZES.xlsxRows)} rows × 12 columns, ASCII names`;
+  const scale = `${fmtInt(SIZES.xlsxRows)} rows × 12 columns, ASCII names; node ${INGEST_V8_ARGS.join(' ')} as deployed`;
   const gone = missing(['shared/files/ingest/parse-upload.ts']);
   if (gone) return failed(id, title, scale, gone);
-  const r = await repeat(() => runWorkload('xlsx-ingest', { file }, opts));
+  const r = await repeat(() => runWorkload('xlsx-ingest', { file }, ingestOpts));
   const rps = medianOf(r.results, 'rowsPerSec');
   const rss = medianOf(r.results, 'peakRssMb');
   // Real uploads carry Chinese names (multi-byte UTF-8 across inflate chunks): one run shows they cost the same.
   const zh = await repeat(
     () =>
-      runWorkload('xlsx-ingest', { file: zhFile }, opts).catch((error: Error) => ({ error: error.message })),
+      runWorkload('xlsx-ingest', { file: zhFile }, ingestOpts).catch((error: Error) => ({
+        error: error.message,
+      })),
     1,
     0,
     { minRuns: 0, expectedS: (4 * medianOf(r.results, 'ms')) / 1000 + 10 },
@@ -612,9 +618,17 @@ async function profile(id: string): Promise<void> {
   const dir = join(tmpdir(), `plan-monitor-bench-prof-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const params = await spec.params();
+  const ingest = spec.workload === 'csv-ingest' || spec.workload === 'xlsx-ingest';
   const result = await runWorkload(spec.workload, params, {
     ...opts,
-    nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '500'],
+    nodeArgs: [
+      ...(ingest ? INGEST_V8_ARGS : []),
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      dir,
+      '--cpu-prof-interval',
+      '500',
+    ],
   });
   // One profile per thread (tsx's loader hooks run on a worker): keep the busiest, the main thread.
   const summaries = readdirSync(dir)

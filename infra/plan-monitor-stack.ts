@@ -24,6 +24,7 @@ import { ReportSchedules } from './constructs/report-schedules.ts';
 import { loadLambdaSizing } from './lambda-sizing.ts';
 import { nagRef } from './nag.ts';
 import type { StageSettings } from './stage.ts';
+import { INGEST_SEMI_SPACE_MB } from './v8-flags.ts';
 
 // Memory, timeout and heap cap of each function come from the benchmark (infra/lambda-sizing.json,
 // written by `npm run bench`; how each number follows: bench/sizing.md).
@@ -304,6 +305,7 @@ export class PlanMonitorStack extends Stack {
       size: SIZING['ingest-upload'],
       environment: ingestEnv,
       stage,
+      semiSpaceMb: INGEST_SEMI_SPACE_MB,
     });
     const uploads = this.uploadsBucket.bucketArn;
     ingest.role.addToPrincipalPolicy(

@@ -8,19 +8,22 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSize } from '../lambda-sizing.ts';
 import type { StageSettings } from '../stage.ts';
+import { nodeOptions } from '../v8-flags.ts';
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here, never from `cwd`. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface PlanFunctionProps {
   /** Folder under `functions/` holding `handler.ts` (exporting `handler`). */
-  readonly name: 'ingest-upload' | 'schedule-report' | 'run-report';
+  readonly name: 'ingest-upload' | 'schedule-report' | 'run-report' | 'report-link';
   readonly description: string;
   /** From the benchmark (infra/lambda-sizing.json). */
   readonly size: FunctionSize;
   /** Built from the function's zod env schema input type, so a missing variable does not compile. */
   readonly environment: Readonly<Record<string, string>>;
   readonly stage: StageSettings;
+  /** V8 young-generation size (`--max-semi-space-size`), where the benchmark showed a gain. */
+  readonly semiSpaceMb?: number;
 }
 
 /**
@@ -78,7 +81,7 @@ export class PlanFunction extends Construct {
         ...props.environment,
         // Cap V8's heap below the sandbox's memory: V8 then collects garbage in time instead of
         // growing until Lambda kills the process (heapMb: bench/sizing.md).
-        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${props.size.heapMb}`,
+        NODE_OPTIONS: nodeOptions(props.size.heapMb, props.semiSpaceMb),
       },
       bundling: {
         forceDockerBundling: false,
