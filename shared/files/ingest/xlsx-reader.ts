@@ -2,16 +2,19 @@
  * Streams the rows of one sheet of an XLSX upload, after the zip directory passed the bomb
  * checks. Picks the sheet named for the upload kind (English, simplified or traditional
  * Chinese) or else the first sheet, and reads SpreadsheetML itself: the workbook part lists,
- * the styles (which numbers are dates), the shared strings and the sheet, each parsed with
- * saxes. Inflated bytes go through one streaming TextDecoder per part, so a character cut at
- * an inflate chunk boundary is decoded whole (exceljs's streaming reader decoded each chunk on
- * its own and turned such characters into U+FFFD).
+ * the styles (which numbers are dates) and the shared strings with saxes, and the sheet, by far
+ * the biggest part, with the purpose-built {@link SheetXmlScanner} (saxes cost about 5 s of CPU
+ * on a 200k-row sheet, see sheet-xml-scanner.ts). Inflated bytes go through one streaming
+ * TextDecoder per part, so a character cut at an inflate chunk boundary is decoded whole
+ * (exceljs's streaming reader decoded each chunk on its own and turned such characters into
+ * U+FFFD).
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { UploadKind } from '../../ports/index.ts';
 import { KIND_SHEET_NAMES, UploadFileError } from './errors.ts';
 import { type CellValue, foldName } from './normalize.ts';
 import type { RawRow } from './rows.ts';
+import { type ScannedCell, SheetXmlError, SheetXmlScanner } from './sheet-xml-scanner.ts';
 import {
   checkZipLimits,
   corrupt,
@@ -268,32 +271,11 @@ async function readSharedStrings(body: Uint8Array, entry: ZipEntry | undefined):
   return strings;
 }
 
-/** Column index (0 = A) of a reference such as `C5`; -1 when it has no valid letters. */
-function columnOf(ref: string): number {
-  let n = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) n = n * 26 + c - 64;
-    else if (c >= 97 && c <= 122) n = n * 26 + c - 96;
-    else break;
-  }
-  return i === 0 || n > 16_384 ? -1 : n - 1;
-}
-
 const MS_PER_DAY = 86_400_000;
 
 /** An Excel date serial as exceljs turns it into a Date (UTC, fractions are the time of day). */
 function serialToDate(serial: number, date1904: boolean): Date {
   return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * MS_PER_DAY));
-}
-
-/** What is collected from the text of the element being read. */
-enum Into {
-  Nothing = 0,
-  Value = 1,
-  Formula = 2,
-  InlineText = 3,
 }
 
 /**
@@ -333,31 +315,21 @@ export async function* readXlsxRowBatches(
   let ready: (RawRow & { sheet: string })[] = [];
   let rowNo = 0;
   let cells: CellValue[] | null = null;
-  let col = -1;
-  // the cell being read
-  let type = '';
-  let style = 0;
-  let value = '';
-  let formula = '';
-  let inline = '';
-  let hasValue = false;
-  let hasFormula = false;
-  let hasInline = false;
-  let into = Into.Nothing;
-  let inInline = false;
-  let inPhonetic = false;
 
-  const cellValue = (): CellValue => {
+  const cellValue = (cell: ScannedCell): CellValue => {
+    const { type, value, hasValue } = cell;
     if (type === 's') {
       if (!hasValue) return null;
       const text = shared[Number(value)];
       if (text === undefined) throw corrupt(`cell refers to shared string ${value}, which does not exist`);
       return text;
     }
-    if (type === 'inlineStr') return hasInline ? unescapeText(inline) : hasValue ? unescapeText(value) : null;
+    if (type === 'inlineStr') {
+      return cell.hasInline ? unescapeText(cell.inline) : hasValue ? unescapeText(value) : null;
+    }
     // A formula without a saved result, or whose result is an error: the uploader is told the
     // formula and the usual error codes (the value column of the error workbook shows `=formula`).
-    if (hasFormula && (!hasValue || type === 'e')) return { error: '#ERROR', formula };
+    if (cell.hasFormula && (!hasValue || type === 'e')) return { error: '#ERROR', formula: cell.formula };
     if (!hasValue) return null;
     switch (type) {
       case 'str':
@@ -375,97 +347,44 @@ export async function* readXlsxRowBatches(
         const text = value.trim();
         const number = Number(text);
         if (text === '' || Number.isNaN(number)) return text === '' ? null : text;
-        return shown[style] === Shown.Date ? serialToDate(number, date1904) : number;
+        return shown[cell.style] === Shown.Date ? serialToDate(number, date1904) : number;
       }
     }
   };
 
-  const parser = xmlParser();
-  parser.on('opentag', (tag) => {
-    const name = tag.name.length === 1 || tag.name.indexOf(':') < 0 ? tag.name : local(tag.name);
-    switch (name) {
-      case 'c': {
-        if (!cells) return;
-        const ref = tag.attributes.r;
-        const at = ref === undefined ? -1 : columnOf(ref);
-        col = at < 0 ? col + 1 : at;
-        type = tag.attributes.t ?? '';
-        const s = tag.attributes.s;
-        style = s === undefined ? 0 : Number(s);
-        hasValue = hasFormula = hasInline = false;
-        value = formula = inline = '';
-        return;
-      }
-      case 'v':
-        if (!cells) return;
-        hasValue = true;
-        into = Into.Value;
-        return;
-      case 'row': {
-        const r = tag.attributes.r;
-        rowNo = r === undefined ? rowNo + 1 : Number(r);
-        cells = [];
-        col = -1;
-        return;
-      }
-      case 'f':
-        if (!cells) return;
-        hasFormula = true;
-        into = Into.Formula;
-        return;
-      case 'is':
-        if (!cells) return;
-        hasInline = true;
-        inInline = true;
-        return;
-      case 't':
-        if (inInline && !inPhonetic) into = Into.InlineText;
-        return;
-      case 'rPh':
-        inPhonetic = !tag.isSelfClosing;
-        return;
+  const scanner = new SheetXmlScanner({
+    row(n) {
+      rowNo = n;
+      cells = [];
+    },
+    cell(cell) {
+      if (!cells) return;
+      const v = cellValue(cell);
+      if (v === null) return;
+      const { col } = cell;
+      while (cells.length < col) cells.push(null);
+      if (cells.length === col) cells.push(v);
+      else cells[col] = v;
+    },
+    rowEnd() {
+      if (cells && cells.length > 0) ready.push({ row: rowNo, cells, sheet: sheetName });
+      cells = null;
+    },
+  });
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of inflateZipEntry(body, sheetEntry)) {
+      scanner.write(decoder.decode(chunk, { stream: true }));
+      if (ready.length === 0) continue;
+      const batch = ready;
+      ready = [];
+      yield batch;
     }
-  });
-  parser.on('text', (text) => {
-    if (into === Into.Value) value += text;
-    else if (into === Into.InlineText) inline += text;
-    else if (into === Into.Formula) formula += text;
-  });
-  parser.on('closetag', (tag) => {
-    const name = tag.name.length === 1 || tag.name.indexOf(':') < 0 ? tag.name : local(tag.name);
-    switch (name) {
-      case 'v':
-      case 'f':
-      case 't':
-        into = Into.Nothing;
-        return;
-      case 'c': {
-        if (!cells) return;
-        const v = cellValue();
-        if (v !== null) {
-          while (cells.length < col) cells.push(null);
-          if (cells.length === col) cells.push(v);
-          else cells[col] = v;
-        }
-        return;
-      }
-      case 'row':
-        if (cells && cells.length > 0) ready.push({ row: rowNo, cells, sheet: sheetName });
-        cells = null;
-        return;
-      case 'is':
-        inInline = false;
-        return;
-      case 'rPh':
-        inPhonetic = false;
-        return;
-    }
-  });
-
-  for await (const _ of parseLargePart(body, sheetEntry, parser)) {
-    if (ready.length === 0) continue;
-    const batch = ready;
-    ready = [];
-    yield batch;
+    scanner.write(decoder.decode());
+    scanner.end();
+  } catch (error) {
+    if (error instanceof SheetXmlError) throw corrupt(`bad XML in ${sheetEntry.name}: ${error.message}`);
+    throw error;
   }
+  if (ready.length > 0) yield ready;
 }

@@ -510,8 +510,30 @@ describe('readXlsxRows: damaged files', () => {
   it('calls malformed XML a damaged workbook', async () => {
     const body = handXlsx({ sheets: [{ name: 'Actuals', rows: '<row r="1"><c r="A1"><v>1</v></row>' }] });
     await expect(rowsOf(body)).rejects.toThrow(/damaged.*bad XML in xl\/worksheets\/sheet1\.xml/);
+    await expect(rowsOf(body)).rejects.toThrow(
+      '(bad XML in xl/worksheets/sheet1.xml: </row> where </c> was expected)',
+    );
     const result = await parseUpload({ config: uploadTestConfig, kind: 'actuals', body });
     expect(result.ok ? undefined : result.errorCounts).toEqual({ corrupt_xlsx: 1 });
+
+    const outside = handXlsx({ sheets: [{ name: 'Actuals', rows: '<c r="A1"><v>1</v></c>' }] });
+    await expect(rowsOf(outside)).rejects.toThrow(/damaged.*bad XML in .*: a cell <c> outside a <row>/);
+  });
+
+  it('calls a truncated sheet a damaged workbook, whether it ends inside a tag or an element', async () => {
+    const sheet = `<worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>date</t></is></c></row><row r="2"><c r="A2"><v>1</v></c>`;
+    const truncated = (xml: string) =>
+      zip({
+        'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="Actuals" sheetId="1" r:id="R1"/></sheets></workbook>`,
+        'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+        'xl/worksheets/sheet1.xml': xml,
+      });
+    await expect(rowsOf(truncated(sheet))).rejects.toThrow(
+      /damaged.*bad XML in xl\/worksheets\/sheet1\.xml: the part ends inside <row>/,
+    );
+    await expect(rowsOf(truncated(`${sheet}<c r="B2" t="s`))).rejects.toThrow(
+      /damaged.*bad XML in xl\/worksheets\/sheet1\.xml: the part ends inside a tag/,
+    );
   });
 
   it('calls a reference to a missing shared string a damaged workbook', async () => {
