@@ -1,4 +1,4 @@
-/** XLSX ingest core: read the sheet (zip guard + saxes, streamed), map, validate, normalise. */
+/** XLSX ingest core: read the sheet (zip guard, streamed inflate, the SpreadsheetML scanner), map, validate, normalise. */
 import { readFileSync } from 'node:fs';
 import { parseUpload } from '../../shared/files/ingest/parse-upload.ts';
 import { params, report, timed } from '../lib/child.ts';
