@@ -13,6 +13,7 @@ import {
   readZipDirectory,
 } from '../../../../shared/files/ingest/zip-guard.ts';
 import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
+import { zipArchive } from '../../../support/zip.ts';
 
 describe('detectEncoding', () => {
   it('recognises BOMs, BOM-less UTF-16, UTF-8 and falls back to GB18030', () => {
@@ -118,36 +119,9 @@ describe('XLSX reading', () => {
 });
 
 describe('zip guard', () => {
-  function zip(entries: { name: string; size: number; packed: number }[]): Buffer {
-    const parts: Buffer[] = [];
-    const central: Buffer[] = [];
-    let offset = 0;
-    for (const e of entries) {
-      const name = Buffer.from(e.name);
-      const data = Buffer.alloc(e.packed);
-      const local = Buffer.alloc(30);
-      local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(name.length, 26);
-      parts.push(local, name, data);
-      const c = Buffer.alloc(46);
-      c.writeUInt32LE(0x02014b50, 0);
-      c.writeUInt16LE(8, 10);
-      c.writeUInt32LE(e.packed, 20);
-      c.writeUInt32LE(e.size, 24);
-      c.writeUInt16LE(name.length, 28);
-      c.writeUInt32LE(offset, 42);
-      central.push(c, name);
-      offset += 30 + name.length + e.packed;
-    }
-    const cd = Buffer.concat(central);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(0x06054b50, 0);
-    eocd.writeUInt16LE(entries.length, 8);
-    eocd.writeUInt16LE(entries.length, 10);
-    eocd.writeUInt32LE(cd.length, 12);
-    eocd.writeUInt32LE(offset, 16);
-    return Buffer.concat([...parts, cd, eocd]);
-  }
+  /** Directory entries with filler bytes: the guard must decide before inflating anything. */
+  const zip = (entries: { name: string; size: number; packed: number }[]) =>
+    zipArchive(entries.map((e) => ({ name: e.name, packed: new Uint8Array(e.packed), size: e.size })));
 
   it('lists entries from the central directory without inflating', () => {
     const entries = readZipDirectory(zip([{ name: 'a.xml', size: 100, packed: 10 }]));
