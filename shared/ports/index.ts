@@ -65,8 +65,32 @@ export interface ObjectStore {
   ): Promise<void>;
   tag(bucket: string, key: string, versionId: string | null, tags: Record<string, string>): Promise<void>;
   copy(bucket: string, fromKey: string, toKey: string): Promise<void>;
-  /** A time-limited GET link; `expiresAt` is when it really stops working. */
+  /**
+   * A time-limited GET link; `expiresAt` is the latest time it is known to work (never later
+   * than the signing credentials are known to live).
+   */
   presign(bucket: string, key: string, seconds: number): Promise<{ url: string; expiresAt: string }>;
+}
+
+/**
+ * Links to archived reports whose stated expiry is real: each link keeps working until
+ * `expiresAt` (and not a moment less), whatever signs the download behind it. In AWS each
+ * open of the link hands out a fresh short-lived download, so the link outlives any
+ * credentials; where no implementation is wired (the local runtime), run-report falls back to
+ * {@link ObjectStore.presign}.
+ */
+export interface ReportLinks {
+  linkTo(bucket: string, key: string, seconds: number): Promise<{ url: string; expiresAt: string }>;
+}
+
+/**
+ * A secret key that authenticates short messages (an HMAC). The secret never leaves the key
+ * store (KMS in AWS): callers only ask for a MAC and whether a MAC is right.
+ */
+export interface MacKey {
+  mac(message: Uint8Array): Promise<Uint8Array>;
+  /** True when `mac` was made by this key over exactly `message`; false for any other MAC. */
+  verify(message: Uint8Array, mac: Uint8Array): Promise<boolean>;
 }
 
 export class ObjectExistsError extends Error {
