@@ -14,6 +14,12 @@ import { ObjectExistsError, type ObjectStore, type StoredObject } from '../ports
 
 /** SigV4 query signatures are valid for at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 604_800;
+/**
+ * The most a presigned URL may claim when its temporary credentials do not say when they
+ * expire: 15 minutes, the shortest session STS issues. Even that is not guaranteed (the
+ * session may be older), which is why emailed links do not rely on presigning in AWS.
+ */
+export const UNKNOWN_EXPIRY_PRESIGN_SECONDS = 900;
 
 export interface S3ObjectStoreOptions {
   readonly s3: S3Client;
@@ -105,24 +111,35 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * A presigned GET. A URL signed with temporary credentials (a Lambda role's) stops working
-   * when those credentials expire, whatever `expiresIn` says, so `expiresAt` is the earlier of
-   * the two — the only expiry it is honest to tell a recipient.
+   * A presigned GET whose `expiresAt` is never later than it is known to work. A URL signed
+   * with temporary credentials stops working when they expire, whatever `X-Amz-Expires` says,
+   * so the lifetime is cut to what the credentials are known to have left:
+   *
+   * - static credentials (no session token; the local emulators): the requested lifetime, at
+   *   most the 7 days SigV4 allows;
+   * - temporary credentials that state their expiration (SSO, assumed roles through the SDK's
+   *   providers): at most until then;
+   * - temporary credentials that do not (a Lambda function's, read from environment variables):
+   *   at most {@link UNKNOWN_EXPIRY_PRESIGN_SECONDS}, since nothing says how long they live.
+   *
+   * So this is for short downloads (the report-link function presigns 5-minute ones) and local
+   * runs; an emailed link in AWS goes through the ReportLinks port, whose expiry is its own.
    */
   async presign(bucket: string, key: string, seconds: number): Promise<{ url: string; expiresAt: string }> {
-    const expiresIn = Math.max(1, Math.min(Math.floor(seconds), MAX_PRESIGN_SECONDS));
     const signedAt = this.now();
+    let expiresIn = Math.max(1, Math.min(Math.floor(seconds), MAX_PRESIGN_SECONDS));
+    const credentials = (await this.s3.config.credentials()) as { sessionToken?: string; expiration?: Date };
+    if (credentials.expiration instanceof Date) {
+      const left = Math.floor((credentials.expiration.getTime() - signedAt.getTime()) / 1000);
+      expiresIn = Math.max(1, Math.min(expiresIn, left));
+    } else if (credentials.sessionToken) {
+      expiresIn = Math.min(expiresIn, UNKNOWN_EXPIRY_PRESIGN_SECONDS);
+    }
     const url = await getSignedUrl(this.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
       expiresIn,
       signingDate: signedAt,
     });
-    let expiresAtMs = signedAt.getTime() + expiresIn * 1000;
-    const credentials = await this.s3.config.credentials();
-    const credentialExpiry = (credentials as { expiration?: Date }).expiration;
-    if (credentialExpiry instanceof Date && credentialExpiry.getTime() < expiresAtMs) {
-      expiresAtMs = credentialExpiry.getTime();
-    }
-    return { url, expiresAt: new Date(expiresAtMs).toISOString() };
+    return { url, expiresAt: new Date(signedAt.getTime() + expiresIn * 1000).toISOString() };
   }
 
   private async exists(bucket: string, key: string): Promise<boolean> {

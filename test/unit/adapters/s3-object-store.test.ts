@@ -1,7 +1,11 @@
 import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MAX_PRESIGN_SECONDS, S3ObjectStore } from '../../../shared/adapters/s3-object-store.ts';
+import {
+  MAX_PRESIGN_SECONDS,
+  S3ObjectStore,
+  UNKNOWN_EXPIRY_PRESIGN_SECONDS,
+} from '../../../shared/adapters/s3-object-store.ts';
 import { ObjectExistsError } from '../../../shared/ports/index.ts';
 
 const NOW = new Date('2026-11-23T01:00:00.000Z');
@@ -34,6 +38,7 @@ describe('S3ObjectStore.presign', () => {
     // Assess
     expect(expiresAt).toBe(expiration.toISOString());
     expect(new URL(url).searchParams.get('X-Amz-Security-Token')).toBe('token');
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe(String(45 * 60));
   });
 
   it('states the requested lifetime when the credentials outlive it', async () => {
@@ -51,9 +56,13 @@ describe('S3ObjectStore.presign', () => {
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('3600');
   });
 
-  it('caps the lifetime at the 7 days SigV4 allows', async () => {
+  it('caps the lifetime of static credentials (the emulators) at the 7 days SigV4 allows', async () => {
     // Prepare
-    const store = new S3ObjectStore({ s3: s3With({}), now: () => NOW });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const store = new S3ObjectStore({ s3, now: () => NOW });
 
     // Act
     const { url, expiresAt } = await store.presign('archive', 'k.xlsx', 30 * 24 * 3600);
@@ -61,6 +70,31 @@ describe('S3ObjectStore.presign', () => {
     // Assess
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe(String(MAX_PRESIGN_SECONDS));
     expect(expiresAt).toBe(new Date(NOW.getTime() + MAX_PRESIGN_SECONDS * 1000).toISOString());
+  });
+
+  it('claims no more than 15 minutes for temporary credentials that do not say when they expire (Lambda’s)', async () => {
+    // Prepare: a session token and no expiration, as Lambda's environment-variable credentials
+    const store = new S3ObjectStore({ s3: s3With({}), now: () => NOW });
+
+    // Act
+    const { url, expiresAt } = await store.presign('archive', 'k.xlsx', 7 * 24 * 3600);
+
+    // Assess
+    expect(UNKNOWN_EXPIRY_PRESIGN_SECONDS).toBe(900);
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(expiresAt).toBe('2026-11-23T01:15:00.000Z');
+  });
+
+  it('keeps a short download (the report-link function’s 5 minutes) as asked', async () => {
+    // Prepare
+    const store = new S3ObjectStore({ s3: s3With({}), now: () => NOW });
+
+    // Act
+    const { url, expiresAt } = await store.presign('archive', 'reports/a/b/c/x.xlsx', 300);
+
+    // Assess
+    expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(expiresAt).toBe('2026-11-23T01:05:00.000Z');
   });
 });
 
