@@ -1,6 +1,6 @@
 /**
  * What every AWS SDK client of this project is built from, and the per-option-set memo each
- * per-service factory (dynamodb-client.ts, s3-client.ts, sesv2-client.ts, sqs-client.ts) keeps.
+ * per-service factory (dynamodb-client.ts, s3-client.ts, sesv2-client.ts, sqs-client.ts, kms-client.ts) keeps.
  *
  * The factories live in one module per service on purpose: a Lambda handler imports only the
  * ones it uses, so its cold start loads only those SDK packages (each costs tens of ms).
@@ -15,6 +15,7 @@ export interface AwsClientOptions {
     readonly s3?: string;
     readonly sesv2?: string;
     readonly sqs?: string;
+    readonly kms?: string;
   };
   /** Static credentials (emulators: s3rver only accepts `S3RVER`/`S3RVER`). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };

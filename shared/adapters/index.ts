@@ -14,9 +14,16 @@ export {
   UploadInProgressError,
 } from './dynamo-upload-ledger.ts';
 export { createDynamoClients, type DynamoClients, destroyDynamoClients } from './dynamodb-client.ts';
+export { createKmsClient, destroyKmsClient } from './kms-client.ts';
+export { KmsMacKey, type KmsMacKeyOptions } from './kms-mac-key.ts';
 export { createBuckets, createTable } from './provision.ts';
 export { createS3Client, destroyS3Client } from './s3-client.ts';
-export { MAX_PRESIGN_SECONDS, S3ObjectStore, type S3ObjectStoreOptions } from './s3-object-store.ts';
+export {
+  MAX_PRESIGN_SECONDS,
+  S3ObjectStore,
+  type S3ObjectStoreOptions,
+  UNKNOWN_EXPIRY_PRESIGN_SECONDS,
+} from './s3-object-store.ts';
 export { SesMailer, type SesMailerOptions } from './ses-mailer.ts';
 export { createSesv2Client, destroySesv2Client } from './sesv2-client.ts';
 export { createSqsClient, destroySqsClient } from './sqs-client.ts';
