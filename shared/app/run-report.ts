@@ -17,15 +17,17 @@ import type {
   PlanDataQuery,
   ReportJob,
   ReportJobQueue,
+  ReportLinks,
   RunLedger,
   RunRecord,
   UploadLedger,
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
 import { labels } from '../report/i18n.ts';
-import { composeMime, renderEmail } from '../report/render/email.ts';
+import { composeMime, type EmailLink, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
 import type { ReportModel } from '../report/report-model.ts';
+import { REPORTS_PREFIX } from './report-links.ts';
 import { type AppLogger, ReportInputError, silentLogger } from './schedule-report.ts';
 
 export interface ReportDeps {
@@ -43,8 +45,13 @@ export interface ReportDeps {
    * (a crash). Must exceed the worker's timeout so two live workers never both send.
    */
   readonly leaseSeconds?: number;
-  /** Requested lifetime of a download link; the real expiry may be shorter (see ObjectStore.presign). */
-  readonly linkSeconds?: number;
+  /**
+   * Links to workbooks too large to attach, valid for the report's `attachment.linkDays`
+   * (AWS: signed links to the report-link function). Without it — the local runtime, whose
+   * emulator credentials are static, so a presigned URL's expiry is real — the link is
+   * `objects.presign`, whose stated expiry is what the credentials allow.
+   */
+  readonly links?: ReportLinks;
 }
 
 export type JobOutcome =
@@ -193,7 +200,7 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     const workbook = await renderWorkbook(model);
     const fileName = workbookFileName(model);
     // One archive object per attempt: a resend or a retry after a crash never overwrites.
-    const archiveKey = `reports/${report.id}/${model.periodKey}/${scope.key}/${fileName.replace(/\.xlsx$/, '')}.r${attempt}.xlsx`;
+    const archiveKey = `${REPORTS_PREFIX}${report.id}/${model.periodKey}/${scope.key}/${fileName.replace(/\.xlsx$/, '')}.r${attempt}.xlsx`;
     await deps.objects.put(deps.archiveBucket, archiveKey, workbook, {
       contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       metadata: { 'report-id': report.id, 'as-of': job.asOf, scope: scope.key, attempt: String(attempt) },
@@ -201,20 +208,11 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     });
 
     const tooLarge = workbook.byteLength > report.attachment.maxBytes;
-    const link = tooLarge
-      ? await deps.objects.presign(deps.archiveBucket, archiveKey, deps.linkSeconds ?? 7 * 24 * 3600)
-      : null;
-    const rendered = renderEmail(model, {
-      ...(link
-        ? {
-            link: {
-              url: link.url,
-              expiresAt: link.expiresAt,
-              refreshHint: `npx plan-monitor report ${report.id} --as-of ${job.asOf}${scope.key === 'all' ? '' : ` --scope ${scope.key}`} --send`,
-            },
-          }
-        : { attachment: { filename: fileName, content: workbook } }),
-    });
+    const link = tooLarge ? await workbookLink(deps, report, archiveKey, job.asOf, scope.dims) : null;
+    const rendered = renderEmail(
+      model,
+      link ? { link } : { attachment: { filename: fileName, content: workbook } },
+    );
     const to = scope.recipients.map((recipient) => recipient.email);
     const raw = await composeMime({
       from: config.email.from,
@@ -239,6 +237,7 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       messageId,
       bytes: workbook.byteLength,
       linked: tooLarge,
+      ...(link ? { link: link.kind, linkExpiresAt: link.expiresAt } : {}),
     });
     return {
       status: 'sent',
@@ -271,6 +270,39 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     });
     throw error;
   }
+}
+
+/**
+ * The link that replaces a too-large attachment, valid for the report's `attachment.linkDays`.
+ * With {@link ReportDeps.links} it is reusable (a fresh download on every open until its
+ * expiry; after that the operators can resend); without it, a presigned URL and the command
+ * that writes the same workbook locally.
+ */
+async function workbookLink(
+  deps: ReportDeps,
+  report: ReportConfig,
+  archiveKey: string,
+  asOf: LocalDate,
+  dims: Readonly<Record<string, string>>,
+): Promise<EmailLink> {
+  const seconds = report.attachment.linkDays * 24 * 3600;
+  if (deps.links) {
+    const link = await deps.links.linkTo(deps.archiveBucket, archiveKey, seconds);
+    return { kind: 'reusable', ...link, contact: deps.config.contacts.operators };
+  }
+  const link = await deps.objects.presign(deps.archiveBucket, archiveKey, seconds);
+  return { kind: 'presigned', ...link, command: localReportCommand(report.id, asOf, dims) };
+}
+
+/** `npx plan-monitor report <id> --as-of <asOf> [--scope k=v]… --out out`: the workbook, written locally. */
+export function localReportCommand(
+  reportId: string,
+  asOf: LocalDate,
+  dims: Readonly<Record<string, string>> = {},
+): string {
+  const quote = (arg: string) => (/^[\w=.,:@/+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+  const scope = Object.entries(dims).map(([dim, value]) => ` --scope ${quote(`${dim}=${value}`)}`);
+  return `npx plan-monitor report ${quote(reportId)} --as-of ${asOf}${scope.join('')} --out out`;
 }
 
 /** Another delivery of the same run holds a live lease: retry this message later. */

@@ -401,8 +401,13 @@ export const ReportSchema = z.strictObject({
         .positive()
         .max(30 * 1024 * 1024, 'SES takes 40 MB after base64: keep maxBytes ≤ 30 MB')
         .default(7 * 1024 * 1024),
+      /**
+       * Days the emailed download link works (each open gives a fresh download until then).
+       * The stack refuses a value longer than a stage keeps archived reports.
+       */
+      linkDays: z.number().int().min(1).max(365, 'keep linkDays ≤ 365').default(30),
     })
-    .default({ maxBytes: 7 * 1024 * 1024 }),
+    .default({ maxBytes: 7 * 1024 * 1024, linkDays: 30 }),
   /** When no fact arrived since the last sent run: send anyway, send a short note, or skip. */
   whenNoNewData: z.enum(['send', 'note', 'skip']).default('send'),
 });

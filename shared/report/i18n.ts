@@ -105,7 +105,12 @@ export interface Labels {
     readonly workbookAttached: string;
     readonly linkIntro: string;
     readonly linkValidUntil: string;
-    readonly linkRefresh: string;
+    /** A reusable link: `{expiry}` is replaced. */
+    readonly linkFreshUntil: string;
+    /** After a reusable link's expiry: `{contact}` is replaced. */
+    readonly linkAskAfter: string;
+    /** Before the command that writes the workbook locally (a presigned link's fallback). */
+    readonly linkLocalCommand: string;
     readonly noNewData: string;
     readonly noNewDataSubject: string;
     readonly noneUnfavourable: string;
@@ -229,7 +234,9 @@ const zh: Labels = {
     workbookAttached: '完整报表见附件：',
     linkIntro: '报表较大，未作为附件发送。下载链接：',
     linkValidUntil: '链接有效期至',
-    linkRefresh: '链接过期后获取新链接：',
+    linkFreshUntil: '每次打开此链接都会生成新的下载，有效期至 {expiry}。',
+    linkAskAfter: '过期后请联系 {contact} 获取报表。',
+    linkLocalCommand: '在本地生成此报表，请运行：',
     noNewData: '自上次发送以来没有新的数据，本期不附报表。',
     noNewDataSubject: '无新数据',
     noneUnfavourable: '没有不利偏差。',
@@ -359,7 +366,9 @@ const en: Labels = {
     workbookAttached: 'The full workbook is attached:',
     linkIntro: 'The workbook is too large to attach. Download it here:',
     linkValidUntil: 'Link valid until',
-    linkRefresh: 'To get a fresh link after it expires:',
+    linkFreshUntil: 'The link gives a fresh download each time you open it, until {expiry}.',
+    linkAskAfter: 'After that, ask {contact} for the report.',
+    linkLocalCommand: 'To write this workbook locally, run:',
     noNewData: 'No new data has arrived since the last report; no workbook this time.',
     noNewDataSubject: 'no new data',
     noneUnfavourable: 'No unfavourable variances.',

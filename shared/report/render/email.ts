@@ -26,13 +26,26 @@ import {
 import type { BreakdownRow, KpiRangeRow, Language, ReportKpi, ReportModel } from '../report-model.ts';
 import { STATUS_COLOURS, XLSX_CONTENT_TYPE } from './excel.ts';
 
-export interface EmailLink {
-  readonly url: string;
-  /** ISO instant when the link really stops working (not merely its nominal expiry). */
-  readonly expiresAt: string;
-  /** A command that produces a fresh link, e.g. `npx plan-monitor report weekly-progress --as-of 2026-11-22 --send`. */
-  readonly refreshHint?: string;
-}
+/** A download link to the archived workbook, sent instead of a too-large attachment. */
+export type EmailLink =
+  | {
+      /** Each open gives a fresh download until `expiresAt` (AWS: the report-link function). */
+      readonly kind: 'reusable';
+      readonly url: string;
+      /** ISO instant the link stops working: the token's own expiry, which its verifier enforces. */
+      readonly expiresAt: string;
+      /** Whom to ask for the report after that (contacts.operators). */
+      readonly contact: string;
+    }
+  | {
+      /** A presigned URL (the local runtime): works until `expiresAt`, then not at all. */
+      readonly kind: 'presigned';
+      readonly url: string;
+      /** ISO instant the URL really stops working (capped by its signing credentials). */
+      readonly expiresAt: string;
+      /** The command that writes the same workbook locally, e.g. `npx plan-monitor report … --out out`. */
+      readonly command: string;
+    };
 
 export interface RenderEmailOptions {
   /** The workbook sent with the mail (only its name and size are shown in the body). */
@@ -301,16 +314,18 @@ function buildContent(model: ReportModel, options: RenderEmailOptions): Content 
   const msSummary = `${t.dueCount} ${ms.dueCount} · ${t.completion} ${formatPercent(ms.completion)} · ${t.onTime} ${formatPercent(ms.onTime)}`;
 
   const delivery: Content['delivery'][number][] = [];
-  if (options.link) {
-    const expiry = `${formatInstant(options.link.expiresAt, model.about.timeZone)} (${model.about.timeZone})`;
+  const link = options.link;
+  if (link) {
+    const expiry = `${formatInstant(link.expiresAt, model.about.timeZone)} (${model.about.timeZone})`;
     delivery.push({ text: t.linkIntro });
-    delivery.push({ text: options.link.url, href: options.link.url });
-    delivery.push({ text: `${t.linkValidUntil} ${expiry}` });
-    delivery.push({
-      text: t.linkRefresh,
-      code:
-        options.link.refreshHint ?? `npx plan-monitor report ${model.report.id} --as-of ${model.asOf} --send`,
-    });
+    delivery.push({ text: link.url, href: link.url });
+    if (link.kind === 'reusable') {
+      delivery.push({ text: t.linkFreshUntil.replace('{expiry}', expiry) });
+      delivery.push({ text: t.linkAskAfter.replace('{contact}', link.contact) });
+    } else {
+      delivery.push({ text: `${t.linkValidUntil} ${expiry}${lang === 'zh' ? '。' : '.'}` });
+      delivery.push({ text: t.linkLocalCommand, code: link.command });
+    }
   } else if (options.attachment) {
     const kb = Math.max(1, Math.round(options.attachment.content.byteLength / 1024));
     delivery.push({ text: `${t.workbookAttached} ${options.attachment.filename} (${formatNumber(kb)} KB)` });
@@ -342,14 +357,6 @@ function chip(c: Line['chip']): string {
   if (!c) return '';
   const colours = STATUS_COLOURS[c.status];
   return `<span style="display:inline-block;padding:2px 8px;border-radius:10px;background:${hex(colours.fill)};color:${hex(colours.font)};font-weight:bold;font-size:12px;line-height:18px;white-space:nowrap;">${esc(c.word)}</span>`;
-}
-
-function refreshSuffix(lang: Language): string {
-  return lang === 'zh' ? '，或直接回复此邮件。' : ', or reply to this mail.';
-}
-
-function refreshPrefix(lang: Language): string {
-  return lang === 'zh' ? '运行 ' : 'run ';
 }
 
 function renderHtml(model: ReportModel, c: Content, subject: string): string {
@@ -437,7 +444,7 @@ function renderHtml(model: ReportModel, c: Content, subject: string): string {
         );
       } else if (d.code) {
         out.push(
-          `<div style="margin:4px 0;">${esc(d.text)} ${esc(refreshPrefix(lang))}<code style="font-family:Menlo,Consolas,monospace;font-size:12px;background:#e4e7eb;padding:1px 4px;word-break:break-all;">${esc(d.code)}</code>${esc(refreshSuffix(lang))}</div>`,
+          `<div style="margin:4px 0;">${esc(d.text)} <code style="font-family:Menlo,Consolas,monospace;font-size:12px;background:#e4e7eb;padding:1px 4px;word-break:break-all;">${esc(d.code)}</code></div>`,
         );
       } else out.push(`<div style="margin:4px 0;">${esc(d.text)}</div>`);
     }
@@ -480,7 +487,7 @@ function renderText(model: ReportModel, c: Content): string {
   if (c.delivery.length > 0) {
     out.push('');
     for (const d of c.delivery) {
-      if (d.code) out.push(`${d.text} ${refreshPrefix(lang)}${d.code}${refreshSuffix(lang)}`);
+      if (d.code) out.push(`${d.text} ${d.code}`);
       else out.push(d.text);
     }
   }

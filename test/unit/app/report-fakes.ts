@@ -10,6 +10,7 @@ import {
   ObjectExistsError,
   type ObjectStore,
   type OutgoingEmail,
+  type ReportLinks,
   type RunLedger,
   type RunRecord,
   type StoredObject,
@@ -111,10 +112,28 @@ export class MemoryObjectStore implements ObjectStore {
     this.objects.set(`${bucket}/${toKey}`, await this.get(bucket, fromKey));
   }
 
+  readonly presigned: { bucket: string; key: string; seconds: number }[] = [];
+
+  /** Like S3 with static credentials: at most the 7 days SigV4 allows, from a fixed signing time. */
   async presign(bucket: string, key: string, seconds: number) {
+    this.presigned.push({ bucket, key, seconds });
+    const lifetime = Math.min(seconds, 7 * 24 * 3600);
     return {
-      url: `https://${bucket}.s3.example/${key}?X-Amz-Expires=${seconds}`,
-      expiresAt: new Date(Date.UTC(2026, 10, 23, 12) + seconds * 1000).toISOString(),
+      url: `https://${bucket}.s3.example/${key}?X-Amz-Expires=${lifetime}`,
+      expiresAt: new Date(Date.UTC(2026, 10, 23, 12) + lifetime * 1000).toISOString(),
+    };
+  }
+}
+
+/** {@link ReportLinks} that records each link and states an expiry of its own choosing. */
+export class RecordingReportLinks implements ReportLinks {
+  readonly linked: { bucket: string; key: string; seconds: number }[] = [];
+
+  async linkTo(bucket: string, key: string, seconds: number) {
+    this.linked.push({ bucket, key, seconds });
+    return {
+      url: `https://links.example/?t=${encodeURIComponent(key)}`,
+      expiresAt: new Date(Date.parse('2026-11-23T01:00:05Z') + seconds * 1000).toISOString(),
     };
   }
 }

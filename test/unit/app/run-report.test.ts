@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   inProcessJobQueue,
+  localReportCommand,
   RecipientNotAllowedError,
   type ReportDeps,
   ReportSentError,
@@ -17,6 +18,7 @@ import {
   MemoryObjectStore,
   MemoryRunLedger,
   RecordingMailer,
+  RecordingReportLinks,
   staticFactStore,
 } from './report-fakes.ts';
 
@@ -228,20 +230,89 @@ describe('runReportJob', () => {
     expect(everything).not.toContain('返利明细');
   });
 
-  it('links to the archived workbook instead of attaching it above the size limit, with a true expiry', async () => {
+  describe('above the attachment size limit', () => {
     const config: PlanConfig = {
       ...specConfig,
-      reports: specConfig.reports.map((report) => ({ ...report, attachment: { maxBytes: 1024 } })),
+      reports: specConfig.reports.map((report) => ({
+        ...report,
+        attachment: { maxBytes: 1024, linkDays: 30 },
+      })),
     };
-    const small = makeDeps({ config });
 
-    await runReportJob(small.deps, allJob);
+    it('links through ReportLinks when wired (AWS), stating the link’s own expiry and whom to ask after it', async () => {
+      // Prepare
+      const links = new RecordingReportLinks();
+      const world = makeDeps({ config, links });
 
-    const mail = await parseSent(small.mailer);
-    expect(mail.attachments).toHaveLength(0);
-    expect(mail.text).toContain('https://archive-bucket.s3.example/reports/weekly-progress/2026-W47/all/');
-    expect(mail.text).toMatch(/2026-11-30/); // the fake's expiry: 7 days after its signing time
-    expect(mail.text).toContain('plan-monitor report weekly-progress');
+      // Act
+      const outcome = await runReportJob(world.deps, allJob);
+
+      // Assess
+      const archiveKey = outcome.status === 'sent' ? outcome.record.archiveKey : null;
+      expect(archiveKey).toMatch(/^reports\/weekly-progress\/2026-W47\/all\/.+\.r1\.xlsx$/);
+      expect(links.linked).toEqual([{ bucket: ARCHIVE, key: archiveKey, seconds: 30 * 24 * 3600 }]);
+      expect(world.objects.presigned).toEqual([]);
+      const mail = await parseSent(world.mailer);
+      expect(mail.attachments).toHaveLength(0);
+      expect(mail.subject).toMatch(/^Weekly progress variance · 2026-W47 · /);
+      for (const part of [String(mail.text), String(mail.html)]) {
+        expect(part).toContain(`https://links.example/?t=${encodeURIComponent(archiveKey!)}`);
+        // 2026-11-23T01:00:05Z + 30 days, in the report's zone (Asia/Shanghai)
+        expect(part).toContain(
+          'a fresh download each time you open it, until 2026-12-23 09:00 (Asia/Shanghai).',
+        );
+        expect(part).toContain(`After that, ask ${specConfig.contacts.operators} for the report.`);
+        expect(part).not.toContain('plan-monitor report');
+      }
+    });
+
+    it('falls back to a presigned URL without ReportLinks (local runtime), with its real expiry and the local command', async () => {
+      // Prepare
+      const world = makeDeps({ config });
+
+      // Act
+      await runReportJob(world.deps, tmallJob);
+
+      // Assess
+      expect(world.objects.presigned).toHaveLength(1);
+      expect(world.objects.presigned[0]).toMatchObject({ bucket: ARCHIVE, seconds: 30 * 24 * 3600 });
+      const mail = await parseSent(world.mailer);
+      expect(mail.attachments).toHaveLength(0);
+      const text = String(mail.text);
+      expect(text).toContain(
+        'https://archive-bucket.s3.example/reports/weekly-progress/2026-W47/channel=tmall/',
+      );
+      // The fake signs like S3 with static credentials: at most 7 days after 2026-11-23T12:00Z.
+      expect(text).toContain('Link valid until 2026-11-30 20:00 (Asia/Shanghai).');
+      expect(text).toContain(
+        `npx plan-monitor report weekly-progress --as-of ${SPEC_AS_OF} --scope channel=tmall --out out`,
+      );
+      expect(text).not.toContain('--send');
+    });
+
+    it('attaches a workbook under the limit and links nothing', async () => {
+      // Prepare
+      const links = new RecordingReportLinks();
+      const world = makeDeps({ links });
+
+      // Act
+      await runReportJob(world.deps, allJob);
+
+      // Assess
+      expect(links.linked).toEqual([]);
+      expect((await parseSent(world.mailer)).attachments).toHaveLength(1);
+    });
+  });
+
+  it('spells the local command so a shell reads it back as the same arguments', () => {
+    expect(localReportCommand('weekly-progress', '2026-11-22')).toBe(
+      'npx plan-monitor report weekly-progress --as-of 2026-11-22 --out out',
+    );
+    expect(
+      localReportCommand('category-weekly', '2026-11-22', { category: 'pets', region: "O'Hare 1" }),
+    ).toBe(
+      "npx plan-monitor report category-weekly --as-of 2026-11-22 --scope category=pets --scope 'region=O'\\''Hare 1' --out out",
+    );
   });
 
   it('refuses to send to an address outside the allowed domains, checked again just before sending', async () => {

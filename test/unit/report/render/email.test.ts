@@ -144,33 +144,74 @@ describe('composeMime + renderEmail', () => {
 });
 
 describe('link instead of attachment', () => {
-  const link = {
+  const reusable = {
+    kind: 'reusable' as const,
+    url: 'https://abc123.lambda-url.ap-southeast-1.on.aws/?t=eyJ2IjoxLCJrIjoicmVwb3J0cy94In0.bWFj',
+    expiresAt: '2026-12-23T01:00:05.000Z',
+    contact: 'ops@example.com',
+  };
+  const presigned = {
+    kind: 'presigned' as const,
     url: 'https://reports.s3.amazonaws.com/reports/weekly-progress/2026-W47/all/x.xlsx?X-Amz-Signature=abc&X-Amz-Expires=604800',
     expiresAt: '2026-11-23T13:00:00.000Z',
-    refreshHint: 'npx plan-monitor report weekly-progress --as-of 2026-11-22 --send',
+    command: 'npx plan-monitor report weekly-progress --as-of 2026-11-22 --out out',
   };
 
-  it('carries no attachment and states the link’s true expiry in the report time zone and how to refresh it', async () => {
-    const rendered = renderEmail(reportModelEn, { link });
+  async function mailWith(model: ReportModel, link: typeof reusable | typeof presigned) {
+    const rendered = renderEmail(model, { link });
     const raw = await composeMime({ from: FROM, to: TO, ...rendered, attachments: [] });
-    const mail = await simpleParser(raw);
+    return { rendered, mail: await simpleParser(raw) };
+  }
+
+  it('says a reusable link gives a fresh download until its expiry, in the report time zone, and whom to ask after', async () => {
+    const { rendered, mail } = await mailWith(reportModelEn, reusable);
+    expect(mail.subject).toBe('Weekly progress variance · 2026-W47 · GMV MTD −5.0%');
+    expect(mail.subject).toBe(rendered.subject);
     expect(mail.attachments).toHaveLength(0);
     const html = String(mail.html);
     const text = String(mail.text);
-    expect(html).toContain(`href="${link.url.replace(/&/g, '&amp;')}"`);
-    expect(text).toContain(link.url);
+    expect(html).toContain(`href="${reusable.url}"`);
+    expect(text).toContain(reusable.url);
     for (const part of [html, text]) {
-      expect(part).toContain('Link valid until 2026-11-23 21:00 (Asia/Shanghai)');
-      expect(part).toContain(link.refreshHint);
-      expect(part).toContain('reply to this mail');
+      expect(part).toContain(
+        'The link gives a fresh download each time you open it, until 2026-12-23 09:00 (Asia/Shanghai).',
+      );
+      expect(part).toContain('After that, ask ops@example.com for the report.');
+      expect(part).not.toContain('plan-monitor');
       expect(part).not.toContain(labels('en').text.workbookAttached);
     }
   });
 
-  it('writes the expiry in Chinese for a Chinese report', () => {
-    const { text } = renderEmail(reportModelZh, { link });
-    expect(text).toContain('链接有效期至 2026-11-23 21:00 (Asia/Shanghai)');
-    expect(text).toContain('回复此邮件');
+  it('writes the reusable link in Chinese for a Chinese report', async () => {
+    const { mail } = await mailWith(reportModelZh, reusable);
+    expect(mail.subject).toBe('每周进度偏差分析 · 2026-W47 · GMV MTD −5.0%');
+    for (const part of [String(mail.html), String(mail.text)]) {
+      expect(part).toContain('每次打开此链接都会生成新的下载，有效期至 2026-12-23 09:00 (Asia/Shanghai)。');
+      expect(part).toContain('过期后请联系 ops@example.com 获取报表。');
+    }
+  });
+
+  it('states a presigned link’s true expiry and the command that writes the workbook locally', async () => {
+    const { mail } = await mailWith(reportModelEn, presigned);
+    expect(mail.attachments).toHaveLength(0);
+    const html = String(mail.html);
+    const text = String(mail.text);
+    expect(html).toContain(`href="${presigned.url.replace(/&/g, '&amp;')}"`);
+    expect(text).toContain(presigned.url);
+    for (const part of [html, text]) {
+      expect(part).toContain('Link valid until 2026-11-23 21:00 (Asia/Shanghai).');
+      expect(part).toContain('To write this workbook locally, run:');
+      expect(part).toContain(presigned.command);
+      expect(part).not.toContain('--send');
+      expect(part).not.toContain('fresh download');
+    }
+  });
+
+  it('writes the presigned link’s expiry and command in Chinese for a Chinese report', async () => {
+    const { mail } = await mailWith(reportModelZh, presigned);
+    const text = String(mail.text);
+    expect(text).toContain('链接有效期至 2026-11-23 21:00 (Asia/Shanghai)。');
+    expect(text).toContain(`在本地生成此报表，请运行： ${presigned.command}`);
   });
 });
 
