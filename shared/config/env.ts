@@ -8,11 +8,15 @@ import * as z from 'zod';
 const nonEmpty = z.string().min(1);
 
 /** Variables every function has. */
-export const CommonEnvSchema = z.object({
-  TABLE_NAME: nonEmpty,
+export const BaseEnvSchema = z.object({
   POWERTOOLS_SERVICE_NAME: nonEmpty.default('plan-monitor'),
   /** `dev` or `prod`; shown in logs and email footers. */
   STAGE: nonEmpty.default('dev'),
+});
+
+/** Variables of every function that works on the table (all but report-link). */
+export const CommonEnvSchema = BaseEnvSchema.extend({
+  TABLE_NAME: nonEmpty,
 });
 
 export const IngestUploadEnvSchema = CommonEnvSchema.extend({
@@ -46,10 +50,21 @@ export const RunReportEnvSchema = CommonEnvSchema.extend({
 });
 export type RunReportEnv = z.infer<typeof RunReportEnvSchema>;
 
+/** The report-link function: checks a link's token and redirects to a fresh download. */
+export const ReportLinkEnvSchema = BaseEnvSchema.extend({
+  ARCHIVE_BUCKET: nonEmpty,
+  /** The KMS HMAC key whose MACs the tokens carry (this function may only verify them). */
+  LINK_KEY_ID: nonEmpty,
+  /** Who a recipient with a broken or expired link should ask (contacts.operators). */
+  OPERATORS_EMAIL: nonEmpty,
+});
+export type ReportLinkEnv = z.infer<typeof ReportLinkEnvSchema>;
+
 /** Input type of each schema: what infra/ must supply (defaults may be left out). */
 export type IngestUploadEnvInput = z.input<typeof IngestUploadEnvSchema>;
 export type ScheduleReportEnvInput = z.input<typeof ScheduleReportEnvSchema>;
 export type RunReportEnvInput = z.input<typeof RunReportEnvSchema>;
+export type ReportLinkEnvInput = z.input<typeof ReportLinkEnvSchema>;
 
 /** Parse `process.env`-like input against a schema, naming every missing or bad variable. */
 export function parseEnv<S extends z.ZodType>(
