@@ -32,6 +32,7 @@ const LambdaSizingSchema = z.object({
     'ingest-upload': FunctionSizeSchema,
     'schedule-report': FunctionSizeSchema,
     'run-report': FunctionSizeSchema,
+    'report-link': FunctionSizeSchema,
   }),
 });
 

@@ -4,6 +4,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,8 +14,10 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY } from '../shared/adapters/table-design.ts';
+import { REPORTS_PREFIX } from '../shared/app/report-links.ts';
 import type {
   IngestUploadEnvInput,
+  ReportLinkEnvInput,
   RunReportEnvInput,
   ScheduleReportEnvInput,
 } from '../shared/config/env.ts';
@@ -55,7 +58,7 @@ export const UPLOAD_PREFIXES = {
   rejected: 'rejected/',
 } as const;
 /** Archived workbooks: `reports/<reportId>/<periodKey>/<scope>/<file>.r<attempt>.xlsx`, written once, never overwritten. */
-export const ARCHIVE_PREFIX = 'reports/';
+export const ARCHIVE_PREFIX = REPORTS_PREFIX;
 
 /**
  * Contract with run-report: a run that ends in anything but `sent`/`skipped` emits this
@@ -97,7 +100,12 @@ export class PlanMonitorStack extends Stack {
     readonly ingest: PlanFunction;
     readonly dispatch: PlanFunction;
     readonly run: PlanFunction;
+    readonly link: PlanFunction;
   };
+  /** The KMS HMAC key that signs report links (run-report) and checks them (report-link). */
+  readonly linkKey: kms.Key;
+  /** The report-link function's public URL, the base of every emailed download link. */
+  readonly linkUrl: lambda.FunctionUrl;
 
   constructor(scope: Construct, id: string, props: PlanMonitorStackProps) {
     super(scope, id, props);
@@ -107,8 +115,9 @@ export class PlanMonitorStack extends Stack {
     const { stage, config } = props;
 
     // ---------------------------------------------------------------- storage
-    // S3-managed keys (SSE-S3), not KMS: the archive is read through presigned links sent by
-    // email, which would need kms:Decrypt on the signer and break whenever a key grant changes;
+    // S3-managed keys (SSE-S3), not KMS: the archive is read through presigned downloads (the
+    // report-link function's), which would need kms:Decrypt on the signer and break whenever a
+    // key grant changes;
     // the server-access-log target cannot use SSE-KMS at all; SSE-KMS would add a KMS request
     // per object on large ingests. Access is governed by IAM, Block Public Access and TLS-only
     // policies; the data is internal plan data, not regulated personal data.
@@ -166,7 +175,7 @@ export class PlanMonitorStack extends Stack {
       lifecycleRules: [
         {
           id: 'archive-tiers',
-          // Glacier Instant Retrieval, not Flexible: presigned links in old emails keep working.
+          // Glacier Instant Retrieval, not Flexible: report links in old emails download at once.
           transitions: [
             { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
             { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
@@ -347,6 +356,78 @@ export class PlanMonitorStack extends Stack {
       [`${nagRef(this.uploadsBucket)}/${UPLOAD_PREFIXES.rejected}*`, 'rejected uploads and error workbooks'],
     ]);
 
+    // ---------------------------------------------------------------- report links
+    // A workbook too large to attach is emailed as `<function URL>?t=<token>`: run-report
+    // signs (archive key, expiry) with this HMAC key; the report-link function checks the MAC
+    // and the expiry and redirects to a presigned download valid for a few minutes. The link
+    // thus lives exactly as long as its token says, not as long as some role's credentials.
+    assertLinksWithinArchive(config, stage);
+    const linkKey = new kms.Key(this, 'ReportLinkKey', {
+      description: 'Signs (run-report) and verifies (report-link) the download links in report emails',
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      // KMS rotates symmetric encryption keys only; an HMAC key cannot rotate (cdk-nag's KMS5
+      // checks symmetric keys only, so there is nothing to acknowledge). A leaked token is
+      // bounded by its own expiry; disabling the key invalidates every link at once.
+      enableKeyRotation: false,
+      removalPolicy: stage.removalPolicy,
+      // No `kms:*`: the account administers the key, and IAM policies may grant exactly the MAC
+      // operations (each function's role gets one of them, on this key only).
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'AccountAdministersKey',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: HMAC_KEY_ADMIN_ACTIONS,
+            resources: ['*'],
+          }),
+          new iam.PolicyStatement({
+            sid: 'IamPoliciesGrantMacOperations',
+            principals: [new iam.AccountRootPrincipal()],
+            actions: ['kms:GenerateMac', 'kms:VerifyMac'],
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+
+    const linkEnv: Required<ReportLinkEnvInput> = {
+      ...common,
+      ARCHIVE_BUCKET: this.archiveBucket.bucketName,
+      LINK_KEY_ID: linkKey.keyArn,
+      OPERATORS_EMAIL: config.contacts.operators,
+    };
+    const link = new PlanFunction(this, 'ReportLink', {
+      name: 'report-link',
+      description: 'Opens an emailed report link: checks its signed token, redirects to a fresh download',
+      size: SIZING['report-link'],
+      environment: linkEnv,
+      stage,
+    });
+    link.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'VerifyReportLinks',
+        actions: ['kms:VerifyMac'],
+        resources: [linkKey.keyArn],
+      }),
+    );
+    link.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DownloadArchivedReports',
+        actions: ['s3:GetObject'],
+        resources: [`${this.archiveBucket.bucketArn}/${ARCHIVE_PREFIX}*`],
+      }),
+    );
+    this.acknowledgePrefixes(link, [
+      [
+        `${nagRef(this.archiveBucket)}/${ARCHIVE_PREFIX}*`,
+        'reading archived report workbooks under reports/',
+      ],
+    ]);
+    // Public on purpose: recipients open it from their mail, with no AWS identity. The token is
+    // the credential (HMAC by a key only run-report may use); GET only, checked by the handler.
+    const linkUrl = link.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
     const runEnv: Required<RunReportEnvInput> = {
       ...common,
       TABLE_NAME: this.table.tableName,
@@ -357,6 +438,8 @@ export class PlanMonitorStack extends Stack {
       // queue's visibility timeout (VISIBILITY_FACTOR × timeout), so a crashed run's message
       // returns after the lease and takes the run over instead of finding it still leased.
       RUN_LEASE_SECONDS: String(runLeaseSeconds(SIZING['run-report'].timeoutS)),
+      LINK_KEY_ID: linkKey.keyArn,
+      LINK_BASE_URL: linkUrl.url,
     };
     const run = new PlanFunction(this, 'RunReport', {
       name: 'run-report',
@@ -367,7 +450,8 @@ export class PlanMonitorStack extends Stack {
     });
     run.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'ArchiveAndLinkReports',
+        // GetObject for the HeadObject that guards the write-once put (see S3ObjectStore.put).
+        sid: 'ArchiveReports',
         actions: ['s3:PutObject', 's3:GetObject'],
         resources: [`${this.archiveBucket.bucketArn}/${ARCHIVE_PREFIX}*`],
       }),
@@ -377,6 +461,13 @@ export class PlanMonitorStack extends Stack {
         sid: 'LinkRejectedUploads',
         actions: ['s3:GetObject'],
         resources: [`${uploads}/${UPLOAD_PREFIXES.rejected}*`],
+      }),
+    );
+    run.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SignReportLinks',
+        actions: ['kms:GenerateMac'],
+        resources: [linkKey.keyArn],
       }),
     );
     run.role.addToPrincipalPolicy(this.tableStatement([...DYNAMO_READ, ...DYNAMO_WRITE]));
@@ -422,7 +513,9 @@ export class PlanMonitorStack extends Stack {
       maxEventAge: Duration.hours(2),
       onFailure: new lambdaDestinations.SqsDestination(dispatchFailures),
     });
-    this.functions = { ingest, dispatch, run };
+    this.functions = { ingest, dispatch, run, link };
+    this.linkKey = linkKey;
+    this.linkUrl = linkUrl;
 
     this.schedules = new ReportSchedules(this, 'ReportSchedules', {
       reports: config.reports,
@@ -465,6 +558,7 @@ export class PlanMonitorStack extends Stack {
       ['IngestUploadErrors', ingest],
       ['ScheduleReportErrors', dispatch],
       ['RunReportErrors', run],
+      ['ReportLinkErrors', link],
     ] as const) {
       alarm(id, `The ${fn.node.id} function threw`, fn.fn.metricErrors({ period, statistic: 'Sum' }));
     }
@@ -503,6 +597,14 @@ export class PlanMonitorStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn });
     new CfnOutput(this, 'SesIdentity', { value: identity.emailIdentityName });
     new CfnOutput(this, 'ScheduleReportFunctionName', { value: dispatch.fn.functionName });
+    new CfnOutput(this, 'ReportLinkUrl', {
+      description: 'Public URL of the report-link function: the base of the download links in report emails',
+      value: linkUrl.url,
+    });
+    new CfnOutput(this, 'ReportLinkKeyArn', {
+      description: 'KMS HMAC key that signs report links; disabling it invalidates every emailed link',
+      value: linkKey.keyArn,
+    });
     for (const [id, queue] of dlqs.map(([name, q]) => [name, q] as const)) {
       new CfnOutput(this, `${id}QueueUrl`, { value: queue.queueUrl });
     }
@@ -586,6 +688,22 @@ export class PlanMonitorStack extends Stack {
   }
 }
 
+/**
+ * A report link must not outlive the workbook it points to: refuse (at synth) a report whose
+ * `attachment.linkDays` is longer than the stage keeps archived reports.
+ */
+export function assertLinksWithinArchive(config: PlanConfig, stage: StageSettings): void {
+  const keep = stage.archiveExpirationDays;
+  if (keep === null) return;
+  config.reports.forEach((report, i) => {
+    if (report.attachment.linkDays > keep) {
+      throw new Error(
+        `reports[${i}].attachment.linkDays: report "${report.id}": links valid ${report.attachment.linkDays} days would outlive the ${keep} days the ${stage.name} stage keeps archived reports (infra/stage.ts archiveExpirationDays): use at most ${keep}`,
+      );
+    }
+  });
+}
+
 /** What the account (through IAM) may do with the alarm key: administer it and use it. */
 const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
@@ -617,3 +735,17 @@ const KEY_ADMIN_ACTIONS = [
   'kms:UpdateAlias',
   'kms:UpdateKeyDescription',
 ];
+
+/** The alarm key's administration without its use: what the account may do with the HMAC key. */
+const HMAC_KEY_ADMIN_ACTIONS = KEY_ADMIN_ACTIONS.filter(
+  (action) =>
+    ![
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+      'kms:DisableKeyRotation',
+      'kms:EnableKeyRotation',
+    ].includes(action),
+);

@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 
 const run = promisify(execFile);
 
-export const HANDLERS = ['ingest-upload', 'schedule-report', 'run-report'] as const;
+export const HANDLERS = ['ingest-upload', 'schedule-report', 'run-report', 'report-link'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 /** Dummy values for every variable the handlers read; they read them lazily, on first call. */
@@ -23,6 +23,9 @@ export const DUMMY_ENV: Readonly<Record<string, string>> = {
   ARCHIVE_BUCKET: 'bench-archive',
   RUN_LEASE_SECONDS: '145',
   REPORT_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-jobs',
+  LINK_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+  LINK_BASE_URL: 'https://bench.lambda-url.us-east-1.on.aws/',
+  OPERATORS_EMAIL: 'ops@example.com',
   POWERTOOLS_SERVICE_NAME: 'plan-monitor',
   STAGE: 'bench',
 };

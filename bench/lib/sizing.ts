@@ -187,6 +187,30 @@ export function sizeFunctions(n: SizingInputs): FunctionSizing[] {
       warnings: [],
     });
   }
+
+  // ---- report-link: load, one KMS VerifyMac, presign locally, answer ------------------------
+  {
+    // The same rule as schedule-report: no data work, so its size is its loaded bundle.
+    const loadMs = n.bundleLoadMs['report-link'] ?? Number.NaN;
+    const peakMb = n.bundleLoadRssMb['report-link'] ?? Number.NaN;
+    const memoryMb = roundUpToLambdaSize(peakMb * MEMORY_FACTOR);
+    // Beyond the cold start: one KMS VerifyMac (SDK retries included) and a local presign.
+    const seconds = loadMs / 1000 + 5;
+    const t = timeoutOf(seconds, memoryMb, 30);
+    out.push({
+      name: 'report-link',
+      peakMb,
+      memoryMb,
+      seconds,
+      timeoutS: t.timeoutS,
+      how: [
+        `peak ≈ RSS after loading its bundle: ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB (the smallest size we use; it does no data work)`,
+        `time ≈ module load ${r0(loadMs)} ms + 5 s for a KMS VerifyMac with its retries (the S3 presign is local signing)`,
+        t.note,
+      ],
+      warnings: [],
+    });
+  }
   return out;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Builds the run-report use case's dependencies from a function's environment: the DynamoDB,
- * S3 and SES adapters over memoised AWS clients (the run-report composition root and the
- * integration tests wire them the same way). Adapters and client factories are imported from
- * their own modules, not the adapters' index, so the bundle loads only the DynamoDB, S3 and
- * SESv2 SDK packages — not SQS.
+ * S3 and SES adapters over memoised AWS clients, and report links signed with the KMS HMAC key
+ * (the run-report composition root and the integration tests wire them the same way). Adapters
+ * and client factories are imported from their own modules, not the adapters' index, so the
+ * bundle loads only the DynamoDB, S3, SESv2 and KMS SDK packages — not SQS.
  */
 import planConfig from '../../plan.config.ts';
 import type { AwsClients } from '../../shared/adapters/aws-clients.ts';
@@ -11,15 +11,18 @@ import { DynamoFactStore } from '../../shared/adapters/dynamo-fact-store.ts';
 import { DynamoRunLedger } from '../../shared/adapters/dynamo-run-ledger.ts';
 import { DynamoUploadLedger } from '../../shared/adapters/dynamo-upload-ledger.ts';
 import { createDynamoClients } from '../../shared/adapters/dynamodb-client.ts';
+import { createKmsClient } from '../../shared/adapters/kms-client.ts';
+import { KmsMacKey } from '../../shared/adapters/kms-mac-key.ts';
 import { createS3Client } from '../../shared/adapters/s3-client.ts';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.ts';
 import { SesMailer } from '../../shared/adapters/ses-mailer.ts';
 import { createSesv2Client } from '../../shared/adapters/sesv2-client.ts';
+import { signedReportLinks } from '../../shared/app/report-links.ts';
 import type { ReportDeps } from '../../shared/app/run-report.ts';
 import type { AppLogger } from '../../shared/app/schedule-report.ts';
 import type { RunReportEnv } from '../../shared/config/env.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
-import type { Clock } from '../../shared/ports/index.ts';
+import type { Clock, ReportLinks } from '../../shared/ports/index.ts';
 import { logger } from './logger.ts';
 
 /**
@@ -38,6 +41,8 @@ export interface ReportDepsOptions {
   readonly logger?: AppLogger;
   readonly clock?: Clock;
   readonly leaseSeconds?: number;
+  /** Links for workbooks too large to attach; without them, presigned URLs (local runs). */
+  readonly links?: ReportLinks;
 }
 
 /** The report use cases' ports over a set of AWS clients (real AWS or the local emulators). */
@@ -54,11 +59,24 @@ export function reportDeps(options: ReportDepsOptions): ReportDeps {
     archiveBucket: options.archiveBucket,
     logger: options.logger ?? logger,
     leaseSeconds: options.leaseSeconds ?? RUN_LEASE_SECONDS,
+    ...(options.links ? { links: options.links } : {}),
   };
 }
 
 export function reportDepsFromEnv(env: RunReportEnv): ReportDeps {
+  const clock: Clock = { now: () => new Date() };
+  const links =
+    env.LINK_KEY_ID && env.LINK_BASE_URL
+      ? signedReportLinks({
+          key: new KmsMacKey({ kms: createKmsClient(), keyId: env.LINK_KEY_ID }),
+          baseUrl: env.LINK_BASE_URL,
+          bucket: env.ARCHIVE_BUCKET,
+          clock,
+        })
+      : undefined;
   return reportDeps({
+    clock,
+    ...(links ? { links } : {}),
     clients: { doc: createDynamoClients().doc, s3: createS3Client(), sesv2: createSesv2Client() },
     tableName: env.TABLE_NAME,
     archiveBucket: env.ARCHIVE_BUCKET,

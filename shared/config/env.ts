@@ -47,6 +47,16 @@ export const RunReportEnvSchema = CommonEnvSchema.extend({
     .regex(/^\d+$/, 'a whole number of seconds')
     .transform(Number)
     .pipe(z.number().int().min(60).max(3600)),
+  /**
+   * The KMS HMAC key that signs report links, and the report-link function's URL they point
+   * to. Both or neither: without them (the local runtime) a too-large workbook is linked with
+   * a presigned URL instead. The stack always sets both.
+   */
+  LINK_KEY_ID: nonEmpty.optional(),
+  LINK_BASE_URL: nonEmpty.optional(),
+}).refine((env) => (env.LINK_KEY_ID === undefined) === (env.LINK_BASE_URL === undefined), {
+  message: 'set both LINK_KEY_ID and LINK_BASE_URL, or neither',
+  path: ['LINK_BASE_URL'],
 });
 export type RunReportEnv = z.infer<typeof RunReportEnvSchema>;
 

@@ -7,12 +7,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLambdaSizing } from '../../infra/lambda-sizing.ts';
 import {
   ARCHIVE_PREFIX,
+  assertLinksWithinArchive,
   REPORT_CONCURRENCY,
   REPORT_RUN_FAILED_METRIC,
   UPLOAD_PREFIXES,
 } from '../../infra/plan-monitor-stack.ts';
+import { stageSettings } from '../../infra/stage.ts';
 import {
   IngestUploadEnvSchema,
+  ReportLinkEnvSchema,
   RunReportEnvSchema,
   ScheduleReportEnvSchema,
 } from '../../shared/config/env.ts';
@@ -55,6 +58,25 @@ function statementsOf(resources: Resources): { where: string; statement: any }[]
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** The function whose logical id starts with `prefix`, its id and its role's id. */
+function functionNamed(resources: Resources, prefix: string) {
+  const matching = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => id.startsWith(prefix));
+  expect(matching, prefix).toHaveLength(1);
+  const [id, fn] = matching[0]!;
+  return { id, fn, roleId: fn.Properties!.Role['Fn::GetAtt'][0] as string };
+}
+
+/** Every IAM statement attached to a role (inline or through an AWS::IAM::Policy). */
+function statementsOfRole(resources: Resources, roleId: string): any[] {
+  const out: any[] = [];
+  for (const p of resources[roleId]?.Properties?.Policies ?? []) out.push(...p.PolicyDocument.Statement);
+  for (const [, r] of ofType(resources, 'AWS::IAM::Policy')) {
+    if ((r.Properties!.Roles as any[]).some((role) => role.Ref === roleId))
+      out.push(...r.Properties!.PolicyDocument.Statement);
+  }
+  return out;
+}
 
 describe('report schedules', () => {
   it('creates one schedule per enabled report with its cron, time zone and payload', () => {
@@ -121,9 +143,15 @@ describe('scheduler role', () => {
 });
 
 describe('every Lambda has somewhere for failed work to go', () => {
-  it('is fed by an SQS queue with a redrive policy, or has an async on-failure destination', () => {
+  it('is fed by an SQS queue with a redrive policy, has an async on-failure destination, or answers its caller', () => {
     const functions = ofType(devResources, 'AWS::Lambda::Function');
-    expect(functions.length).toBe(3);
+    expect(functions.length).toBe(4);
+    // Invoked synchronously through its function URL: a failure is the caller's HTTP error
+    // (and the function's error alarm), there is no event to keep.
+    const behindUrl = ofType(devResources, 'AWS::Lambda::Url').map(
+      ([, r]) => r.Properties!.TargetFunctionArn['Fn::GetAtt'][0],
+    );
+    expect(behindUrl).toHaveLength(1);
     const mappings = ofType(devResources, 'AWS::Lambda::EventSourceMapping').map(([, r]) => r.Properties!);
     const invokeConfigs = ofType(devResources, 'AWS::Lambda::EventInvokeConfig').map(
       ([, r]) => r.Properties!,
@@ -137,7 +165,10 @@ describe('every Lambda has somewhere for failed work to go', () => {
         const queueId = m.EventSourceArn['Fn::GetAtt'][0];
         return devResources[queueId]?.Properties?.RedrivePolicy?.deadLetterTargetArn !== undefined;
       });
-      expect(onFailure || (fedBy.length > 0 && queuesWithDlq), `function ${id}`).toBe(true);
+      expect(
+        onFailure || (fedBy.length > 0 && queuesWithDlq) || (behindUrl.includes(id) && fedBy.length === 0),
+        `function ${id}`,
+      ).toBe(true);
     }
   });
 
@@ -379,7 +410,7 @@ describe('functions', () => {
       const logGroupId = p.LoggingConfig.LogGroup.Ref;
       expect(devResources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
       expect(devResources[logGroupId]!.Properties!.RetentionInDays).toBeGreaterThan(0);
-      expect(p.Environment.Variables.TABLE_NAME).toBeDefined();
+      expect(p.Environment.Variables.STAGE, id).toBe('dev');
     }
     dev.resourceCountIs('Custom::LogRetention', 0);
   });
@@ -389,6 +420,7 @@ describe('functions', () => {
       'ingest-upload': IngestUploadEnvSchema,
       'schedule-report': ScheduleReportEnvSchema,
       'run-report': RunReportEnvSchema,
+      'report-link': ReportLinkEnvSchema,
     } as const;
     const functions = ofType(devResources, 'AWS::Lambda::Function');
     const seen: string[] = [];
@@ -510,5 +542,112 @@ describe('alarms', () => {
       Protocol: 'email',
       Endpoint: config.contacts.operators,
     });
+  });
+});
+
+describe('report links', () => {
+  const keyId = () => {
+    const keys = ofType(devResources, 'AWS::KMS::Key').filter(([id]) => id.startsWith('ReportLinkKey'));
+    expect(keys).toHaveLength(1);
+    return keys[0]![0];
+  };
+
+  it('sign with a KMS HMAC key (HMAC_256, generate/verify MAC), which cannot rotate', () => {
+    dev.hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'HMAC_256',
+      KeyUsage: 'GENERATE_VERIFY_MAC',
+      EnableKeyRotation: false,
+    });
+    const policy = devResources[keyId()]!.Properties!.KeyPolicy.Statement as any[];
+    const actions = policy.flatMap((st) => asArray<string>(st.Action));
+    expect(actions).toEqual(
+      expect.arrayContaining(['kms:GenerateMac', 'kms:VerifyMac', 'kms:ScheduleKeyDeletion']),
+    );
+    expect(actions).not.toContain('kms:Decrypt');
+    expect(prod.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256' } })).not.toEqual({});
+    const prodKey = Object.values(
+      prod.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256' } }),
+    )[0];
+    expect(prodKey?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('are served by the report-link function behind a public function URL, given as a stack output', () => {
+    const link = functionNamed(devResources, 'ReportLink');
+    dev.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [link.id, 'Arn'] },
+      Cors: Match.absent(),
+    });
+    dev.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionUrlAuthType: 'NONE',
+      Principal: '*',
+      FunctionName: { 'Fn::GetAtt': [link.id, 'Arn'] },
+    });
+    const urlId = ofType(devResources, 'AWS::Lambda::Url')[0]![0];
+    dev.hasOutput('ReportLinkUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+    dev.hasOutput('ReportLinkKeyArn', { Value: { 'Fn::GetAtt': [keyId(), 'Arn'] } });
+    expect(link.fn.Properties!.Runtime).toBe('nodejs24.x');
+    expect(link.fn.Properties!.Architectures).toEqual(['arm64']);
+    const vars = link.fn.Properties!.Environment.Variables;
+    expect(vars.OPERATORS_EMAIL).toBe(config.contacts.operators);
+    expect(vars.LINK_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId(), 'Arn'] });
+    expect(vars.TABLE_NAME).toBeUndefined();
+  });
+
+  it('let run-report sign (kms:GenerateMac on that key only) and point its links at the function URL', () => {
+    const run = functionNamed(devResources, 'RunReport');
+    const kmsStatements = statementsOfRole(devResources, run.roleId).filter((st) =>
+      asArray<string>(st.Action).some((a) => a.startsWith('kms:')),
+    );
+    expect(kmsStatements).toEqual([
+      expect.objectContaining({
+        Action: 'kms:GenerateMac',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+      }),
+    ]);
+    const urlId = ofType(devResources, 'AWS::Lambda::Url')[0]![0];
+    const vars = run.fn.Properties!.Environment.Variables;
+    expect(vars.LINK_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId(), 'Arn'] });
+    expect(vars.LINK_BASE_URL).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
+  });
+
+  it('let the link function only verify (kms:VerifyMac on that key) and read archived reports under reports/', () => {
+    const link = functionNamed(devResources, 'ReportLink');
+    const statements = statementsOfRole(devResources, link.roleId);
+    const actions = statements.flatMap((st) => asArray<string>(st.Action)).sort();
+    expect(actions).toEqual(['kms:VerifyMac', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject']);
+    const verify = statements.find((st) => st.Action === 'kms:VerifyMac');
+    expect(verify.Resource).toEqual({ 'Fn::GetAtt': [keyId(), 'Arn'] });
+    const read = statements.find((st) => st.Action === 's3:GetObject');
+    const archiveId = ofType(devResources, 'AWS::S3::Bucket').find(([id]) =>
+      id.startsWith('ArchiveBucket'),
+    )![0];
+    expect(read.Resource).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveId, 'Arn'] }, `/${ARCHIVE_PREFIX}*`]],
+    });
+  });
+
+  it('let no other role use the key', () => {
+    const run = functionNamed(devResources, 'RunReport').roleId;
+    const link = functionNamed(devResources, 'ReportLink').roleId;
+    for (const [roleId] of ofType(devResources, 'AWS::IAM::Role')) {
+      if (roleId === run || roleId === link) continue;
+      const kmsActions = statementsOfRole(devResources, roleId)
+        .flatMap((st) => asArray<string>(st.Action))
+        .filter((a) => a.startsWith('kms:'));
+      expect(kmsActions, roleId).toEqual([]);
+    }
+  });
+
+  it('refuse a link lifetime longer than a stage keeps archived reports', () => {
+    const long = testConfig([{ ...report('weekly-progress'), attachment: { linkDays: 120 } }]);
+    expect(() => assertLinksWithinArchive(long, stageSettings('dev'))).toThrow(
+      /reports\[0\]\.attachment\.linkDays: .*120 days would outlive the 90 days the dev stage keeps/,
+    );
+    expect(() => assertLinksWithinArchive(long, stageSettings('prod'))).not.toThrow();
+    expect(() => buildStack({ config: long, stage: 'dev' })).toThrow(/linkDays/);
+    expect(config.reports[0]!.attachment.linkDays).toBe(30);
   });
 });
