@@ -885,7 +885,7 @@ export default defineConfig({
 
   // ── Contacts 联系人 ──────────────────────────────────────────────────────────────────────
   contacts: {
-    /** Alarms: failed runs, dead-letter queues. */
+    /** Alarms (failed runs, dead-letter queues); recipients of an expired report link ask here. */
     operators: 'plan-monitor-ops@example-shop.com',
     /** Who hears about a rejected upload when the upload names no uploader. */
     uploads: {

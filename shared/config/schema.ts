@@ -443,7 +443,7 @@ export const PlanConfigSchema = z
       replyTo: emailSchema.optional(),
     }),
     contacts: z.strictObject({
-      /** Receives alarms. */
+      /** Receives alarms; named in report emails and link pages as whom to ask for an expired link. */
       operators: emailSchema,
       /** Who hears about a rejected upload when the object names no uploader. */
       uploads: z.strictObject({ actuals: emailSchema, targets: emailSchema, milestones: emailSchema }),
