@@ -165,53 +165,40 @@ export function sizeFunctions(n: SizingInputs): FunctionSizing[] {
     });
   }
 
-  // ---- schedule-report: load, work out asOf, queue a few jobs -----------------------------
-  {
-    const loadMs = n.bundleLoadMs['schedule-report'] ?? Number.NaN;
-    const peakMb = n.bundleLoadRssMb['schedule-report'] ?? Number.NaN;
-    const memoryMb = roundUpToLambdaSize(peakMb * MEMORY_FACTOR);
-    // Beyond the cold start it makes one SQS SendMessageBatch per 10 scopes: allow 5 s for those.
-    const seconds = loadMs / 1000 + 5;
-    const t = timeoutOf(seconds, memoryMb, 30);
-    out.push({
-      name: 'schedule-report',
-      peakMb,
-      memoryMb,
-      seconds,
-      timeoutS: t.timeoutS,
-      how: [
-        `peak ≈ RSS after loading its bundle: ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB (the smallest size we use; it does no data work)`,
-        `time ≈ module load ${r0(loadMs)} ms + 5 s for SQS SendMessageBatch calls`,
-        t.note,
-      ],
-      warnings: [],
-    });
-  }
-
-  // ---- report-link: load, one KMS VerifyMac, presign locally, answer ------------------------
-  {
-    // The same rule as schedule-report: no data work, so its size is its loaded bundle.
-    const loadMs = n.bundleLoadMs['report-link'] ?? Number.NaN;
-    const peakMb = n.bundleLoadRssMb['report-link'] ?? Number.NaN;
-    const memoryMb = roundUpToLambdaSize(peakMb * MEMORY_FACTOR);
-    // Beyond the cold start: one KMS VerifyMac (SDK retries included) and a local presign.
-    const seconds = loadMs / 1000 + 5;
-    const t = timeoutOf(seconds, memoryMb, 30);
-    out.push({
-      name: 'report-link',
-      peakMb,
-      memoryMb,
-      seconds,
-      timeoutS: t.timeoutS,
-      how: [
-        `peak ≈ RSS after loading its bundle: ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB (the smallest size we use; it does no data work)`,
-        `time ≈ module load ${r0(loadMs)} ms + 5 s for a KMS VerifyMac with its retries (the S3 presign is local signing)`,
-        t.note,
-      ],
-      warnings: [],
-    });
-  }
+  // ---- schedule-report and report-link: no data work, so each is sized by its loaded bundle
+  // plus a few seconds of calls: SQS SendMessageBatch per 10 scopes; one KMS VerifyMac (SDK
+  // retries included) and a local presign.
+  out.push(
+    sizeByBundle(n, 'schedule-report', 'SQS SendMessageBatch calls'),
+    sizeByBundle(n, 'report-link', 'a KMS VerifyMac with its retries (the S3 presign is local signing)'),
+  );
   return out;
+}
+
+/** A function that does no data work: its memory is its loaded bundle's, its time load + 5 s of calls. */
+function sizeByBundle(
+  n: SizingInputs,
+  name: 'schedule-report' | 'report-link',
+  calls: string,
+): FunctionSizing {
+  const loadMs = n.bundleLoadMs[name] ?? Number.NaN;
+  const peakMb = n.bundleLoadRssMb[name] ?? Number.NaN;
+  const memoryMb = roundUpToLambdaSize(peakMb * MEMORY_FACTOR);
+  const seconds = loadMs / 1000 + 5;
+  const t = timeoutOf(seconds, memoryMb, 30);
+  return {
+    name,
+    peakMb,
+    memoryMb,
+    seconds,
+    timeoutS: t.timeoutS,
+    how: [
+      `peak ≈ RSS after loading its bundle: ${r0(peakMb)} MB; × ${MEMORY_FACTOR} → ${memoryMb} MB (the smallest size we use; it does no data work)`,
+      `time ≈ module load ${r0(loadMs)} ms + 5 s for ${calls}`,
+      t.note,
+    ],
+    warnings: [],
+  };
 }
 
 export function sizingMarkdown(

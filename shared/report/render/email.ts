@@ -25,6 +25,7 @@ import {
 } from '../i18n.ts';
 import type { BreakdownRow, KpiRangeRow, Language, ReportKpi, ReportModel } from '../report-model.ts';
 import { STATUS_COLOURS, XLSX_CONTENT_TYPE } from './excel.ts';
+import { escapeHtml as esc } from './html.ts';
 
 /** A download link to the archived workbook, sent instead of a too-large attachment. */
 export type EmailLink =
@@ -66,15 +67,6 @@ export interface RenderedEmail {
 const TOP_UNFAVOURABLE = 5;
 const FONT_STACK =
   "-apple-system,'Segoe UI','PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',Arial,sans-serif";
-
-function esc(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** Text for a subject/header line: one line, no control characters. */
 function oneLine(value: string): string {

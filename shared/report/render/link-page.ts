@@ -5,6 +5,8 @@
  * No scripts, images or external styles; the function serves it with a CSP that allows none.
  */
 
+import { escapeHtml as esc } from './html.ts';
+
 export type LinkPageKind = 'invalid' | 'expired' | 'refused';
 
 export interface LinkPageOptions {
@@ -20,15 +22,6 @@ export interface LinkPage {
   /** 403 for a link that is not valid or not a report, 410 for an expired one. */
   readonly statusCode: 403 | 410;
   readonly html: string;
-}
-
-function esc(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** `2026-12-23 01:00 UTC`. */
