@@ -375,12 +375,7 @@ export class PlanMonitorStack extends Stack {
       // operations (each function's role gets one of them, on this key only).
       policy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({
-            sid: 'AccountAdministersKey',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: HMAC_KEY_ADMIN_ACTIONS,
-            resources: ['*'],
-          }),
+          accountAdministersKey(HMAC_KEY_ADMIN_ACTIONS),
           new iam.PolicyStatement({
             sid: 'IamPoliciesGrantMacOperations',
             principals: [new iam.AccountRootPrincipal()],
@@ -653,12 +648,7 @@ export class PlanMonitorStack extends Stack {
       removalPolicy: stage.removalPolicy,
       policy: new iam.PolicyDocument({
         statements: [
-          new iam.PolicyStatement({
-            sid: 'AccountAdministersKey',
-            principals: [new iam.AccountRootPrincipal()],
-            actions: KEY_ADMIN_ACTIONS,
-            resources: ['*'],
-          }),
+          accountAdministersKey(KEY_ADMIN_ACTIONS),
           new iam.PolicyStatement({
             sid: 'CloudWatchPublishesAlarms',
             principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -701,6 +691,16 @@ export function assertLinksWithinArchive(config: PlanConfig, stage: StageSetting
         `reports[${i}].attachment.linkDays: report "${report.id}": links valid ${report.attachment.linkDays} days would outlive the ${keep} days the ${stage.name} stage keeps archived reports (infra/stage.ts archiveExpirationDays): use at most ${keep}`,
       );
     }
+  });
+}
+
+/** The key-policy statement that lets the account (through IAM) take these key actions. */
+function accountAdministersKey(actions: readonly string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AccountAdministersKey',
+    principals: [new iam.AccountRootPrincipal()],
+    actions: [...actions],
+    resources: ['*'],
   });
 }
 
