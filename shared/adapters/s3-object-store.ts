@@ -3,10 +3,9 @@
  */
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   PutObjectCommand,
-  PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -23,23 +22,20 @@ export const UNKNOWN_EXPIRY_PRESIGN_SECONDS = 900;
 
 export interface S3ObjectStoreOptions {
   readonly s3: S3Client;
-  /**
-   * Also HeadObject before an `ifNoneMatch` put. Needed for emulators that ignore the
-   * `If-None-Match` header on PUT (s3rver does): the check-then-put leaves a small race there,
-   * which real S3 closes with its atomic conditional write. Default true.
-   */
-  readonly headBeforeConditionalPut?: boolean;
   readonly now?: () => Date;
 }
 
+/**
+ * No call here reads an object that may be missing: S3 answers a GET or HEAD of a missing key
+ * with 403 AccessDenied (not 404) to a caller without `s3:ListBucket`, which no function has,
+ * so "is it there?" cannot be asked cheaply — the conditional put asks S3 to decide instead.
+ */
 export class S3ObjectStore implements ObjectStore {
   private readonly s3: S3Client;
-  private readonly headFirst: boolean;
   private readonly now: () => Date;
 
   constructor(options: S3ObjectStoreOptions) {
     this.s3 = options.s3;
-    this.headFirst = options.headBeforeConditionalPut ?? true;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -63,9 +59,6 @@ export class S3ObjectStore implements ObjectStore {
     body: Uint8Array,
     options: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean } = {},
   ): Promise<void> {
-    if (options.ifNoneMatch && this.headFirst && (await this.exists(bucket, key))) {
-      throw new ObjectExistsError(key);
-    }
     try {
       await this.s3.send(
         new PutObjectCommand({
@@ -83,30 +76,33 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async tag(
+  /**
+   * CopyObject of exactly `versionId` (metadata and content type kept, tags replaced), then
+   * DeleteObject of that version alone: a newer version uploaded to `key` meanwhile stays.
+   * Without a version id (an unversioned bucket: s3rver) the current object is copied and
+   * deleted. A single CopyObject takes up to 5 GB, far above `ingest.maxFileBytes`.
+   */
+  async move(
     bucket: string,
     key: string,
     versionId: string | null,
+    toKey: string,
     tags: Record<string, string>,
   ): Promise<void> {
-    await this.s3.send(
-      new PutObjectTaggingCommand({
-        Bucket: bucket,
-        Key: key,
-        ...(versionId ? { VersionId: versionId } : {}),
-        Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-      }),
-    );
-  }
-
-  async copy(bucket: string, fromKey: string, toKey: string): Promise<void> {
+    // CopySource is a URL path: each key segment percent-encoded, slashes kept.
+    const source = `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
     await this.s3.send(
       new CopyObjectCommand({
         Bucket: bucket,
         Key: toKey,
-        // CopySource is a URL path: each key segment percent-encoded, slashes kept.
-        CopySource: `${bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        CopySource: versionId ? `${source}?versionId=${encodeURIComponent(versionId)}` : source,
+        MetadataDirective: 'COPY',
+        TaggingDirective: 'REPLACE',
+        Tagging: new URLSearchParams(tags).toString(),
       }),
+    );
+    await this.s3.send(
+      new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
     );
   }
 
@@ -141,27 +137,19 @@ export class S3ObjectStore implements ObjectStore {
     });
     return { url, expiresAt: new Date(signedAt.getTime() + expiresIn * 1000).toISOString() };
   }
-
-  private async exists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (err) {
-      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
-        return false;
-      throw err;
-    }
-  }
 }
 
+/**
+ * S3's answers to `If-None-Match: *` that mean "someone else has this key": 412
+ * PreconditionFailed when the key exists, 409 ConditionalRequestConflict when another write of
+ * the same key is in flight (S3 suggests retrying; here a second writer of a write-once key
+ * is itself the conflict). Other 409s (OperationAborted, …) are not about the key.
+ */
 function isPreconditionFailure(err: unknown): boolean {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  // 412 when the key exists; 409 ConditionalRequestConflict when a concurrent write races it.
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
   return (
     e?.name === 'PreconditionFailed' ||
     e?.name === 'ConditionalRequestConflict' ||
-    e?.$metadata?.httpStatusCode === 412 ||
-    e?.$metadata?.httpStatusCode === 409
+    e?.$metadata?.httpStatusCode === 412
   );
 }

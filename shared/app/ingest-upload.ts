@@ -20,6 +20,7 @@ import type {
   UploadRecord,
   UploadSource,
 } from '../ports/index.ts';
+import { fileUpload } from './file-upload.ts';
 
 /** The logging the use case needs (Powertools Logger fits). */
 export interface IngestLogger {
@@ -187,7 +188,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
       : result.kind === 'targets'
         ? await deps.facts.putTargets(result.targets, source)
         : await deps.facts.putMilestones(result.milestones, source);
-  await tagQuietly(deps, object, { 'plan-monitor-status': 'processed' }, log);
+  await fileUpload(deps, object, 'accepted');
   await deps.uploads.finish({
     ...record,
     status: 'accepted',
@@ -219,20 +220,6 @@ function recipientFor(config: PlanConfig, kind: UploadKind, uploader: string | n
     if (config.email.allowedDomains.some((d) => d.toLowerCase() === domain)) return uploader;
   }
   return config.contacts.uploads[kind];
-}
-
-async function tagQuietly(
-  deps: IngestDeps,
-  object: UploadedObject,
-  tags: Record<string, string>,
-  log: IngestLogger,
-): Promise<void> {
-  try {
-    await deps.objects.tag(object.bucket, object.key, object.versionId, tags);
-  } catch (error) {
-    // The ledger is the record; a tag is a convenience for people browsing the bucket.
-    log.warn('could not tag the uploaded object', { key: object.key, error: String(error) });
-  }
 }
 
 async function reject(
@@ -271,7 +258,7 @@ async function reject(
     ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
     raw,
   });
-  await tagQuietly(deps, object, { 'plan-monitor-status': 'rejected' }, log);
+  await fileUpload(deps, object, 'rejected');
   await deps.uploads.finish({
     ...record,
     status: 'rejected',

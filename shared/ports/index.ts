@@ -63,8 +63,19 @@ export interface ObjectStore {
     body: Uint8Array,
     options?: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean },
   ): Promise<void>;
-  tag(bucket: string, key: string, versionId: string | null, tags: Record<string, string>): Promise<void>;
-  copy(bucket: string, fromKey: string, toKey: string): Promise<void>;
+  /**
+   * Moves exactly one version of `key` to `toKey` in the same bucket, its tags replaced by
+   * `tags`: a copy of that version, then a delete of that version only, so a newer version
+   * uploaded to `key` meanwhile is left alone. `versionId` null = the current object
+   * (unversioned buckets).
+   */
+  move(
+    bucket: string,
+    key: string,
+    versionId: string | null,
+    toKey: string,
+    tags: Record<string, string>,
+  ): Promise<void>;
   /**
    * A time-limited GET link; `expiresAt` is the latest time it is known to work (never later
    * than the signing credentials are known to live).
@@ -91,6 +102,25 @@ export interface MacKey {
   mac(message: Uint8Array): Promise<Uint8Array>;
   /** True when `mac` was made by this key over exactly `message`; false for any other MAC. */
   verify(message: Uint8Array, mac: Uint8Array): Promise<boolean>;
+}
+
+/**
+ * The key can no longer make or check MACs at all — disabled, scheduled for deletion or
+ * deleted — as opposed to being briefly unreachable. Every MAC it made is dead: a link signed
+ * with it can never be verified again (until an operator re-enables the key).
+ */
+export class MacKeyUnusableError extends Error {
+  constructor(
+    readonly keyId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the MAC key ${keyId} cannot be used (${reason}): enable it again, or sign new links with another key`,
+      options,
+    );
+    this.name = 'MacKeyUnusableError';
+  }
 }
 
 export class ObjectExistsError extends Error {

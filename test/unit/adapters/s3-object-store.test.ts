@@ -1,4 +1,11 @@
-import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -106,16 +113,19 @@ describe('S3ObjectStore.put', () => {
     s3Mock.reset();
   });
 
-  it('maps S3 412 PreconditionFailed on an ifNoneMatch put to ObjectExistsError', async () => {
+  it.each([
+    ['412 PreconditionFailed (the key exists)', 'PreconditionFailed', 412],
+    [
+      '409 ConditionalRequestConflict (another write of the key is in flight)',
+      'ConditionalRequestConflict',
+      409,
+    ],
+  ])('maps S3 %s on an ifNoneMatch put to ObjectExistsError', async (_what, name, status) => {
     // Prepare
-    s3Mock.on(PutObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'PreconditionFailed',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 412 },
-      }),
-    );
-    const store = new S3ObjectStore({ s3, headBeforeConditionalPut: false });
+    s3Mock
+      .on(PutObjectCommand)
+      .rejects(new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status } }));
+    const store = new S3ObjectStore({ s3 });
 
     // Act
     const result = store.put('archive', 'reports/a.xlsx', new Uint8Array([1]), { ifNoneMatch: true });
@@ -125,17 +135,39 @@ describe('S3ObjectStore.put', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.IfNoneMatch).toBe('*');
   });
 
-  it('refuses before writing when the HeadObject check finds the key (emulators ignore If-None-Match)', async () => {
+  it('asks S3 alone whether the key exists: no HeadObject, which answers 403 without s3:ListBucket', async () => {
     // Prepare
-    s3Mock.on(HeadObjectCommand).resolves({});
+    s3Mock.on(PutObjectCommand).resolves({});
+    s3Mock
+      .on(HeadObjectCommand)
+      .rejects(
+        new S3ServiceException({ name: 'Forbidden', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
+      );
+    const store = new S3ObjectStore({ s3 });
+
+    // Act
+    await store.put('archive', 'reports/new.xlsx', new Uint8Array([1]), { ifNoneMatch: true });
+
+    // Assess
+    expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it('passes on a 409 that is not about the key (OperationAborted)', async () => {
+    // Prepare
+    const aborted = new S3ServiceException({
+      name: 'OperationAborted',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 409 },
+    });
+    s3Mock.on(PutObjectCommand).rejects(aborted);
     const store = new S3ObjectStore({ s3 });
 
     // Act
     const result = store.put('archive', 'reports/a.xlsx', new Uint8Array([1]), { ifNoneMatch: true });
 
     // Assess
-    await expect(result).rejects.toBeInstanceOf(ObjectExistsError);
-    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    await expect(result).rejects.toBe(aborted);
   });
 
   it('writes without a condition when ifNoneMatch is not asked for', async () => {
@@ -153,5 +185,87 @@ describe('S3ObjectStore.put', () => {
     expect(input?.IfNoneMatch).toBeUndefined();
     expect(input?.ContentType).toBe('application/x');
     expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('S3ObjectStore.move', () => {
+  const s3Mock = mockClient(S3Client);
+  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+
+  beforeEach(() => {
+    s3Mock.reset();
+    s3Mock.on(CopyObjectCommand).resolves({});
+    s3Mock.on(DeleteObjectCommand).resolves({});
+  });
+
+  it('copies exactly that version (URL-encoded key and version id), replacing its tags, then deletes that version', async () => {
+    // Prepare
+    const store = new S3ObjectStore({ s3 });
+    const versionId = 'a+b/c=';
+
+    // Act
+    await store.move(
+      'uploads',
+      'incoming/actuals/运营 团队/11月.csv',
+      versionId,
+      'processed/actuals/运营 团队/11月.csv',
+      {
+        'plan-monitor-status': 'processed',
+      },
+    );
+
+    // Assess
+    expect(s3Mock.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'CopyObjectCommand',
+      'DeleteObjectCommand',
+    ]);
+    expect(s3Mock.commandCalls(CopyObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'uploads',
+      Key: 'processed/actuals/运营 团队/11月.csv',
+      CopySource:
+        'uploads/incoming/actuals/%E8%BF%90%E8%90%A5%20%E5%9B%A2%E9%98%9F/11%E6%9C%88.csv?versionId=a%2Bb%2Fc%3D',
+      MetadataDirective: 'COPY',
+      TaggingDirective: 'REPLACE',
+      Tagging: 'plan-monitor-status=processed',
+    });
+    expect(s3Mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'uploads',
+      Key: 'incoming/actuals/运营 团队/11月.csv',
+      VersionId: versionId,
+    });
+  });
+
+  it('deletes nothing when the copy fails, so the upload is still there for the retry', async () => {
+    // Prepare
+    s3Mock
+      .on(CopyObjectCommand)
+      .rejects(
+        new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } }),
+      );
+    const store = new S3ObjectStore({ s3 });
+
+    // Act
+    const result = store.move('uploads', 'incoming/actuals/a.csv', 'v1', 'processed/actuals/a.csv', {});
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'SlowDown' });
+    expect(s3Mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it('moves the current object of an unversioned bucket (no version id anywhere)', async () => {
+    // Prepare
+    const store = new S3ObjectStore({ s3 });
+
+    // Act
+    await store.move('uploads', 'incoming/targets/t.csv', null, 'processed/targets/t.csv', {});
+
+    // Assess
+    expect(s3Mock.commandCalls(CopyObjectCommand)[0]?.args[0].input.CopySource).toBe(
+      'uploads/incoming/targets/t.csv',
+    );
+    expect(s3Mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'uploads',
+      Key: 'incoming/targets/t.csv',
+    });
   });
 });

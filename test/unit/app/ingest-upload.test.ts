@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   decodeS3Key,
   handleIngestBatch,
@@ -67,7 +67,7 @@ async function readWorkbook(bytes: Uint8Array) {
 }
 
 describe('ingestUpload accepting a file', () => {
-  it('writes every fact with an upload source ordered by event time and sequencer, tags the object and records the upload', async () => {
+  it('writes every fact with an upload source ordered by event time and sequencer, files the original under processed/ and records the upload', async () => {
     const object = uploadFile('incoming/actuals/team-a/11月 销售.csv', 'good-actuals-utf8.csv', {
       'uploader-email': 'ana@example.com',
     });
@@ -87,7 +87,8 @@ describe('ingestUpload accepting a file', () => {
       },
     ]);
     expect(facts.actuals.get('gmv|2026-11-23|category=beauty&channel=jd')?.value.value).toBe(1_000_000);
-    expect(objects.tagsOf(BUCKET, object.key, object.versionId)).toEqual({
+    expect(objects.has(BUCKET, object.key)).toBe(false);
+    expect(objects.tagsOf(BUCKET, 'processed/actuals/team-a/11月 销售.csv')).toEqual({
       'plan-monitor-status': 'processed',
     });
     expect(uploads.history).toHaveLength(1);
@@ -132,7 +133,8 @@ describe('ingestUpload rejecting a file', () => {
       rows: 4,
       errorKey: 'rejected/incoming/actuals/team-a/bad.csv.errors.xlsx',
     });
-    expect(objects.tagsOf(BUCKET, object.key, object.versionId)).toEqual({
+    expect(objects.has(BUCKET, object.key)).toBe(false);
+    expect(objects.tagsOf(BUCKET, 'rejected/incoming/actuals/team-a/bad.csv')).toEqual({
       'plan-monitor-status': 'rejected',
     });
 
@@ -210,13 +212,15 @@ describe('ingestUpload rejecting a file', () => {
     const object: UploadedObject = {
       bucket: BUCKET,
       key: 'incoming/actuals/huge.csv',
-      versionId: 'v-missing',
+      versionId: objects.upload(BUCKET, 'incoming/actuals/huge.csv', new Uint8Array(8)),
       sequencer: '01',
       eventTime: '2026-11-23T01:00:00.000Z',
       size: 5 * 1024 * 1024,
     };
+    const reads = vi.spyOn(objects, 'get');
     const outcome = await ingestUpload(deps, object);
     expect(outcome.status).toBe('rejected');
+    expect(reads).not.toHaveBeenCalled();
     expect(facts.calls).toHaveLength(0);
     const parsed = await simpleParser(Buffer.from(mailer.sent[0]!.raw));
     expect(parsed.text).toContain('The file is 5.0 MB, larger than the 1 KB');

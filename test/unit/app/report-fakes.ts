@@ -106,10 +106,9 @@ export class MemoryObjectStore implements ObjectStore {
     });
   }
 
-  async tag() {}
-
-  async copy(bucket: string, fromKey: string, toKey: string) {
-    this.objects.set(`${bucket}/${toKey}`, await this.get(bucket, fromKey));
+  async move(bucket: string, key: string, _versionId: string | null, toKey: string) {
+    this.objects.set(`${bucket}/${toKey}`, await this.get(bucket, key));
+    this.objects.delete(`${bucket}/${key}`);
   }
 
   readonly presigned: { bucket: string; key: string; seconds: number }[] = [];

@@ -162,13 +162,27 @@ export class MemoryObjectStore implements ObjectStore {
     list[list.length - 1] = { ...list.at(-1)!, versionId, contentType: options.contentType ?? null };
   }
 
-  async tag(bucket: string, key: string, versionId: string | null, tags: Record<string, string>) {
-    Object.assign(this.find(bucket, key, versionId).tags, tags);
-  }
-
-  async copy(bucket: string, fromKey: string, toKey: string) {
-    const from = this.find(bucket, fromKey);
-    this.upload(bucket, toKey, from.body, { ...from.metadata });
+  /** Like S3: a copy of exactly that version (metadata kept, tags replaced), then a delete of it. */
+  async move(
+    bucket: string,
+    key: string,
+    versionId: string | null,
+    toKey: string,
+    tags: Record<string, string>,
+  ) {
+    const from = this.find(bucket, key, versionId);
+    const copyVersion = this.upload(
+      bucket,
+      toKey,
+      from.body,
+      { ...from.metadata },
+      from.lastModified ?? undefined,
+    );
+    const copy = this.find(bucket, toKey, copyVersion);
+    Object.assign(copy, { contentType: from.contentType, tags: { ...tags } });
+    const list = this.versions.get(`${bucket}/${key}`)!;
+    list.splice(list.indexOf(from), 1);
+    if (list.length === 0) this.versions.delete(`${bucket}/${key}`);
   }
 
   async presign(bucket: string, key: string, seconds: number) {

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { filedUploadKey, fileUpload, MAX_MOVE_BYTES } from '../../../shared/app/file-upload.ts';
+import { type IngestDeps, ingestUpload, type UploadedObject } from '../../../shared/app/ingest-upload.ts';
+import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
+import {
+  FixedClock,
+  MemoryFactStore,
+  MemoryObjectStore,
+  MemoryUploadLedger,
+  RecordingMailer,
+} from './fakes/memory-ports.ts';
+
+const BUCKET = 'plan-uploads';
+const fixture = (file: string) =>
+  new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/uploads/files', file)));
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+let objects: MemoryObjectStore;
+let uploads: MemoryUploadLedger;
+let clock: FixedClock;
+let deps: IngestDeps;
+
+beforeEach(() => {
+  objects = new MemoryObjectStore();
+  uploads = new MemoryUploadLedger();
+  clock = new FixedClock();
+  deps = {
+    config: uploadTestConfig,
+    objects,
+    facts: new MemoryFactStore(),
+    uploads,
+    mailer: new RecordingMailer(),
+    clock,
+  };
+});
+
+function upload(key: string, body: Uint8Array, sequencer: string): UploadedObject {
+  return {
+    bucket: BUCKET,
+    key,
+    versionId: objects.upload(BUCKET, key, body, { 'uploader-email': 'ana@example.com' }),
+    sequencer,
+    eventTime: '2026-11-23T01:00:00.000Z',
+    size: body.byteLength,
+  };
+}
+
+describe('filedUploadKey', () => {
+  it('files accepted uploads under processed/<kind>/ and rejected ones beside their error workbook', () => {
+    expect(filedUploadKey('incoming/actuals/运营 团队/11月.csv', 'accepted')).toBe(
+      'processed/actuals/运营 团队/11月.csv',
+    );
+    expect(filedUploadKey('incoming/targets/t.csv', 'rejected')).toBe('rejected/incoming/targets/t.csv');
+  });
+
+  it('refuses a key outside incoming/', () => {
+    expect(() => filedUploadKey('processed/actuals/a.csv', 'accepted')).toThrow(/not an incoming upload key/);
+  });
+});
+
+describe('ingestUpload filing the original away', () => {
+  it('moves exactly the ingested version: a newer upload of the same key stays in incoming/', async () => {
+    // Prepare
+    const first = upload('incoming/actuals/a.csv', fixture('good-actuals-utf8.csv'), '01');
+    const newer = fixture('good-actuals-semicolon.csv');
+    objects.upload(BUCKET, 'incoming/actuals/a.csv', newer);
+
+    // Act
+    await ingestUpload(deps, first);
+
+    // Assess
+    const filed = await objects.get(BUCKET, 'processed/actuals/a.csv');
+    expect(text(filed.body)).toBe(text(fixture('good-actuals-utf8.csv')));
+    expect(filed.metadata).toEqual({ 'uploader-email': 'ana@example.com' });
+    expect(text((await objects.get(BUCKET, 'incoming/actuals/a.csv')).body)).toBe(text(newer));
+    expect(() => objects.tagsOf(BUCKET, 'incoming/actuals/a.csv', first.versionId)).toThrow(/NoSuchKey/);
+  });
+
+  it('is a no-op when the same version is delivered again after the move', async () => {
+    // Prepare
+    const object = upload('incoming/actuals/a.csv', fixture('good-actuals-utf8.csv'), '01');
+    await ingestUpload(deps, object);
+
+    // Act
+    const replay = await ingestUpload(deps, object);
+
+    // Assess
+    expect(replay).toMatchObject({ status: 'replay' });
+    expect(objects.keys()).toEqual([`${BUCKET}/processed/actuals/a.csv`]);
+  });
+
+  it('leaves the upload unfinished when the move fails, and finishes it on the retry after the lease', async () => {
+    // Prepare
+    const object = upload('incoming/targets/t.csv', fixture('good-targets.csv'), '01');
+    const move = objects.move.bind(objects);
+    let failures = 1;
+    objects.move = async (...args) => {
+      if (failures-- > 0) throw new Error('S3 is unavailable (simulated)');
+      return move(...args);
+    };
+
+    // Act
+    const first = ingestUpload(deps, object);
+    await expect(first).rejects.toThrow('S3 is unavailable');
+    clock.current = new Date(clock.current.getTime() + 16 * 60 * 1000);
+    const retry = await ingestUpload(deps, object);
+
+    // Assess
+    expect(retry).toMatchObject({ status: 'accepted' });
+    expect(objects.has(BUCKET, 'incoming/targets/t.csv')).toBe(false);
+    expect(objects.tagsOf(BUCKET, 'processed/targets/t.csv')).toEqual({ 'plan-monitor-status': 'processed' });
+    expect(uploads.history.at(-1)).toMatchObject({ status: 'accepted' });
+  });
+
+  it('leaves an object too large for one copy in incoming/ and says so', async () => {
+    // Prepare
+    const warnings: string[] = [];
+    const object = {
+      bucket: BUCKET,
+      key: 'incoming/actuals/huge.csv',
+      versionId: 'v9',
+      size: MAX_MOVE_BYTES + 1,
+    };
+
+    // Act
+    await fileUpload({ objects, logger: { warn: (message) => warnings.push(message) } }, object, 'rejected');
+
+    // Assess
+    expect(objects.keys()).toEqual([]);
+    expect(warnings).toEqual([expect.stringMatching(/too large to move out of incoming\//)]);
+  });
+});
