@@ -3,7 +3,8 @@
  * credential). Each GET checks the token (KMS VerifyMac, expiry, reports/ prefix) and answers
  * 302 to a freshly presigned S3 download valid for a few minutes, so a link in an email works
  * until the token's expiry however long the signing credentials live. Anything else gets a
- * small zh/en page (403 not valid, 410 expired) naming whom to ask.
+ * small zh/en page (403 not valid or withdrawn — the link key disabled or deleted — 410
+ * expired) naming whom to ask.
  */
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { createKmsClient } from '../../shared/adapters/kms-client.ts';
@@ -51,8 +52,9 @@ export function createReportLinkHandler(deps: ReportLinkHandlerDeps) {
         body: '只支持 GET · GET only\n',
       };
     }
-    // Errors other than a bad token (KMS or S3 unavailable, a missing permission) are thrown:
-    // the function's error alarm tells the operators, and the reader may simply try again.
+    // Errors other than a bad token or a withdrawn key (KMS throttling or unavailable, S3, a
+    // missing permission) are thrown: the function's error alarm tells the operators, and the
+    // reader may simply try again.
     const outcome = await openReportLink(deps, event.queryStringParameters?.t);
     // The token is a bearer credential for the report: it is never logged.
     if (outcome.kind === 'download') {
@@ -61,7 +63,8 @@ export function createReportLinkHandler(deps: ReportLinkHandlerDeps) {
     }
     deps.logger?.warn('report link refused', {
       outcome: outcome.kind,
-      ...(outcome.kind === 'invalid' ? {} : { key: outcome.key }),
+      ...(outcome.kind === 'revoked' ? { reason: outcome.reason } : {}),
+      ...(outcome.kind === 'expired' || outcome.kind === 'refused' ? { key: outcome.key } : {}),
     });
     const page = renderLinkPage(outcome.kind, {
       operators: deps.operators,

@@ -18,7 +18,13 @@
  *
  * Everything here but the MAC itself is pure: the key and the object store are ports.
  */
-import type { Clock, MacKey, ObjectStore, ReportLinks } from '../ports/index.ts';
+import {
+  type Clock,
+  type MacKey,
+  MacKeyUnusableError,
+  type ObjectStore,
+  type ReportLinks,
+} from '../ports/index.ts';
 
 export const LINK_TOKEN_VERSION = 1;
 /** Archived workbooks live under this prefix; a link to anything else is refused. */
@@ -142,6 +148,11 @@ export type LinkOutcome =
   | { readonly kind: 'download'; readonly key: string; readonly url: string; readonly expiresAt: string }
   /** Not a token, cut short, or altered: the MAC does not match. */
   | { readonly kind: 'invalid' }
+  /**
+   * A well-formed token that nothing can check any more: the link key is disabled, scheduled
+   * for deletion or deleted (how an operator withdraws every emailed link at once).
+   */
+  | { readonly kind: 'revoked'; readonly reason: string }
   /** A genuine token past its expiry. */
   | { readonly kind: 'expired'; readonly key: string; readonly expiredAt: string }
   /** A genuine token that names something other than an archived report. */
@@ -159,7 +170,9 @@ export interface OpenReportLinkDeps {
 /**
  * Checks a link's token — well-formed, MAC right, not expired, an archived report — and
  * presigns a fresh download only when all four hold. The MAC is checked before anything the
- * token claims is believed.
+ * token claims is believed. A key that can no longer verify (disabled, pending deletion,
+ * deleted) makes every link `revoked`; any other failure of the key (throttling, an outage)
+ * is thrown, never taken for a forged link.
  */
 export async function openReportLink(
   deps: OpenReportLinkDeps,
@@ -167,7 +180,15 @@ export async function openReportLink(
 ): Promise<LinkOutcome> {
   const parsed = parseLinkToken(token);
   if (!parsed) return { kind: 'invalid' };
-  if (!(await deps.key.verify(ascii(parsed.payload), parsed.mac))) return { kind: 'invalid' };
+  let genuine: boolean;
+  try {
+    genuine = await deps.key.verify(ascii(parsed.payload), parsed.mac);
+  } catch (error) {
+    // Only a key that is gone for good makes a dead link; an outage stays an error (retry).
+    if (error instanceof MacKeyUnusableError) return { kind: 'revoked', reason: error.reason };
+    throw error;
+  }
+  if (!genuine) return { kind: 'invalid' };
   const { key, expiresAtS } = parsed.claims;
   if (isLinkExpired(parsed.claims, deps.clock.now())) {
     return { kind: 'expired', key, expiredAt: new Date(expiresAtS * 1000).toISOString() };

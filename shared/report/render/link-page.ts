@@ -1,13 +1,14 @@
 /**
  * The small page the report-link function shows instead of a download: a link that is not
- * valid (cut short or altered), expired, or not a report. Chinese first, then English — the
+ * valid (cut short or altered), withdrawn (its signing key disabled or deleted), expired, or not
+ * a report. Chinese first, then English — the
  * function cannot know the reader's language — with what happened, what to do, and whom to ask.
  * No scripts, images or external styles; the function serves it with a CSP that allows none.
  */
 
 import { escapeHtml as esc } from './html.ts';
 
-export type LinkPageKind = 'invalid' | 'expired' | 'refused';
+export type LinkPageKind = 'invalid' | 'revoked' | 'expired' | 'refused';
 
 export interface LinkPageOptions {
   /** Whom to ask for the report (contacts.operators). */
@@ -19,7 +20,7 @@ export interface LinkPageOptions {
 }
 
 export interface LinkPage {
-  /** 403 for a link that is not valid or not a report, 410 for an expired one. */
+  /** 403 for a link that is not valid, withdrawn or not a report, 410 for an expired one. */
   readonly statusCode: 403 | 410;
   readonly html: string;
 }
@@ -61,6 +62,20 @@ function words(kind: LinkPageKind, options: LinkPageOptions): { zh: Words; en: W
         },
       };
     }
+    case 'revoked':
+      return {
+        zh: {
+          title: '链接已失效',
+          body: ['此类报表下载链接已全部停用，此链接不能再下载。', `如仍需要这份报表，${ask.zh} 重新发送。`],
+        },
+        en: {
+          title: 'This link no longer works',
+          body: [
+            'Report download links like this one have been withdrawn, so it gives no download any more.',
+            `If you still need the report, ${ask.en} to send it again.`,
+          ],
+        },
+      };
     case 'refused':
       return {
         zh: {

@@ -11,7 +11,7 @@ import {
   parseLinkToken,
   signedReportLinks,
 } from '../../../shared/app/report-links.ts';
-import type { MacKey, ObjectStore } from '../../../shared/ports/index.ts';
+import { type MacKey, MacKeyUnusableError, type ObjectStore } from '../../../shared/ports/index.ts';
 
 const BUCKET = 'archive-bucket';
 const KEY = 'reports/weekly-progress/2026-W47/all/每周进度偏差分析_2026-W47.r1.xlsx';
@@ -166,6 +166,44 @@ describe('openReportLink', () => {
     // Assess
     expect(outcome).toEqual({ kind: 'invalid' });
     expect(presigned).toEqual([]);
+  });
+
+  it('says revoked when the key can no longer verify (disabled, deleted), and presigns nothing', async () => {
+    // Prepare
+    const { token } = await issue();
+    const key: MacKey = {
+      mac: async () => new Uint8Array(32),
+      verify: async () => {
+        throw new MacKeyUnusableError('alias/links', 'DisabledException');
+      },
+    };
+    const { objects, presigned } = recordingObjects();
+
+    // Act
+    const outcome = await openReportLink({ key, objects, bucket: BUCKET, clock: clockAt(SIGNED_AT) }, token);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'revoked', reason: 'DisabledException' });
+    expect(presigned).toEqual([]);
+  });
+
+  it('lets any other failure of the key through: an outage is neither a forged nor a dead link', async () => {
+    // Prepare
+    const { token } = await issue();
+    const outage = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const key: MacKey = {
+      mac: async () => new Uint8Array(32),
+      verify: async () => {
+        throw outage;
+      },
+    };
+    const { objects } = recordingObjects();
+
+    // Act
+    const outcome = openReportLink({ key, objects, bucket: BUCKET, clock: clockAt(SIGNED_AT) }, token);
+
+    // Assess
+    await expect(outcome).rejects.toBe(outage);
   });
 
   it('refuses a genuine token for a key outside reports/ (or with dot segments) after checking its MAC', async () => {

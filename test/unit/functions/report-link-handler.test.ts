@@ -1,5 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GenerateMacCommand, KMSClient, KMSInvalidMacException, VerifyMacCommand } from '@aws-sdk/client-kms';
+import {
+  DisabledException,
+  GenerateMacCommand,
+  KMSClient,
+  KMSInvalidMacException,
+  KMSInvalidStateException,
+  NotFoundException,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -221,4 +229,42 @@ describe('report-link handler', () => {
     await expect(handle(get(token))).rejects.toThrow(/Rate exceeded/);
     expect(presigned).toEqual([]);
   });
+
+  it.each([
+    [
+      'disabled',
+      () => new DisabledException({ message: 'key is disabled', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'pending deletion',
+      () =>
+        new KMSInvalidStateException({
+          message: 'key is pending deletion',
+          $metadata: { httpStatusCode: 400 },
+        }),
+    ],
+    [
+      'deleted',
+      () => new NotFoundException({ message: 'key does not exist', $metadata: { httpStatusCode: 400 } }),
+    ],
+  ])(
+    'answers a link whose key is %s with the 403 "no longer works" page, not a 500',
+    async (_state, error) => {
+      // Prepare
+      const token = await issue();
+      kmsMock.on(VerifyMacCommand).rejects(error());
+      const { handle, presigned } = world(new Date('2026-12-01T08:00:00Z'));
+
+      // Act
+      const response = await handle(get(token));
+
+      // Assess
+      expect(response.statusCode).toBe(403);
+      const body = String(response.body);
+      expect(body).toContain('链接已失效');
+      expect(body).toContain('This link no longer works');
+      expect(body).toContain(OPERATORS);
+      expect(presigned).toEqual([]);
+    },
+  );
 });
