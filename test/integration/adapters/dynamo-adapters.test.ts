@@ -56,7 +56,7 @@ async function scanAll(): Promise<Record<string, unknown>[]> {
 
 const byKey = (f: ActualFact) => `${f.kpi}|${f.period}|${JSON.stringify(f.dims)}`;
 
-describe('DynamoFactStore on dynalite', () => {
+describe('DynamoFactStore on the DynamoDB emulator', () => {
   const store = () => new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName });
   const facts = dailyFacts('gmv', ['app', 'web', 'mini'], '2026-01-01', '2026-11-22', (i) => 1000 + i);
   const range = { kpis: ['gmv'], start: '2026-01-01', end: '2026-12-31', targetVersions: ['budget'] };
@@ -159,7 +159,7 @@ describe('DynamoFactStore on dynalite', () => {
   });
 });
 
-describe('DynamoUploadLedger on dynalite', () => {
+describe('DynamoUploadLedger on the DynamoDB emulator', () => {
   const ledger = () => new DynamoUploadLedger({ doc: emu.clients.doc, tableName: emu.tableName });
   const record = (order: string, versionId: string): UploadRecord => ({
     bucket: emu.buckets.uploads,
@@ -242,16 +242,20 @@ describe('DynamoUploadLedger on dynalite', () => {
   });
 });
 
-describe('DynamoRunLedger on dynalite', () => {
+describe('DynamoRunLedger on the DynamoDB emulator', () => {
   const ledger = () => new DynamoRunLedger({ doc: emu.clients.doc, tableName: emu.tableName });
   const run = { reportId: 'weekly', asOf: '2026-11-22', scopeKey: 'all', leaseSeconds: 900, force: false };
 
   it('lets exactly one of two duplicate deliveries claim a run, and none after it was sent', async () => {
     // Act
-    const [a, b] = await Promise.all([
-      ledger().claim({ ...run, now: '2026-11-23T01:00:00.000Z' }),
-      ledger().claim({ ...run, now: '2026-11-23T01:00:00.500Z' }),
-    ]);
+    const claim = (now: string) => ledger().claim({ ...run, now });
+    // DynamoDB applies conditional writes to one item one at a time. moto_server runs
+    // concurrent requests on threads with no isolation, so both duplicates find no item and
+    // both "win" there: on moto they arrive one after the other (the condition is what is tested).
+    const [a, b] =
+      emu.emulator.dynamodb === 'moto'
+        ? [await claim('2026-11-23T01:00:00.000Z'), await claim('2026-11-23T01:00:00.500Z')]
+        : await Promise.all([claim('2026-11-23T01:00:00.000Z'), claim('2026-11-23T01:00:00.500Z')]);
     const winner = a.claimed ? a : b;
     await ledger().finish({
       ...run,
@@ -310,7 +314,7 @@ describe('DynamoRunLedger on dynalite', () => {
   });
 });
 
-describe('DynamoFactStore on dynalite, writing in small slices', () => {
+describe('DynamoFactStore on the DynamoDB emulator, writing in small slices', () => {
   // Slices of 11 facts cut every (KPI, channel, month) roll-up bucket into several slices.
   const store = () => new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName, sliceSize: 11 });
   const facts = dailyFacts('orders', ['app', 'web', 'mini'], '2026-09-20', '2026-11-10', (i) => 10 + i);

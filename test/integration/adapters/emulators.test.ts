@@ -8,6 +8,7 @@ import {
   createBuckets,
   createTable,
   type Emulators,
+  type S3Event,
   startEmulators,
 } from '../../../infra/local/emulators.ts';
 import { DynamoRunLedger } from '../../../shared/adapters/dynamo-run-ledger.ts';
@@ -85,6 +86,25 @@ describe('startEmulators', () => {
 
     // Assess
     expect(stored.emails.map((email) => email.subject)).toEqual(['kept across restarts']);
+  });
+
+  it("reports s3rver's created objects to onObjectCreated listeners, with the key unencoded", async () => {
+    // Prepare
+    const emulators = await startEmulators({ dataDir: null, ports: free });
+    cleanups.push(() => emulators.stop());
+    await createBuckets(emulators.clients, ['uploads']);
+    const store = new S3ObjectStore({ s3: emulators.clients.s3 });
+    const events: S3Event[] = [];
+    const unsubscribe = emulators.onObjectCreated((e) => events.push(e));
+
+    // Act
+    await store.put('uploads', 'incoming/actuals/销售 数据.csv', new TextEncoder().encode('x'));
+    unsubscribe();
+    await store.put('uploads', 'incoming/actuals/after.csv', new TextEncoder().encode('x'));
+
+    // Assess
+    expect(events.map((e) => e.Records[0]?.s3.object.key)).toEqual(['incoming/actuals/销售 数据.csv']);
+    expect(events[0]?.Records[0]?.s3.bucket.name).toBe('uploads');
   });
 
   it('says which emulator cannot get its port, and leaves none of the others listening', async () => {

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { GetObjectCommand, GetObjectTaggingCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +21,24 @@ import { startTestEmulators, type TestEmulators } from '../../support/emulators.
 
 const FIXTURES = new URL('../../fixtures/uploads/files/', import.meta.url);
 
+interface Uploaded {
+  readonly size: number;
+  readonly versionId: string | null;
+}
+
 /** How S3 writes a key into an event: URL-encoded, spaces as `+`. */
 function eventKey(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 }
 
 /** One S3 object-created notification wrapped in an SQS message, as AWS delivers it. */
-function sqsEvent(bucket: string, key: string, sequencer: string, eventTime: string, size: number): SQSEvent {
+function sqsEvent(
+  bucket: string,
+  key: string,
+  sequencer: string,
+  eventTime: string,
+  { size, versionId }: Uploaded,
+): SQSEvent {
   const s3Event = {
     Records: [
       {
@@ -30,7 +46,11 @@ function sqsEvent(bucket: string, key: string, sequencer: string, eventTime: str
         eventSource: 'aws:s3',
         eventName: 'ObjectCreated:Put',
         eventTime,
-        s3: { bucket: { name: bucket }, object: { key: eventKey(key), size, sequencer } },
+        // A versioned bucket (S3, moto) names the version; s3rver has no versions.
+        s3: {
+          bucket: { name: bucket },
+          object: { key: eventKey(key), size, sequencer, ...(versionId ? { versionId } : {}) },
+        },
       },
     ],
   };
@@ -39,16 +59,21 @@ function sqsEvent(bucket: string, key: string, sequencer: string, eventTime: str
   };
 }
 
-describe('ingest-upload on the embedded emulators', () => {
+describe('ingest-upload on the emulators', () => {
   let emulators: TestEmulators;
   let deps: IngestDeps;
   let ingest: ReturnType<typeof createIngestHandler>;
 
-  async function upload(key: string, body: Uint8Array | string, metadata: Record<string, string> = {}) {
-    await emulators.clients.s3.send(
+  async function upload(
+    key: string,
+    body: Uint8Array | string,
+    metadata: Record<string, string> = {},
+  ): Promise<Uploaded> {
+    const put = await emulators.clients.s3.send(
       new PutObjectCommand({ Bucket: emulators.buckets.uploads, Key: key, Body: body, Metadata: metadata }),
     );
-    return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    return { size, versionId: put.VersionId ?? null };
   }
 
   async function gmvFacts() {
@@ -82,10 +107,10 @@ describe('ingest-upload on the embedded emulators', () => {
 
   it('turns a good upload (Chinese name with spaces, GBK, Chinese headers) into queryable facts', async () => {
     const key = 'incoming/actuals/运营 团队/十一月 实际.csv';
-    const size = await upload(key, readFileSync(new URL('good-actuals-gbk.csv', FIXTURES)));
+    const uploaded = await upload(key, readFileSync(new URL('good-actuals-gbk.csv', FIXTURES)));
 
     const result = await ingest(
-      sqsEvent(emulators.buckets.uploads, key, '0A01', '2026-11-23T02:00:00.000Z', size),
+      sqsEvent(emulators.buckets.uploads, key, '0A01', '2026-11-23T02:00:00.000Z', uploaded),
     );
 
     expect(result.batchItemFailures).toEqual([]);
@@ -94,10 +119,19 @@ describe('ingest-upload on the embedded emulators', () => {
       dims: { channel: 'tmall', category: 'pets' },
       value: 1234.5,
     });
+    // Filed under processed/ (so the lifecycle rule expires it), tagged, gone from incoming/.
+    const filed = 'processed/actuals/运营 团队/十一月 实际.csv';
     const tagging = await emulators.clients.s3.send(
-      new GetObjectTaggingCommand({ Bucket: emulators.buckets.uploads, Key: key }),
+      new GetObjectTaggingCommand({ Bucket: emulators.buckets.uploads, Key: filed }),
     );
-    expect(tagging.TagSet).toContainEqual({ Key: 'plan-monitor-status', Value: 'processed' });
+    // s3rver ignores x-amz-tagging on CopyObject; S3 and moto apply it.
+    expect(tagging.TagSet).toEqual(
+      emulators.emulator.s3 === 's3rver' ? [] : [{ Key: 'plan-monitor-status', Value: 'processed' }],
+    );
+    const incoming = await emulators.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: emulators.buckets.uploads, Prefix: 'incoming/actuals/运营 团队/' }),
+    );
+    expect(incoming.Contents ?? []).toEqual([]);
     const ledger = await deps.uploads.list();
     expect(ledger.find((record) => record.key === key)?.status).toBe('accepted');
   });
@@ -105,12 +139,12 @@ describe('ingest-upload on the embedded emulators', () => {
   it('rejects a bad upload whole: nothing written, an error workbook under rejected/, an email to the uploader', async () => {
     const key = 'incoming/actuals/partner/bad export.csv';
     const body = 'date,kpi,channel,value\n2026-11-20,gmv,tmall,500\n2026-11-21,gmv,tmal,600\n';
-    const size = await upload(key, body, { 'uploader-email': 'anna@example.com' });
+    const uploaded = await upload(key, body, { 'uploader-email': 'anna@example.com' });
     const before = await gmvFacts();
     const mailBefore = (await emulators.sentEmails()).length;
 
     const result = await ingest(
-      sqsEvent(emulators.buckets.uploads, key, '0B01', '2026-11-23T03:00:00.000Z', size),
+      sqsEvent(emulators.buckets.uploads, key, '0B01', '2026-11-23T03:00:00.000Z', uploaded),
     );
 
     expect(result.batchItemFailures).toEqual([]);
@@ -140,8 +174,8 @@ describe('ingest-upload on the embedded emulators', () => {
 
   it('changes nothing when the same event is delivered again', async () => {
     const key = 'incoming/actuals/replay.csv';
-    const size = await upload(key, 'date,kpi,channel,value\n2026-11-10,gmv,jd,700\n');
-    const event = sqsEvent(emulators.buckets.uploads, key, '0C01', '2026-11-23T04:00:00.000Z', size);
+    const uploaded = await upload(key, 'date,kpi,channel,value\n2026-11-10,gmv,jd,700\n');
+    const event = sqsEvent(emulators.buckets.uploads, key, '0C01', '2026-11-23T04:00:00.000Z', uploaded);
     await ingest(event);
     const afterFirst = await gmvFacts();
     const mailAfterFirst = (await emulators.sentEmails()).length;
@@ -156,13 +190,13 @@ describe('ingest-upload on the embedded emulators', () => {
   it('ignores an older version of a file that arrives after a newer one', async () => {
     const key = 'incoming/actuals/late.csv';
     // The newer upload (later event, larger sequencer) is processed first…
-    const newerSize = await upload(key, 'date,kpi,channel,value\n2026-11-12,gmv,douyin,2000\n');
-    await ingest(sqsEvent(emulators.buckets.uploads, key, '0D02', '2026-11-23T05:00:02.000Z', newerSize));
+    const newer = await upload(key, 'date,kpi,channel,value\n2026-11-12,gmv,douyin,2000\n');
+    await ingest(sqsEvent(emulators.buckets.uploads, key, '0D02', '2026-11-23T05:00:02.000Z', newer));
     // …then the event of the older version is delivered late.
-    const olderSize = await upload(key, 'date,kpi,channel,value\n2026-11-12,gmv,douyin,1000\n');
+    const older = await upload(key, 'date,kpi,channel,value\n2026-11-12,gmv,douyin,1000\n');
 
     const late = await ingest(
-      sqsEvent(emulators.buckets.uploads, key, '0D01', '2026-11-23T05:00:01.000Z', olderSize),
+      sqsEvent(emulators.buckets.uploads, key, '0D01', '2026-11-23T05:00:01.000Z', older),
     );
 
     expect(late.batchItemFailures).toEqual([]);

@@ -32,7 +32,7 @@ function sqsEventOf(jobs: readonly ReportJob[]): SQSEvent {
   };
 }
 
-describe('scheduled report on the embedded emulators', () => {
+describe('scheduled report on the emulators', () => {
   let emulators: TestEmulators;
   let deps: ReportDeps;
   const failures: { batchItemFailures: { itemIdentifier: string }[] }[] = [];
