@@ -1,46 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { filedUploadKey, fileUpload, MAX_MOVE_BYTES } from '../../../shared/app/file-upload.ts';
-import { type IngestDeps, ingestUpload, type UploadedObject } from '../../../shared/app/ingest-upload.ts';
-import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
-import {
-  FixedClock,
-  MemoryFactStore,
-  MemoryObjectStore,
-  MemoryUploadLedger,
-  RecordingMailer,
-} from './fakes/memory-ports.ts';
+import { ingestUpload, type UploadedObject } from '../../../shared/app/ingest-upload.ts';
+import { uploadFixture as fixture, ingestWorld } from './fakes/ingest-world.ts';
 
 const BUCKET = 'plan-uploads';
-const fixture = (file: string) =>
-  new Uint8Array(readFileSync(join(import.meta.dirname, '../../fixtures/uploads/files', file)));
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-let objects: MemoryObjectStore;
-let uploads: MemoryUploadLedger;
-let clock: FixedClock;
-let deps: IngestDeps;
-
+let world: ReturnType<typeof ingestWorld>;
 beforeEach(() => {
-  objects = new MemoryObjectStore();
-  uploads = new MemoryUploadLedger();
-  clock = new FixedClock();
-  deps = {
-    config: uploadTestConfig,
-    objects,
-    facts: new MemoryFactStore(),
-    uploads,
-    mailer: new RecordingMailer(),
-    clock,
-  };
+  world = ingestWorld();
 });
 
 function upload(key: string, body: Uint8Array, sequencer: string): UploadedObject {
   return {
     bucket: BUCKET,
     key,
-    versionId: objects.upload(BUCKET, key, body, { 'uploader-email': 'ana@example.com' }),
+    versionId: world.objects.upload(BUCKET, key, body, { 'uploader-email': 'ana@example.com' }),
     sequencer,
     eventTime: '2026-11-23T01:00:00.000Z',
     size: body.byteLength,
@@ -65,53 +40,57 @@ describe('ingestUpload filing the original away', () => {
     // Prepare
     const first = upload('incoming/actuals/a.csv', fixture('good-actuals-utf8.csv'), '01');
     const newer = fixture('good-actuals-semicolon.csv');
-    objects.upload(BUCKET, 'incoming/actuals/a.csv', newer);
+    world.objects.upload(BUCKET, 'incoming/actuals/a.csv', newer);
 
     // Act
-    await ingestUpload(deps, first);
+    await ingestUpload(world.deps, first);
 
     // Assess
-    const filed = await objects.get(BUCKET, 'processed/actuals/a.csv');
+    const filed = await world.objects.get(BUCKET, 'processed/actuals/a.csv');
     expect(text(filed.body)).toBe(text(fixture('good-actuals-utf8.csv')));
     expect(filed.metadata).toEqual({ 'uploader-email': 'ana@example.com' });
-    expect(text((await objects.get(BUCKET, 'incoming/actuals/a.csv')).body)).toBe(text(newer));
-    expect(() => objects.tagsOf(BUCKET, 'incoming/actuals/a.csv', first.versionId)).toThrow(/NoSuchKey/);
+    expect(text((await world.objects.get(BUCKET, 'incoming/actuals/a.csv')).body)).toBe(text(newer));
+    expect(() => world.objects.tagsOf(BUCKET, 'incoming/actuals/a.csv', first.versionId)).toThrow(
+      /NoSuchKey/,
+    );
   });
 
   it('is a no-op when the same version is delivered again after the move', async () => {
     // Prepare
     const object = upload('incoming/actuals/a.csv', fixture('good-actuals-utf8.csv'), '01');
-    await ingestUpload(deps, object);
+    await ingestUpload(world.deps, object);
 
     // Act
-    const replay = await ingestUpload(deps, object);
+    const replay = await ingestUpload(world.deps, object);
 
     // Assess
     expect(replay).toMatchObject({ status: 'replay' });
-    expect(objects.keys()).toEqual([`${BUCKET}/processed/actuals/a.csv`]);
+    expect(world.objects.keys()).toEqual([`${BUCKET}/processed/actuals/a.csv`]);
   });
 
   it('leaves the upload unfinished when the move fails, and finishes it on the retry after the lease', async () => {
     // Prepare
     const object = upload('incoming/targets/t.csv', fixture('good-targets.csv'), '01');
-    const move = objects.move.bind(objects);
+    const move = world.objects.move.bind(world.objects);
     let failures = 1;
-    objects.move = async (...args) => {
+    world.objects.move = async (...args) => {
       if (failures-- > 0) throw new Error('S3 is unavailable (simulated)');
       return move(...args);
     };
 
     // Act
-    const first = ingestUpload(deps, object);
+    const first = ingestUpload(world.deps, object);
     await expect(first).rejects.toThrow('S3 is unavailable');
-    clock.current = new Date(clock.current.getTime() + 16 * 60 * 1000);
-    const retry = await ingestUpload(deps, object);
+    world.clock.current = new Date(world.clock.current.getTime() + 16 * 60 * 1000);
+    const retry = await ingestUpload(world.deps, object);
 
     // Assess
     expect(retry).toMatchObject({ status: 'accepted' });
-    expect(objects.has(BUCKET, 'incoming/targets/t.csv')).toBe(false);
-    expect(objects.tagsOf(BUCKET, 'processed/targets/t.csv')).toEqual({ 'plan-monitor-status': 'processed' });
-    expect(uploads.history.at(-1)).toMatchObject({ status: 'accepted' });
+    expect(world.objects.has(BUCKET, 'incoming/targets/t.csv')).toBe(false);
+    expect(world.objects.tagsOf(BUCKET, 'processed/targets/t.csv')).toEqual({
+      'plan-monitor-status': 'processed',
+    });
+    expect(world.uploads.history.at(-1)).toMatchObject({ status: 'accepted' });
   });
 
   it('leaves an object too large for one copy in incoming/ and says so', async () => {
@@ -125,10 +104,14 @@ describe('ingestUpload filing the original away', () => {
     };
 
     // Act
-    await fileUpload({ objects, logger: { warn: (message) => warnings.push(message) } }, object, 'rejected');
+    await fileUpload(
+      { objects: world.objects, logger: { warn: (message) => warnings.push(message) } },
+      object,
+      'rejected',
+    );
 
     // Assess
-    expect(objects.keys()).toEqual([]);
+    expect(world.objects.keys()).toEqual([]);
     expect(warnings).toEqual([expect.stringMatching(/too large to move out of incoming\//)]);
   });
 });
