@@ -28,6 +28,8 @@ export interface ParseUploadInput {
   /** Most data rows accepted; defaults to `config.ingest.maxRows`. */
   readonly maxRows?: number;
   readonly zipLimits?: ZipLimits;
+  /** Bytes the text kept while reading may take; defaults to half the function's memory. */
+  readonly memoryBudget?: number;
   /** Most row errors listed (all are counted). */
   readonly errorCap?: number;
 }
@@ -122,7 +124,7 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
     if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
     else {
       // One await per inflated chunk of rows, not per row.
-      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits))
+      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget))
         for (const row of batch) handle(row);
     }
     if (!validator) {

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '../../../../shared/files/ingest/normalize.ts';
+import { type CellValue, UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
 import {
   formatShows,
@@ -254,7 +254,11 @@ describe('readXlsxRows: numbers, dates and percents', () => {
   it('classifies format codes', () => {
     expect(formatShows('yyyy-mm-dd')).toBe('date');
     expect(formatShows('[$-F800]dddd, mmmm dd, yyyy')).toBe('date');
-    expect(formatShows('[h]:mm:ss')).toBe('date');
+    expect(formatShows('[h]:mm:ss')).toBe('hours');
+    expect(formatShows('[mm]:ss')).toBe('minutes');
+    expect(formatShows('[s]')).toBe('seconds');
+    expect(formatShows('[Red][h]:mm')).toBe('hours');
+    expect(formatShows('"[h]"yyyy-mm-dd')).toBe('date');
     expect(formatShows('0.0%')).toBe('percent');
     expect(formatShows('0.00%;[Red]-0.00%')).toBe('percent');
     expect(formatShows('General')).toBe('number');
@@ -339,7 +343,7 @@ describe('readXlsxRows: formulas and errors', () => {
       [
         { error: '#N/A' },
         { error: '#ERROR', formula: '1/0' },
-        { error: '#ERROR', formula: 'SUM(A1:A2)' },
+        { error: UNCALCULATED, formula: 'SUM(A1:A2)' },
         { error: '#ERROR', formula: '' },
       ],
     ]);
@@ -403,7 +407,9 @@ describe('readXlsxRows: sparse and empty cells', () => {
       'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R1" Type="${REL}/worksheet" Target="/xl/worksheets/data.xml"/></Relationships>`,
       'xl/worksheets/data.xml': `<x:worksheet xmlns:x="${MAIN}"><x:sheetData><x:row r="1"><x:c r="B1" t="inlineStr"><x:is><x:t>kpi</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`,
     });
-    expect(listSheets(body)).toEqual([{ name: 'Data', fileNo: '', path: 'xl/worksheets/data.xml' }]);
+    expect(listSheets(body)).toEqual([
+      { name: 'Data', state: 'visible', fileNo: '', path: 'xl/worksheets/data.xml' },
+    ]);
     expect(await cellsOf(body)).toEqual([[null, 'kpi']]);
   });
 });
