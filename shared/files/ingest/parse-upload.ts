@@ -121,7 +121,7 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
       validator.accept(row);
     };
     // CSV is read synchronously: no promise per row on the hot path.
-    if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
+    if (format === 'csv') for (const row of readCsvRows(body, input.memoryBudget)) handle(row);
     else {
       // One await per inflated chunk of rows, not per row.
       for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget))
