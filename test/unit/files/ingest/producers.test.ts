@@ -179,7 +179,7 @@ describe('cases that used to read wrong or be refused', () => {
 describe('memory budget', () => {
   const MB = 1024 * 1024;
   /** A workbook whose shared-strings part holds `count` strings of `length` characters. */
-  function textHeavyWorkbook(count: number, length: number): Uint8Array {
+  function textHeavyWorkbook(count: number, length: number, extra: Record<string, string> = {}): Uint8Array {
     const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
     const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
     const item = `<si><t>${'x'.repeat(length)}</t></si>`;
@@ -189,6 +189,7 @@ describe('memory budget', () => {
       'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="s" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="t" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
       'xl/worksheets/sheet1.xml': `<worksheet xmlns="${main}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`,
       'xl/sharedStrings.xml': `<sst xmlns="${main}">${item.repeat(count)}</sst>`,
+      ...extra,
     };
     return new Uint8Array(
       zipArchive(
@@ -220,6 +221,14 @@ describe('memory budget', () => {
     // The same workbook within a budget that holds it gets as far as its (bad) header.
     const roomy = await parse(textHeavyWorkbook(200_000, 1), 16 * MB);
     expect(roomy.ok ? undefined : roomy.errorCounts.memory_budget).toBeUndefined();
+  });
+
+  it('refuses a part read whole (styles) that inflates past its limit, naming it', async () => {
+    const styles = `<styleSheet>${' '.repeat(17 * MB)}</styleSheet>`;
+    const result = await parse(textHeavyWorkbook(1, 1, { 'xl/styles.xml': styles }), 64 * MB);
+    if (result.ok) expect.fail('accepted');
+    expect(result.errorCounts).toEqual({ zip_limits: 1 });
+    expect(result.fatal).toContain('its part xl/styles.xml inflates to 17 MB');
   });
 
   it('refuses a CSV whose decoded text would not fit the budget', async () => {
