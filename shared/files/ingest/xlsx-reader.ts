@@ -1,8 +1,8 @@
 /**
  * Streams the rows of one sheet of an XLSX upload, after the zip directory passed the bomb
- * checks. Picks the sheet named for the upload kind (English, simplified or traditional
- * Chinese) or else the first sheet, and reads SpreadsheetML itself: the workbook part lists,
- * the styles (which numbers are dates) and the shared strings with saxes, and the sheet, by far
+ * checks. Finds the parts through the package relationships (xlsx-package.ts), picks the
+ * sheet named for the upload kind (English, simplified or traditional Chinese) or else the
+ * first visible sheet, and reads SpreadsheetML itself: the workbook part lists, the styles (which numbers are dates) and the shared strings with saxes, and the sheet, by far
  * the biggest part, with the purpose-built {@link SheetXmlScanner} (saxes cost about 5 s of CPU
  * on a 200k-row sheet, see sheet-xml-scanner.ts). Inflated bytes go through one streaming
  * TextDecoder per part, so a character cut at an inflate chunk boundary is decoded whole
@@ -245,10 +245,12 @@ export function serialToDate(serial: number, system: { date1904: boolean; leapBu
 /**
  * Yields the rows of the chosen sheet that hold at least one value, numbered as in Excel
  * (header = row 1 if the sheet starts there). Cells are plain values: numbers (percent cells
- * hold their fraction), Dates for date-formatted numbers (1900 or 1904 date system), strings
+ * hold their fraction, elapsed times the hours, minutes or seconds shown), Dates for
+ * date-formatted numbers (1900 or 1904 date system, see {@link serialToDate}), strings
  * (shared, inline, rich text joined), booleans, the cached result of a formula, and a
  * {@link CellValue} error for error cells and formulas without a usable result. Missing cells
- * are null; trailing empty cells are not yielded.
+ * and empty values (`<v/>`) are null; trailing empty cells are not yielded. The shared strings
+ * must fit `memoryBudget` bytes (default: {@link defaultMemoryBudget}).
  */
 export async function* readXlsxRows(
   body: Uint8Array,
