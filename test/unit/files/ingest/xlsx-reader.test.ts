@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type CellValue, UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
 import {
+  chooseSheet,
   formatShows,
   listSheets,
   readXlsxRowBatches,
@@ -500,5 +501,21 @@ describe('readXlsxRows: damaged files', () => {
       sheets: [{ name: 'Actuals', rows: '<row r="1"><c r="A1" t="s"><v>5</v></c></row>' }],
     });
     await expect(rowsOf(body)).rejects.toThrow(/shared string 5/);
+  });
+});
+
+describe('chooseSheet', () => {
+  const sheet = (name: string, state: 'visible' | 'hidden' | 'veryHidden') => ({
+    name,
+    state,
+    fileNo: '',
+    path: `xl/worksheets/${name}.xml`,
+  });
+
+  it('takes the sheet named for the kind even when hidden, else the first visible, else the first', () => {
+    const sheets = [sheet('Lookup', 'hidden'), sheet('Scratch', 'veryHidden'), sheet('Data', 'visible')];
+    expect(chooseSheet(sheets, 'actuals').name).toBe('Data');
+    expect(chooseSheet([...sheets, sheet('实际', 'hidden')], 'actuals').name).toBe('实际');
+    expect(chooseSheet(sheets.slice(0, 2), 'actuals').name).toBe('Lookup');
   });
 });
