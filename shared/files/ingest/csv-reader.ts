@@ -36,8 +36,13 @@ const SEP_LINE = /^sep=([,;\t])[ \t]*(?:\r\n|\r|\n|$)/i;
  * Encoding and delimiter of a CSV body (reads only the first 64 KB for the delimiter), and
  * how many characters of a `sep=` line to skip after the BOM.
  */
-export function inspectCsv(body: Uint8Array): CsvInfo & { bomLength: number; sepLineChars: number } {
-  const { encoding, bomLength } = detectEncoding(body);
+export function inspectCsv(
+  body: Uint8Array,
+  knownEncoding?: CsvEncoding,
+): CsvInfo & { bomLength: number; sepLineChars: number } {
+  const detected = detectEncoding(body);
+  const { bomLength } = detected;
+  const encoding = knownEncoding ?? detected.encoding;
   let head = createDecoder(encoding).write(body.subarray(bomLength, bomLength + 65536));
   if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
   const sep = SEP_LINE.exec(head);
@@ -104,8 +109,12 @@ function* records(
  * keeps the decoded text bounded. A file whose decoded text could not be held within
  * `memoryBudget` bytes is refused before reading.
  */
-export function* readCsvRows(body: Uint8Array, memoryBudget = defaultMemoryBudget()): Generator<RawRow> {
-  const info = inspectCsv(body);
+export function* readCsvRows(
+  body: Uint8Array,
+  memoryBudget = defaultMemoryBudget(),
+  encoding?: CsvEncoding,
+): Generator<RawRow> {
+  const info = inspectCsv(body, encoding);
   const decodedBytes = stringBytes(maxDecodedChars(body.length - info.bomLength, info.encoding));
   if (decodedBytes > memoryBudget) {
     throw memoryRefusal(`its text (${ENCODING_LABEL[info.encoding]}, decoded)`, decodedBytes, memoryBudget);
@@ -128,4 +137,28 @@ export function* readCsvRows(body: Uint8Array, memoryBudget = defaultMemoryBudge
       cells: style === 'decimal-point' ? cells : cells.map((c): CellValue => applyNumberStyle(c, style)),
     };
   }
+}
+
+/**
+ * The encoding of a CSV in GBK or Big5, the byte rule of detect.ts checked against the header:
+ * when the first non-blank record is a header the configuration recognises in exactly one of
+ * the two encodings, that one (a short Big5 file may show no byte the rule can go by).
+ */
+export function confirmChineseEncoding(
+  body: Uint8Array,
+  detected: CsvEncoding,
+  isHeader: (cells: readonly string[]) => boolean,
+): CsvEncoding {
+  if (detected !== 'gb18030' && detected !== 'big5') return detected;
+  const fitting = (['gb18030', 'big5'] as const).filter((encoding) => {
+    try {
+      for (const cells of records(body, inspectCsv(body, encoding))) {
+        if (cells.some((cell) => cell.trim() !== '')) return isHeader(cells);
+      }
+    } catch (error) {
+      if (!(error instanceof UploadFileError)) throw error;
+    }
+    return false;
+  });
+  return fitting.length === 1 ? fitting[0]! : detected;
 }

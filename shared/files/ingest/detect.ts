@@ -102,6 +102,10 @@ const BIG5_FREQUENT_AS_GBK = /[\u3040-\u30FF\u0370-\u03FF\u0400-\u04FF\u2500-\u2
  *    Cyrillic or box drawing in the GBK reading: GB2312 rows 0xA4–0xA9 hold those, and Big5
  *    puts its most frequent characters (1–5 strokes: 日 中 人 大 …) on exactly those lead
  *    bytes, while Chinese text in GBK almost never uses them. Otherwise GBK.
+ * 4. parseUpload then checks the choice against the header (csv-reader.ts
+ *    `confirmChineseEncoding`): if the first record is a header the configuration recognises
+ *    in exactly one of the two encodings, that one wins. So a short file the bytes cannot
+ *    decide is still read right, or fails with the header as written in the chosen encoding.
  */
 export function chooseChineseEncoding(sample: Uint8Array): 'gb18030' | 'big5' {
   // Cut the sample at the last line break so no character is cut in half.

@@ -5,10 +5,12 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
+import { confirmChineseEncoding, readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
 import { chooseChineseEncoding } from '../../../../shared/files/ingest/detect.ts';
 import { isCellError, parseNumberCell } from '../../../../shared/files/ingest/normalize.ts';
 import { applyNumberStyle, NumberStyleEvidence } from '../../../../shared/files/ingest/number-style.ts';
+import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
+import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
 
 describe('GBK or Big5', () => {
   const header = '日期,指標,區域,品類,數值\r\n';
@@ -33,6 +35,27 @@ describe('GBK or Big5', () => {
       const rows = [...readCsvRows(iconv.encode(text, encoding))].map((r) => r.cells.join(','));
       expect(rows).toEqual(text.trimEnd().split('\r\n'));
     }
+  });
+});
+
+describe('GBK or Big5, checked against the header', () => {
+  it('reads a short Big5 file the byte rule alone would call GBK, because its header fits', async () => {
+    // 期間 實際: every trail byte above 0xA0 and no kana in the GBK reading.
+    const body = iconv.encode('期間,kpi,實際\r\n2026-11-22,gmv,1\r\n', 'cp950');
+    expect(chooseChineseEncoding(body)).toBe('gb18030');
+    const result = await parseUpload({ config: uploadTestConfig, kind: 'actuals', body });
+    if (!result.ok) expect.fail(JSON.stringify(result.errors));
+    expect(result.file.encoding).toBe('Big5 (Excel CSV on Traditional-Chinese Windows)');
+    expect(result.kind === 'actuals' && result.actuals).toEqual([
+      { kpi: 'gmv', period: '2026-11-22', dims: {}, value: 1 },
+    ]);
+  });
+
+  it('keeps the byte rule when the header fits both readings or neither', () => {
+    const body = iconv.encode('期間,指標,數值\r\n', 'cp950');
+    expect(confirmChineseEncoding(body, 'gb18030', () => true)).toBe('gb18030');
+    expect(confirmChineseEncoding(body, 'gb18030', () => false)).toBe('gb18030');
+    expect(confirmChineseEncoding(body, 'gb18030', (cells) => cells[0] === '期間')).toBe('big5');
   });
 });
 
