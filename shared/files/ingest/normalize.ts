@@ -20,17 +20,33 @@ export function foldName(text: string): string {
 /** A cell value as any reader produces it, before the column's type is known. */
 export type CellValue = string | number | boolean | Date | CellError | null;
 
-/** An XLSX cell whose formula ended in an error (`#DIV/0!`, `#N/A`, …). */
+/**
+ * A cell the reader could not turn into one value: an XLSX formula that ended in an error
+ * (`#DIV/0!`, `#N/A`, …) or has no saved result, or a CSV number that reads two ways.
+ */
 export interface CellError {
-  /** The Excel error code (`#DIV/0!`), or `#ERROR` when the reader could not tell which. */
+  /**
+   * What the cell shows: the Excel error code (`#DIV/0!`), `#ERROR` when the reader could not
+   * tell which, {@link UNCALCULATED} for a formula without a saved result, or the text as
+   * written (a number that reads two ways).
+   */
   readonly error: string;
   /** The formula, when the error came from one. */
   readonly formula?: string;
+  /** What to tell the uploader, when the reader knows better than the formula message. */
+  readonly message?: string;
 }
 
-/** What to tell the uploader about a formula cell that has no usable result. */
+/** `error` of a formula cell with no saved result: the writing program never calculated it. */
+export const UNCALCULATED = '#UNCALCULATED';
+
+/** What to tell the uploader about a cell that has no usable value. */
 export function formulaErrorMessage(error: CellError): string {
+  if (error.message) return error.message;
   const what = error.formula ? `The formula =${error.formula}` : 'The cell';
+  if (error.error === UNCALCULATED) {
+    return `${what} has no saved result: the program that wrote the file (a script or export tool) did not calculate it. Open the file in Excel or WPS, let it calculate, save and upload again — or type the value.`;
+  }
   const code =
     error.error === '#ERROR'
       ? 'an error (#DIV/0!, #N/A, #VALUE!, #REF!…) or no saved result'

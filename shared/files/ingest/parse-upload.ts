@@ -5,8 +5,8 @@
 import type { PlanConfig } from '../../config/schema.ts';
 import type { ActualFact, Milestone, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
-import { inspectCsv, readCsvRows } from './csv-reader.ts';
-import { detectFormat, ENCODING_LABEL, type FileFormat } from './detect.ts';
+import { confirmChineseEncoding, inspectCsv, readCsvRows } from './csv-reader.ts';
+import { type CsvEncoding, detectFormat, ENCODING_LABEL, type FileFormat } from './detect.ts';
 import { type RowError, UploadFileError } from './errors.ts';
 import { mapHeaders } from './headers.ts';
 import { isBlank } from './normalize.ts';
@@ -28,6 +28,8 @@ export interface ParseUploadInput {
   /** Most data rows accepted; defaults to `config.ingest.maxRows`. */
   readonly maxRows?: number;
   readonly zipLimits?: ZipLimits;
+  /** Bytes the text kept while reading may take; defaults to half the function's memory. */
+  readonly memoryBudget?: number;
   /** Most row errors listed (all are counted). */
   readonly errorCap?: number;
 }
@@ -77,6 +79,17 @@ export function readUploadRows(
   return detectFormat(body) === 'csv' ? readCsvRows(body) : readXlsxRows(body, kind);
 }
 
+/** Whether `cells` map to the columns of `kind` (the header of an upload of that kind). */
+function isHeaderRow(cells: readonly string[], kind: UploadKind, config: PlanConfig): boolean {
+  try {
+    mapHeaders(cells, kind, config);
+    return true;
+  } catch (error) {
+    if (error instanceof UploadFileError) return false;
+    throw error;
+  }
+}
+
 function isBlankRow(row: RawRow): boolean {
   for (const cell of row.cells) if (!isBlank(cell)) return false;
   return true;
@@ -94,8 +107,11 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
   let validator: KindValidator | undefined;
   try {
     const format = detectFormat(body);
+    let encoding: CsvEncoding | undefined;
     if (format === 'csv') {
-      const info = inspectCsv(body);
+      const detected = inspectCsv(body);
+      encoding = confirmChineseEncoding(body, detected.encoding, (cells) => isHeaderRow(cells, kind, config));
+      const info = { ...detected, encoding };
       file = {
         format,
         encoding: ENCODING_LABEL[info.encoding],
@@ -119,10 +135,10 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
       validator.accept(row);
     };
     // CSV is read synchronously: no promise per row on the hot path.
-    if (format === 'csv') for (const row of readCsvRows(body)) handle(row);
+    if (format === 'csv') for (const row of readCsvRows(body, input.memoryBudget, encoding)) handle(row);
     else {
       // One await per inflated chunk of rows, not per row.
-      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits))
+      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget))
         for (const row of batch) handle(row);
     }
     if (!validator) {

@@ -1,23 +1,35 @@
 /**
  * Streams the rows of one sheet of an XLSX upload, after the zip directory passed the bomb
- * checks. Picks the sheet named for the upload kind (English, simplified or traditional
- * Chinese) or else the first sheet, and reads SpreadsheetML itself: the workbook part lists,
- * the styles (which numbers are dates) and the shared strings with saxes, and the sheet, by far
+ * checks. Finds the parts through the package relationships (xlsx-package.ts), picks the
+ * sheet named for the upload kind (English, simplified or traditional Chinese) or else the
+ * first visible sheet, and reads SpreadsheetML itself: the workbook part lists, the styles (which numbers are dates) and the shared strings with saxes, and the sheet, by far
  * the biggest part, with the purpose-built {@link SheetXmlScanner} (saxes cost about 5 s of CPU
  * on a 200k-row sheet, see sheet-xml-scanner.ts). Inflated bytes go through one streaming
  * TextDecoder per part, so a character cut at an inflate chunk boundary is decoded whole
  * (exceljs's streaming reader decoded each chunk on its own and turned such characters into
  * U+FFFD).
  */
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+
+import type { SaxesParser } from 'saxes';
 import type { UploadKind } from '../../ports/index.ts';
-import { KIND_SHEET_NAMES, UploadFileError } from './errors.ts';
-import { type CellValue, foldName } from './normalize.ts';
+import { KIND_SHEET_NAMES } from './errors.ts';
+import { defaultMemoryBudget, KeptText, memoryRefusal } from './memory-budget.ts';
+import { type CellValue, foldName, UNCALCULATED } from './normalize.ts';
 import type { RawRow } from './rows.ts';
 import { type ScannedCell, SheetXmlError, SheetXmlScanner } from './sheet-xml-scanner.ts';
 import {
+  attr,
+  local,
+  type Plain,
+  readWorkbookInfo,
+  type SheetInfo,
+  xmlFailure,
+  xmlParser,
+} from './xlsx-package.ts';
+import {
   checkZipLimits,
   corrupt,
+  findEntry,
   inflateZipEntry,
   readZipDirectory,
   readZipEntry,
@@ -25,62 +37,7 @@ import {
   type ZipLimits,
 } from './zip-guard.ts';
 
-export interface SheetInfo {
-  readonly name: string;
-  /** N of `xl/worksheets/sheetN.xml` ('' when the part is named otherwise). */
-  readonly fileNo: string;
-  /** The sheet's part in the zip, e.g. `xl/worksheets/sheet1.xml`. */
-  readonly path: string;
-}
-
-/** What the workbook part lists say: the worksheets in order, the date system, the part paths. */
-interface WorkbookInfo {
-  readonly entries: readonly ZipEntry[];
-  readonly sheets: SheetInfo[];
-  /** Dates count from 1904-01-01 (old Mac Excel) instead of 1899-12-30. */
-  readonly date1904: boolean;
-  readonly sharedStrings: string;
-  readonly styles: string;
-}
-
-/** saxes without namespaces or positions: attributes are plain strings, and it runs faster. */
-type Plain = { xmlns: false; position: false };
-const xmlParser = () => new SaxesParser<Plain>({ xmlns: false, position: false });
-
-/** The local name of a tag or attribute (`x:row` → `row`): some writers prefix SpreadsheetML. */
-function local(name: string): string {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
-}
-
-/** An attribute by local name (`r:id`, `ns2:id` …). */
-function attr(tag: SaxesTagPlain, name: string): string | undefined {
-  const direct = tag.attributes[name];
-  if (direct !== undefined) return direct;
-  for (const key in tag.attributes) if (local(key) === name) return tag.attributes[key];
-  return undefined;
-}
-
-/** Turns a saxes failure (malformed XML) into the "damaged workbook" message. */
-function xmlFailure(error: unknown, part: string): never {
-  if (error instanceof UploadFileError) throw error;
-  throw corrupt(`bad XML in ${part}`);
-}
-
-/** Parses a small part whole. */
-function parseSmallPart(
-  body: Uint8Array,
-  entry: ZipEntry,
-  onOpen: (name: string, tag: SaxesTagPlain) => void,
-): void {
-  const parser = xmlParser();
-  parser.on('opentag', (tag) => onOpen(local(tag.name), tag));
-  try {
-    parser.write(new TextDecoder().decode(readZipEntry(body, entry))).close();
-  } catch (error) {
-    xmlFailure(error, entry.name);
-  }
-}
+export type { SheetInfo } from './xlsx-package.ts';
 
 /** Streams a big part through saxes: one decoder, so no character is cut at a chunk boundary. */
 async function* parseLargePart(
@@ -101,113 +58,90 @@ async function* parseLargePart(
   yield;
 }
 
-/** A relationship target, relative to `xl/` unless absolute, as a zip entry name. */
-function resolveTarget(target: string): string {
-  if (target.startsWith('/')) return target.slice(1);
-  const parts = ['xl'];
-  for (const part of target.split('/')) {
-    if (part === '..') parts.pop();
-    else if (part !== '.' && part !== '') parts.push(part);
-  }
-  return parts.join('/');
-}
-
-function findEntry(entries: readonly ZipEntry[], name: string): ZipEntry | undefined {
-  const lower = name.toLowerCase();
-  return entries.find((e) => e.name === name) ?? entries.find((e) => e.name.toLowerCase() === lower);
-}
-
-function readWorkbook(body: Uint8Array, limits?: ZipLimits): WorkbookInfo {
+/** The zip directory, checked against the zip limits, and what the workbook part lists say. */
+function openWorkbook(body: Uint8Array, limits?: ZipLimits) {
   const entries = readZipDirectory(body);
   checkZipLimits(entries, limits);
-  const workbook = findEntry(entries, 'xl/workbook.xml');
-  const rels = findEntry(entries, 'xl/_rels/workbook.xml.rels');
-  if (!workbook || !rels) {
-    throw new UploadFileError(
-      'This zip file is not an Excel workbook (no xl/workbook.xml). Save the data as "Excel Workbook (.xlsx)" or "CSV UTF-8" and upload again.',
-      'corrupt_xlsx',
-    );
-  }
-  const targets = new Map<string, { type: string; path: string }>();
-  let sharedStrings = 'xl/sharedStrings.xml';
-  let styles = 'xl/styles.xml';
-  parseSmallPart(body, rels, (name, tag) => {
-    if (name !== 'Relationship') return;
-    const id = attr(tag, 'Id');
-    const target = attr(tag, 'Target');
-    if (!id || !target) return;
-    const type = attr(tag, 'Type') ?? '';
-    const path = resolveTarget(target);
-    targets.set(id, { type, path });
-    if (type.endsWith('/sharedStrings')) sharedStrings = path;
-    else if (type.endsWith('/styles')) styles = path;
-  });
-  const sheets: SheetInfo[] = [];
-  let date1904 = false;
-  parseSmallPart(body, workbook, (name, tag) => {
-    if (name === 'workbookPr') {
-      const flag = attr(tag, 'date1904');
-      date1904 = flag === '1' || flag === 'true';
-    } else if (name === 'sheet') {
-      const rel = targets.get(attr(tag, 'id') ?? '');
-      if (!rel) return;
-      // Chart sheets and dialog sheets hold no cells.
-      const isWorksheet = rel.type ? rel.type.endsWith('/worksheet') : /sheet\d*\.xml$/i.test(rel.path);
-      if (!isWorksheet) return;
-      const fileNo = /sheet(\d+)\.xml$/i.exec(rel.path)?.[1] ?? '';
-      sheets.push({ name: attr(tag, 'name') ?? '', fileNo, path: rel.path });
-    }
-  });
-  if (sheets.length === 0) {
-    throw new UploadFileError(
-      'The workbook has no worksheet. Put the data on a sheet and upload again.',
-      'no_sheet',
-    );
-  }
-  return { entries, sheets, date1904, sharedStrings, styles };
+  return { entries, ...readWorkbookInfo(body, entries) };
 }
 
-/** Sheets in workbook order, read from `xl/workbook.xml` and its relationships. */
+/** Sheets in workbook order, read from the workbook part and its relationships. */
 export function listSheets(body: Uint8Array, limits?: ZipLimits): SheetInfo[] {
-  return readWorkbook(body, limits).sheets;
+  return openWorkbook(body, limits).sheets;
 }
 
-/** The sheet to read: the one named for the kind, else the first. */
+/**
+ * The sheet to read: the one named for the kind (even when hidden: the name says it is the
+ * data), else the first visible sheet (a hidden first sheet is a lookup table or a macro's
+ * scratch area, not what the uploader sees), else the first sheet.
+ */
 export function chooseSheet(sheets: readonly SheetInfo[], kind: UploadKind): SheetInfo {
   const wanted = new Set(KIND_SHEET_NAMES[kind].map(foldName));
-  return sheets.find((s) => wanted.has(foldName(s.name))) ?? sheets[0]!;
+  return (
+    sheets.find((s) => wanted.has(foldName(s.name))) ??
+    sheets.find((s) => s.state === 'visible') ??
+    sheets[0]!
+  );
 }
 
-/** How a number format shows a number: only dates change the value the reader yields. */
+/** How a number format shows a number: dates and elapsed times change the value the reader yields. */
 enum Shown {
   Number = 0,
   Date = 1,
   /** 0.032 shown as 3.2 %: the cell already holds the fraction and is yielded as it is. */
   Percent = 2,
+  /** `[h]:mm`: a duration in days shown as hours; yielded as the hours shown (1.5 days → 36). */
+  ElapsedHours = 3,
+  /** `[m]:ss`: yielded as minutes. */
+  ElapsedMinutes = 4,
+  /** `[s]`: yielded as seconds. */
+  ElapsedSeconds = 5,
 }
 
 /** Built-in formats that show dates or times (14–22, 45–47 and the CJK ones 27–36, 50–58). */
 function builtinShown(id: number): Shown {
   if (id === 9 || id === 10) return Shown.Percent;
+  if (id === 46) return Shown.ElapsedHours; // [h]:mm:ss
   if ((id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) || (id >= 50 && id <= 58)) {
     return Shown.Date;
   }
   return Shown.Number;
 }
 
-/** Classifies a custom format code, e.g. `yyyy"年"m"月"d"日"` → date, `0.0%` → percent. */
-export function formatShows(code: string): 'number' | 'date' | 'percent' {
+export type FormatKind = 'number' | 'date' | 'percent' | 'hours' | 'minutes' | 'seconds';
+
+/**
+ * Classifies a custom format code, e.g. `yyyy"年"m"月"d"日"` → date, `0.0%` → percent,
+ * `[h]:mm` → hours (an elapsed time: Excel shows 1.5 as 36:00, not as a date).
+ */
+export function formatShows(code: string): FormatKind {
+  const section = code.split(';')[0] ?? '';
+  const elapsed = /\[(h+|m+|s+)\]/i.exec(section.replace(/"[^"]*"/g, ''));
+  if (elapsed) {
+    const unit = elapsed[1]![0]!.toLowerCase();
+    return unit === 'h' ? 'hours' : unit === 'm' ? 'minutes' : 'seconds';
+  }
   const bare = code
     .replace(/"[^"]*"/g, '') // literal text
     .replace(/\\.|[_*]./g, '') // escaped characters, padding and fill
-    .replace(/\[[^\]]*\]/g, '') // colours, locales, conditions, [h] elapsed time
+    .replace(/\[[^\]]*\]/g, '') // colours, locales, conditions
     .replace(/general/gi, '')
     .replace(/e[-+]/gi, ''); // scientific notation
   if (bare.includes('%')) return 'percent';
   return /[ymdhsb]/i.test(bare) ? 'date' : 'number';
 }
 
-const SHOWN = { number: Shown.Number, date: Shown.Date, percent: Shown.Percent } as const;
+const SHOWN: Record<FormatKind, Shown> = {
+  number: Shown.Number,
+  date: Shown.Date,
+  percent: Shown.Percent,
+  hours: Shown.ElapsedHours,
+  minutes: Shown.ElapsedMinutes,
+  seconds: Shown.ElapsedSeconds,
+};
+
+/** Units per day of the elapsed-time formats, indexed by {@link Shown} (1 for the others). */
+const PER_DAY: readonly number[] = [1, 1, 1, 24, 24 * 60, 24 * 60 * 60];
 
 /** What each cell style index (`<c s>`) shows its number as. */
 function readStyles(body: Uint8Array, entry: ZipEntry | undefined): Uint8Array {
@@ -242,10 +176,22 @@ function unescapeText(text: string): string {
     : text;
 }
 
-/** The shared string table: plain and rich-text items as plain text, phonetic runs left out. */
-async function readSharedStrings(body: Uint8Array, entry: ZipEntry | undefined): Promise<string[]> {
+/**
+ * The shared string table: plain and rich-text items as plain text, phonetic runs left out.
+ * The table is kept whole (any cell may refer to any string), so it is what a workbook can
+ * blow up: its inflated size is checked against the memory budget before it is read, and the
+ * characters kept are counted while it is read (many tiny strings cost more than their XML).
+ */
+async function readSharedStrings(
+  body: Uint8Array,
+  entry: ZipEntry | undefined,
+  budgetBytes: number,
+): Promise<string[]> {
   const strings: string[] = [];
   if (!entry) return strings;
+  const what = `its text table (${entry.name}, ${Math.ceil(entry.uncompressedSize / 1048576).toLocaleString('en-US')} MB inflated)`;
+  if (entry.uncompressedSize > budgetBytes) throw memoryRefusal(what, entry.uncompressedSize, budgetBytes);
+  const kept = new KeptText(budgetBytes, what);
   let text = '';
   let inText = false;
   let inPhonetic = false;
@@ -257,13 +203,17 @@ async function readSharedStrings(body: Uint8Array, entry: ZipEntry | undefined):
     else if (name === 'rPh') inPhonetic = !tag.isSelfClosing;
   });
   parser.on('text', (chunk) => {
-    if (inText) text += chunk;
+    if (!inText) return;
+    text += chunk;
+    kept.add(chunk.length);
   });
   parser.on('closetag', (tag) => {
     const name = local(tag.name);
     if (name === 't') inText = false;
-    else if (name === 'si') strings.push(unescapeText(text));
-    else if (name === 'rPh') inPhonetic = false;
+    else if (name === 'si') {
+      strings.push(unescapeText(text));
+      kept.add(0, 1);
+    } else if (name === 'rPh') inPhonetic = false;
   });
   for await (const _ of parseLargePart(body, entry, parser)) {
     // the handlers collect the strings
@@ -273,25 +223,42 @@ async function readSharedStrings(body: Uint8Array, entry: ZipEntry | undefined):
 
 const MS_PER_DAY = 86_400_000;
 
-/** An Excel date serial as exceljs turns it into a Date (UTC, fractions are the time of day). */
-function serialToDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * MS_PER_DAY));
+/** Serial 60 of the 1900 system: 1900-02-29, a day that never was (Lotus 1-2-3's leap-year bug). */
+const PHANTOM_LEAP_DAY = 60;
+
+/**
+ * An Excel date serial as a Date (UTC, fractions are the time of day). In the 1900 system with
+ * the leap-year bug (Excel's), serials 1–59 are 1900-01-01 … 02-28: one day later than counting
+ * from 1899-12-30, which is right from serial 61 (1900-03-01) on; serial 60 is the phantom
+ * 1900-02-29 and yields an invalid Date. Serials below 1 are times of day and keep their
+ * 1899-12-30 base, as every reader gives them.
+ */
+export function serialToDate(serial: number, system: { date1904: boolean; leapBug1900: boolean }): Date {
+  if (system.date1904) return new Date(Math.round((serial - 25569 + 1462) * MS_PER_DAY));
+  if (system.leapBug1900 && serial >= 1 && serial < PHANTOM_LEAP_DAY + 1) {
+    if (serial >= PHANTOM_LEAP_DAY) return new Date(Number.NaN);
+    return new Date(Math.round((serial - 25569 + 1) * MS_PER_DAY));
+  }
+  return new Date(Math.round((serial - 25569) * MS_PER_DAY));
 }
 
 /**
  * Yields the rows of the chosen sheet that hold at least one value, numbered as in Excel
  * (header = row 1 if the sheet starts there). Cells are plain values: numbers (percent cells
- * hold their fraction), Dates for date-formatted numbers (1900 or 1904 date system), strings
+ * hold their fraction, elapsed times the hours, minutes or seconds shown), Dates for
+ * date-formatted numbers (1900 or 1904 date system, see {@link serialToDate}), strings
  * (shared, inline, rich text joined), booleans, the cached result of a formula, and a
  * {@link CellValue} error for error cells and formulas without a usable result. Missing cells
- * are null; trailing empty cells are not yielded.
+ * and empty values (`<v/>`) are null; trailing empty cells are not yielded. The shared strings
+ * must fit `memoryBudget` bytes (default: {@link defaultMemoryBudget}).
  */
 export async function* readXlsxRows(
   body: Uint8Array,
   kind: UploadKind,
   limits?: ZipLimits,
+  memoryBudget?: number,
 ): AsyncGenerator<RawRow & { sheet: string }> {
-  for await (const batch of readXlsxRowBatches(body, kind, limits)) yield* batch;
+  for await (const batch of readXlsxRowBatches(body, kind, limits, memoryBudget)) yield* batch;
 }
 
 /**
@@ -302,14 +269,14 @@ export async function* readXlsxRowBatches(
   body: Uint8Array,
   kind: UploadKind,
   limits?: ZipLimits,
+  memoryBudget: number = defaultMemoryBudget(),
 ): AsyncGenerator<(RawRow & { sheet: string })[]> {
-  const book = readWorkbook(body, limits);
+  const book = openWorkbook(body, limits);
   const sheet = chooseSheet(book.sheets, kind);
   const sheetEntry = findEntry(book.entries, sheet.path);
   if (!sheetEntry) throw corrupt(`no part ${sheet.path} for sheet "${sheet.name}"`);
   const shown = readStyles(body, findEntry(book.entries, book.styles));
-  const shared = await readSharedStrings(body, findEntry(book.entries, book.sharedStrings));
-  const { date1904 } = book;
+  const shared = await readSharedStrings(body, findEntry(book.entries, book.sharedStrings), memoryBudget);
   const sheetName = sheet.name;
 
   let ready: (RawRow & { sheet: string })[] = [];
@@ -319,7 +286,8 @@ export async function* readXlsxRowBatches(
   const cellValue = (cell: ScannedCell): CellValue => {
     const { type, value, hasValue } = cell;
     if (type === 's') {
-      if (!hasValue) return null;
+      // `<v/>` (several writers put it in empty cells) is a blank cell, not shared string 0.
+      if (!hasValue || value === '') return null;
       const text = shared[Number(value)];
       if (text === undefined) throw corrupt(`cell refers to shared string ${value}, which does not exist`);
       return text;
@@ -327,15 +295,24 @@ export async function* readXlsxRowBatches(
     if (type === 'inlineStr') {
       return cell.hasInline ? unescapeText(cell.inline) : hasValue ? unescapeText(value) : null;
     }
-    // A formula without a saved result, or whose result is an error: the uploader is told the
-    // formula and the usual error codes (the value column of the error workbook shows `=formula`).
-    if (cell.hasFormula && (!hasValue || type === 'e')) return { error: '#ERROR', formula: cell.formula };
+    if (cell.hasFormula) {
+      // A formula whose result is an error: the uploader is told the formula and the usual
+      // error codes (the value column of the error workbook shows `=formula`).
+      if (type === 'e') return { error: '#ERROR', formula: cell.formula };
+      // No saved result (`<f>…</f>` alone or with `<v/>`): written by a program that does not
+      // calculate (openpyxl, exceljs …). A text result may be empty (`t="str"`, `<v></v>`).
+      if (!hasValue || (type !== 'str' && value.trim() === '')) {
+        return { error: UNCALCULATED, formula: cell.formula };
+      }
+    }
     if (!hasValue) return null;
     switch (type) {
       case 'str':
         return unescapeText(value);
-      case 'b':
-        return value.trim() === '1' || value.trim().toLowerCase() === 'true';
+      case 'b': {
+        const text = value.trim().toLowerCase();
+        return text === '' ? null : text === '1' || text === 'true';
+      }
       case 'e':
         return { error: value.trim() || '#ERROR' };
       case 'd': {
@@ -347,7 +324,11 @@ export async function* readXlsxRowBatches(
         const text = value.trim();
         const number = Number(text);
         if (text === '' || Number.isNaN(number)) return text === '' ? null : text;
-        return shown[cell.style] === Shown.Date ? serialToDate(number, date1904) : number;
+        const how = shown[cell.style];
+        if (how === undefined || how === Shown.Number || how === Shown.Percent) return number;
+        if (how === Shown.Date) return serialToDate(number, book);
+        // Elapsed time, to the millisecond (the serial's binary fraction is never exact).
+        return Math.round(number * MS_PER_DAY) / (MS_PER_DAY / PER_DAY[how]!);
       }
     }
   };

@@ -73,11 +73,22 @@ export function readZipDirectory(body: Uint8Array): ZipEntry[] {
       compressedSize: view.getUint32(at + 20, true),
       uncompressedSize: view.getUint32(at + 24, true),
       localHeaderOffset: view.getUint32(at + 42, true),
-      name: names.decode(body.subarray(at + 46, at + 46 + nameLength)),
+      // Some writers (older .NET and PHP zip code) separate folders with backslashes, and a
+      // leading slash turns up too: every mature reader accepts both, so names are normalised.
+      name: names
+        .decode(body.subarray(at + 46, at + 46 + nameLength))
+        .replace(/\\/g, '/')
+        .replace(/^\/+/, ''),
     });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/** The entry of a part name, compared case-insensitively when no entry has exactly that name. */
+export function findEntry(entries: readonly ZipEntry[], name: string): ZipEntry | undefined {
+  const lower = name.toLowerCase();
+  return entries.find((e) => e.name === name) ?? entries.find((e) => e.name.toLowerCase() === lower);
 }
 
 /** Throws an {@link UploadFileError} when the archive's declared sizes look like a zip bomb. */
@@ -120,8 +131,17 @@ function entryData(body: Uint8Array, entry: ZipEntry): Uint8Array {
   return body.subarray(start, start + entry.compressedSize);
 }
 
+/** The most a part read whole (workbook, relationships, styles) may inflate to. */
+export const WHOLE_PART_LIMIT = 16 * 1024 * 1024;
+
 /** Inflates one small entry (the workbook part lists, styles), capped at `maxBytes`. */
-export function readZipEntry(body: Uint8Array, entry: ZipEntry, maxBytes = 16 * 1024 * 1024): Uint8Array {
+export function readZipEntry(body: Uint8Array, entry: ZipEntry, maxBytes = WHOLE_PART_LIMIT): Uint8Array {
+  if (entry.uncompressedSize > maxBytes) {
+    throw new UploadFileError(
+      `The workbook was refused because its part ${entry.name} inflates to ${Math.round(entry.uncompressedSize / 1048576)} MB, and a part of that kind is read whole (at most ${Math.round(maxBytes / 1048576)} MB). Re-export the data as a normal .xlsx or CSV UTF-8 and upload again. 工作簿结构部件过大，已拒绝。`,
+      'zip_limits',
+    );
+  }
   const data = entryData(body, entry);
   if (entry.method === 0) return data;
   try {

@@ -5,6 +5,7 @@ import { readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
 import { detectDelimiter, detectEncoding, detectFormat } from '../../../../shared/files/ingest/detect.ts';
 import { UploadFileError } from '../../../../shared/files/ingest/errors.ts';
 import { foldKey, mapHeaders } from '../../../../shared/files/ingest/headers.ts';
+import { UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
 import { listSheets, readXlsxRows } from '../../../../shared/files/ingest/xlsx-reader.ts';
 import {
@@ -94,7 +95,7 @@ describe('XLSX reading', () => {
         '成交额',
         '天猫',
         { error: '#ERROR', formula: '1/0' },
-        { error: '#ERROR', formula: 'A1' },
+        { error: UNCALCULATED, formula: 'A1' },
         { error: '#N/A' },
       ],
     ]);

@@ -5,9 +5,10 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { CellValue } from '../../../../shared/files/ingest/normalize.ts';
+import { type CellValue, UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
 import {
+  chooseSheet,
   formatShows,
   listSheets,
   readXlsxRowBatches,
@@ -254,7 +255,11 @@ describe('readXlsxRows: numbers, dates and percents', () => {
   it('classifies format codes', () => {
     expect(formatShows('yyyy-mm-dd')).toBe('date');
     expect(formatShows('[$-F800]dddd, mmmm dd, yyyy')).toBe('date');
-    expect(formatShows('[h]:mm:ss')).toBe('date');
+    expect(formatShows('[h]:mm:ss')).toBe('hours');
+    expect(formatShows('[mm]:ss')).toBe('minutes');
+    expect(formatShows('[s]')).toBe('seconds');
+    expect(formatShows('[Red][h]:mm')).toBe('hours');
+    expect(formatShows('"[h]"yyyy-mm-dd')).toBe('date');
     expect(formatShows('0.0%')).toBe('percent');
     expect(formatShows('0.00%;[Red]-0.00%')).toBe('percent');
     expect(formatShows('General')).toBe('number');
@@ -339,7 +344,7 @@ describe('readXlsxRows: formulas and errors', () => {
       [
         { error: '#N/A' },
         { error: '#ERROR', formula: '1/0' },
-        { error: '#ERROR', formula: 'SUM(A1:A2)' },
+        { error: UNCALCULATED, formula: 'SUM(A1:A2)' },
         { error: '#ERROR', formula: '' },
       ],
     ]);
@@ -403,7 +408,9 @@ describe('readXlsxRows: sparse and empty cells', () => {
       'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="R1" Type="${REL}/worksheet" Target="/xl/worksheets/data.xml"/></Relationships>`,
       'xl/worksheets/data.xml': `<x:worksheet xmlns:x="${MAIN}"><x:sheetData><x:row r="1"><x:c r="B1" t="inlineStr"><x:is><x:t>kpi</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>`,
     });
-    expect(listSheets(body)).toEqual([{ name: 'Data', fileNo: '', path: 'xl/worksheets/data.xml' }]);
+    expect(listSheets(body)).toEqual([
+      { name: 'Data', state: 'visible', fileNo: '', path: 'xl/worksheets/data.xml' },
+    ]);
     expect(await cellsOf(body)).toEqual([[null, 'kpi']]);
   });
 });
@@ -494,5 +501,21 @@ describe('readXlsxRows: damaged files', () => {
       sheets: [{ name: 'Actuals', rows: '<row r="1"><c r="A1" t="s"><v>5</v></c></row>' }],
     });
     await expect(rowsOf(body)).rejects.toThrow(/shared string 5/);
+  });
+});
+
+describe('chooseSheet', () => {
+  const sheet = (name: string, state: 'visible' | 'hidden' | 'veryHidden') => ({
+    name,
+    state,
+    fileNo: '',
+    path: `xl/worksheets/${name}.xml`,
+  });
+
+  it('takes the sheet named for the kind even when hidden, else the first visible, else the first', () => {
+    const sheets = [sheet('Lookup', 'hidden'), sheet('Scratch', 'veryHidden'), sheet('Data', 'visible')];
+    expect(chooseSheet(sheets, 'actuals').name).toBe('Data');
+    expect(chooseSheet([...sheets, sheet('实际', 'hidden')], 'actuals').name).toBe('实际');
+    expect(chooseSheet(sheets.slice(0, 2), 'actuals').name).toBe('Lookup');
   });
 });
