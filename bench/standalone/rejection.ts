@@ -5,9 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import planConfig from '../../plan.config.ts';
+import * as reject from '../../shared/app/reject-upload.ts';
 import { buildErrorWorkbook } from '../../shared/files/ingest/error-workbook.ts';
 import { parseUpload, readUploadRows } from '../../shared/files/ingest/parse-upload.ts';
-import * as reject from '../../shared/app/reject-upload.ts';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
@@ -17,7 +17,7 @@ function junkKpis(bytes: number): Uint8Array {
   const lines = ['date,kpi,value'];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
-    const line = `2026-11-22,zz${(i * 2654435761 % 4294967296).toString(36)}kq${i},1`;
+    const line = `2026-11-22,zz${((i * 2654435761) % 4294967296).toString(36)}kq${i},1`;
     lines.push(line);
     size += line.length + 1;
   }
@@ -49,7 +49,14 @@ async function rejectOnce(body: Uint8Array) {
   const built = performance.now();
   const raw = await reject.composeRejectionEmail({
     config: planConfig,
-    object: { bucket: 'b', key: 'incoming/actuals/x.csv', versionId: null, sequencer: null, eventTime: '2026-11-23T00:00:00Z', size: body.byteLength },
+    object: {
+      bucket: 'b',
+      key: 'incoming/actuals/x.csv',
+      versionId: null,
+      sequencer: null,
+      eventTime: '2026-11-23T00:00:00Z',
+      size: body.byteLength,
+    },
     result,
     workbook,
     errorKey: 'rejected/incoming/actuals/x.csv.errors.xlsx',

@@ -185,6 +185,7 @@ export function wireLocalHandlers(
     uploads,
     objects,
     mailer,
+    mails,
     clock,
     archiveBucket: options.archiveBucket ?? LOCAL_RESOURCES.archiveBucket,
     logger: silentLogger,

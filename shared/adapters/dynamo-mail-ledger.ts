@@ -52,7 +52,9 @@ export class DynamoMailLedger implements MailLedger {
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
     }
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: this.key(id), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: this.key(id), ConsistentRead: true }),
+    );
     const item = out.Item ?? {};
     return {
       claimed: false,
@@ -86,7 +88,12 @@ export class DynamoMailLedger implements MailLedger {
           // Never undo a `sent`.
           ConditionExpression: '#st = :sending',
           ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':why': reason.slice(0, 2_000), ':now': now },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':sending': 'sending',
+            ':why': reason.slice(0, 2_000),
+            ':now': now,
+          },
         }),
       );
     } catch (err) {

@@ -72,9 +72,13 @@ export class SesMailer implements Mailer {
           continue;
         }
         const name = (error as Error).name;
-        throw new MailRefusedError(`SES refused the email: ${name}: ${(error as Error).message}`, outcome.permanent, {
-          cause: error,
-        });
+        throw new MailRefusedError(
+          `SES refused the email: ${name}: ${(error as Error).message}`,
+          outcome.permanent,
+          {
+            cause: error,
+          },
+        );
       }
       if (!out.MessageId) {
         throw new Error(

@@ -94,8 +94,22 @@ export async function rejectUpload(
   const mailId = rejectionMailId(object, record.order);
   const context = { key: object.key, versionId: object.versionId };
   const send = async (to: string, id: string, undeliverable?: { to: string; reason: string }) => {
-    const raw = await composeRejectionEmail({ config, object, result, workbook, errorKey, bucket, to, undeliverable });
-    const email = { from: config.email.from, to: [to], ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}), raw };
+    const raw = await composeRejectionEmail({
+      config,
+      object,
+      result,
+      workbook,
+      errorKey,
+      bucket,
+      to,
+      undeliverable,
+    });
+    const email = {
+      from: config.email.from,
+      to: [to],
+      ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+      raw,
+    };
     return sendOnce({ ...deps, logger: log }, id, email, { ...context, to });
   };
   const to = recipientFor(config, kind, uploader);

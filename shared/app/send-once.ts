@@ -53,14 +53,21 @@ export async function sendOnce(
   const claim = await deps.mails.reserve(id, now());
   if (!claim.claimed) {
     if (claim.mark.state === 'sent') {
-      deps.logger.info('email already sent: not sent again', { ...context, mailId: id, messageId: claim.mark.messageId });
+      deps.logger.info('email already sent: not sent again', {
+        ...context,
+        mailId: id,
+        messageId: claim.mark.messageId,
+      });
       return { status: 'already_sent', messageId: claim.mark.messageId };
     }
-    deps.logger.error('email in doubt: an earlier attempt handed it to SES without learning the outcome; not sent again', {
-      ...context,
-      mailId: id,
-      since: claim.mark.at,
-    });
+    deps.logger.error(
+      'email in doubt: an earlier attempt handed it to SES without learning the outcome; not sent again',
+      {
+        ...context,
+        mailId: id,
+        since: claim.mark.at,
+      },
+    );
     return { status: 'in_doubt', since: claim.mark.at };
   }
   let messageId: string;
@@ -85,12 +92,15 @@ export async function sendOnce(
     await deps.mails.markSent(id, messageId, now());
   } catch (error) {
     // The email is out; the mark stays `sending`, so no later attempt sends it again.
-    deps.logger.error('email sent, but the mail ledger could not record it (a redelivery will not resend it)', {
-      ...context,
-      mailId: id,
-      messageId,
-      error: describe(error),
-    });
+    deps.logger.error(
+      'email sent, but the mail ledger could not record it (a redelivery will not resend it)',
+      {
+        ...context,
+        mailId: id,
+        messageId,
+        error: describe(error),
+      },
+    );
   }
   return { status: 'sent', messageId };
 }

@@ -247,7 +247,13 @@ function writeErrorList(list: ExcelJS.Worksheet, result: Rejected): void {
   ];
   list.getRow(1).font = { bold: true };
   for (const e of result.errors) {
-    list.addRow([e.row || '', workbookCellText(e.column), workbookCellText(e.value), workbookCellText(e.message), e.code]);
+    list.addRow([
+      e.row || '',
+      workbookCellText(e.column),
+      workbookCellText(e.value),
+      workbookCellText(e.message),
+      e.code,
+    ]);
   }
   list.commit();
 }

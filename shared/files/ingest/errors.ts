@@ -68,7 +68,8 @@ export function boundRowError(error: RowError): RowError {
   let message = error.message;
   if (error.value.length > SHOWN_VALUE_MAX) {
     for (const quoted of new Set([error.value, error.value.trim()])) {
-      if (quoted.length > SHOWN_VALUE_MAX) message = message.split(quoted).join(shortened(quoted, SHOWN_VALUE_MAX));
+      if (quoted.length > SHOWN_VALUE_MAX)
+        message = message.split(quoted).join(shortened(quoted, SHOWN_VALUE_MAX));
     }
   }
   if (message.length > MESSAGE_MAX) {

@@ -317,7 +317,13 @@ abstract class BaseValidator {
     const text = cellText(value);
     const id = this.kpis.resolve(text);
     if (!id) {
-      this.error(row, col, value, 'unknown_kpi', `Unknown KPI "${text}".${this.kpis.suggest(text, this.errors)}`);
+      this.error(
+        row,
+        col,
+        value,
+        'unknown_kpi',
+        `Unknown KPI "${text}".${this.kpis.suggest(text, this.errors)}`,
+      );
     }
     return id;
   }

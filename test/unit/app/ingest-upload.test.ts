@@ -39,7 +39,15 @@ beforeEach(() => {
   facts = new MemoryFactStore();
   uploads = new MemoryUploadLedger();
   mailer = new RecordingMailer();
-  deps = { config: uploadTestConfig, objects, facts, uploads, mailer, mails: new MemoryMailLedger(), clock: new FixedClock() };
+  deps = {
+    config: uploadTestConfig,
+    objects,
+    facts,
+    uploads,
+    mailer,
+    mails: new MemoryMailLedger(),
+    clock: new FixedClock(),
+  };
 });
 
 function uploadFile(

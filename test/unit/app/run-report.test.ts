@@ -13,6 +13,7 @@ import {
 import type { PlanConfig } from '../../../shared/config/schema.ts';
 import type { ReportJob, UploadRecord } from '../../../shared/ports/index.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
+import { MemoryMailLedger } from './fakes/memory-ports.ts';
 import {
   emptyUploadLedger,
   MemoryObjectStore,
@@ -28,12 +29,14 @@ function makeDeps(overrides: Partial<ReportDeps> = {}) {
   const runs = new MemoryRunLedger();
   const objects = new MemoryObjectStore();
   const mailer = new RecordingMailer();
+  const mails = new MemoryMailLedger();
   let now = Date.parse('2026-11-23T01:00:05Z');
   const deps: ReportDeps = {
     config: specConfig,
     facts: staticFactStore(specData),
     objects,
     mailer,
+    mails,
     runs,
     uploads: emptyUploadLedger,
     clock: { now: () => new Date(now) },
@@ -41,7 +44,7 @@ function makeDeps(overrides: Partial<ReportDeps> = {}) {
     leaseSeconds: 900,
     ...overrides,
   };
-  return { deps, runs, objects, mailer, advance: (seconds: number) => (now += seconds * 1000) };
+  return { deps, runs, objects, mailer, mails, advance: (seconds: number) => (now += seconds * 1000) };
 }
 
 const allJob: ReportJob = { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'all', force: false };
