@@ -174,6 +174,24 @@ function dimsLabel(dims: Readonly<Record<string, string>>): string {
     .join(' ');
 }
 
+/** Longest text read as a number: `¥ -1,234,567,890,123.45` with room to spare. */
+const MAX_NUMBER_TEXT = 100;
+
+/**
+ * A number cell, parsed. Text longer than any storable number is refused without being
+ * parsed: the number patterns backtrack quadratically on a long run of digits (a 40,000-digit
+ * cell took 6 s, a 50 MB one would never end), and no such text is a figure anyone means.
+ */
+function parseNumber(cell: CellValue, percent: boolean): NumberResult {
+  if (typeof cell === 'string' && cell.length > MAX_NUMBER_TEXT && cell.trim().length > MAX_NUMBER_TEXT) {
+    return {
+      ok: false,
+      message: `"${cell.trim()}" is ${cell.trim().length.toLocaleString('en-US')} characters long, far too long to be a number: type the figure itself (at most ${MAX_NUMBER_TEXT} characters)`,
+    };
+  }
+  return parseNumberCell(cell, { percent });
+}
+
 /** Periods per key space: far more than the days of any list of fiscal years. */
 const PERIOD_SLOTS = 65_536;
 
@@ -259,7 +277,7 @@ abstract class BaseValidator {
   /** A value cell parsed and checked to be storable. */
   protected value(row: RawRow, col: number, percent: boolean): NumberResult {
     const cell = row.cells[col] ?? null;
-    const value = parseNumberCell(cell, { percent });
+    const value = parseNumber(cell, percent);
     if (!value.ok) this.error(row.row, col, cell, 'bad_number', value.message);
     else if (this.unstorable(row.row, col, cell, unstorableNumber(value.value))) {
       return { ok: false, message: 'unstorable' };
@@ -657,7 +675,7 @@ export class MilestonesValidator extends BaseValidator {
     let weight = 1;
     if (f.weight !== undefined && !isBlank(row.cells[f.weight] ?? null)) {
       const cell = row.cells[f.weight]!;
-      const n = parseNumberCell(cell, { percent: false });
+      const n = parseNumber(cell, false);
       if (!n.ok || n.value <= 0) {
         this.error(
           row.row,
@@ -671,7 +689,7 @@ export class MilestonesValidator extends BaseValidator {
     let progress: number | undefined;
     if (f.progress !== undefined && !isBlank(row.cells[f.progress] ?? null)) {
       const cell = row.cells[f.progress]!;
-      const n = parseNumberCell(cell, { percent: true });
+      const n = parseNumber(cell, true);
       if (!n.ok || n.value < 0 || n.value > 1) {
         this.error(
           row.row,
