@@ -56,6 +56,7 @@ interface Named {
 
 /** Resolves what an uploader wrote to a configured id, once per distinct text. */
 class NameResolver {
+  private readonly longestName: number;
   private readonly byKey = new Map<string, string>();
   private readonly cache = new Map<string, string | null>();
   private readonly options: string[];
@@ -67,6 +68,12 @@ class NameResolver {
       }
     }
     this.options = items.map((i) => i.id);
+    this.longestName = Math.max(
+      0,
+      ...items.flatMap((item) =>
+        [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])].map((n) => n.length),
+      ),
+    );
     for (const item of items) {
       for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
         if (!this.idOfName.has(name)) this.idOfName.set(name, item.id);
@@ -90,6 +97,8 @@ class NameResolver {
     return this.options;
   }
   resolve(text: string): string | null {
+    // Far longer than any configured name: no name at all (folding 50 MB takes seconds).
+    if (text.length > this.longestName * 4 + 256) return null;
     let hit = this.cache.get(text);
     if (hit === undefined) {
       hit = this.byKey.get(foldKey(text)) ?? null;
