@@ -234,4 +234,22 @@ describe('rejections on the emulators', () => {
     expect(ses.calls()).toBe(1);
     expect(await mailsAbout(object)).toHaveLength(0);
   });
+
+  it('keeps each mark with one conditional write per transition (DynamoMailLedger on dynalite)', async () => {
+    const id = `upload-rejected:${'k'.repeat(2000)}`; // longer than any key: stored under its hash
+    const at = new Date().toISOString();
+    expect(await mails.reserve(id, at)).toEqual({ claimed: true });
+    expect(await mails.reserve(id, at)).toEqual({
+      claimed: false,
+      mark: { state: 'sending', messageId: null, at },
+    });
+    await mails.release(id, 'MessageRejected', at);
+    expect(await mails.reserve(id, at)).toEqual({ claimed: true });
+    await mails.markSent(id, 'ses-1', at);
+    await mails.release(id, 'late refusal of another attempt', at); // never undoes a sent
+    expect(await mails.reserve(id, at)).toEqual({
+      claimed: false,
+      mark: { state: 'sent', messageId: 'ses-1', at },
+    });
+  });
 });
