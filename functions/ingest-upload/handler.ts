@@ -10,6 +10,7 @@ import planConfig from '../../plan.config.ts';
 // Adapters and client factories from their own modules, not the adapters' index: the bundle
 // then loads only the DynamoDB, S3 and SESv2 SDK packages this function uses.
 import { DynamoFactStore } from '../../shared/adapters/dynamo-fact-store.ts';
+import { DynamoMailLedger } from '../../shared/adapters/dynamo-mail-ledger.ts';
 import { DynamoUploadLedger } from '../../shared/adapters/dynamo-upload-ledger.ts';
 import { createDynamoClients } from '../../shared/adapters/dynamodb-client.ts';
 import { createS3Client } from '../../shared/adapters/s3-client.ts';
@@ -42,6 +43,7 @@ export function buildDepsFromEnv(env: Record<string, string | undefined> = proce
     uploads: new DynamoUploadLedger({ doc, tableName: parsed.TABLE_NAME }),
     objects: new S3ObjectStore({ s3: createS3Client() }),
     mailer: new SesMailer({ sesv2: createSesv2Client(), configurationSetName: parsed.SES_CONFIGURATION_SET }),
+    mails: new DynamoMailLedger({ doc, tableName: parsed.TABLE_NAME }),
     clock: { now: () => new Date() },
     logger,
     uploadsBucket: parsed.UPLOADS_BUCKET,

@@ -16,21 +16,26 @@ import { logger } from '../shared/logger.ts';
 import { ReportInvocationSchema } from '../shared/report-messages.ts';
 
 export function createScheduleReportHandler(deps: ScheduleDeps) {
-  return async (event: unknown) => {
+  return async (event: unknown, context?: { awsRequestId?: string }) => {
     const invocation: ReportInvocation = ReportInvocationSchema.parse(event);
-    const { reportId, asOf, jobs } = await scheduleReport(deps, invocation);
+    const requestId = context?.awsRequestId;
+    const { reportId, asOf, jobs } = await scheduleReport(
+      deps,
+      invocation,
+      ...(requestId ? [() => requestId] : []),
+    );
     return { reportId, asOf, scopes: jobs.map((job) => job.scopeKey) };
   };
 }
 
 let run: ReturnType<typeof createScheduleReportHandler> | undefined;
 
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context?: { awsRequestId?: string }) => {
   if (!run) {
     const env = parseEnv(ScheduleReportEnvSchema, process.env);
     // SQS is the only AWS client this function needs: it loads no other SDK package.
     const jobs = new SqsReportJobQueue({ sqs: createSqsClient(), queueUrl: env.REPORT_JOBS_QUEUE_URL });
     run = createScheduleReportHandler({ config: planConfig, jobs, logger });
   }
-  return run(event);
+  return run(event, context);
 };

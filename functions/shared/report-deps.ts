@@ -8,6 +8,7 @@
 import planConfig from '../../plan.config.ts';
 import type { AwsClients } from '../../shared/adapters/aws-clients.ts';
 import { DynamoFactStore } from '../../shared/adapters/dynamo-fact-store.ts';
+import { DynamoMailLedger } from '../../shared/adapters/dynamo-mail-ledger.ts';
 import { DynamoRunLedger } from '../../shared/adapters/dynamo-run-ledger.ts';
 import { DynamoUploadLedger } from '../../shared/adapters/dynamo-upload-ledger.ts';
 import { createDynamoClients } from '../../shared/adapters/dynamodb-client.ts';
@@ -55,6 +56,7 @@ export function reportDeps(options: ReportDepsOptions): ReportDeps {
     uploads: new DynamoUploadLedger({ doc: clients.doc, tableName }),
     objects: new S3ObjectStore({ s3: clients.s3 }),
     mailer: new SesMailer({ sesv2: clients.sesv2, configurationSetName: options.configurationSetName }),
+    mails: new DynamoMailLedger({ doc: clients.doc, tableName }),
     clock: options.clock ?? { now: () => new Date() },
     archiveBucket: options.archiveBucket,
     logger: options.logger ?? logger,

@@ -10,6 +10,8 @@ export const ReportInvocationSchema = z.union([
     asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'asOf must be YYYY-MM-DD'),
     scope: z.string().min(1).optional(),
     force: z.boolean().optional(),
+    /** Names one forced resend: the same id again (a retried invocation) sends nothing more. */
+    requestId: z.string().min(1).max(200).optional(),
   }),
 ]);
 
@@ -18,4 +20,5 @@ export const ReportJobSchema = z.object({
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   scopeKey: z.string().min(1),
   force: z.boolean().default(false),
+  requestId: z.string().min(1).max(200).optional(),
 });

@@ -17,6 +17,7 @@ import { createScheduleReportHandler } from '../../functions/schedule-report/han
 import type { AwsClients } from '../../shared/adapters/index.ts';
 import {
   DynamoFactStore,
+  DynamoMailLedger,
   DynamoRunLedger,
   DynamoUploadLedger,
   S3ObjectStore,
@@ -175,6 +176,7 @@ export function wireLocalHandlers(
   const uploads = new DynamoUploadLedger({ doc: clients.doc, tableName });
   const objects = new S3ObjectStore({ s3: clients.s3 });
   const mailer = teeMailer(new SesMailer({ sesv2: clients.sesv2 }), options.mailDir, options.sentMail ?? []);
+  const mails = new DynamoMailLedger({ doc: clients.doc, tableName });
   const clock = { now: () => new Date() };
   const reportDeps: ReportDeps = {
     config,
@@ -183,6 +185,7 @@ export function wireLocalHandlers(
     uploads,
     objects,
     mailer,
+    mails,
     clock,
     archiveBucket: options.archiveBucket ?? LOCAL_RESOURCES.archiveBucket,
     logger: silentLogger,
@@ -195,6 +198,7 @@ export function wireLocalHandlers(
     uploads,
     objects,
     mailer,
+    mails,
     clock,
     uploadsBucket: options.uploadsBucket ?? LOCAL_RESOURCES.uploadsBucket,
     logger: silentLogger,

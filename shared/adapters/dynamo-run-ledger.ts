@@ -132,6 +132,16 @@ export class DynamoRunLedger implements RunLedger {
       throw err;
     }
     if (input.status === 'sent') {
+      // Every sent asOf of the scope, so a run finds the one it follows (lastSent's onOrBefore).
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.sentRun(input.reportId, input.scopeKey, input.asOf),
+            sentAt: new Date(input.now).toISOString(),
+          },
+        }),
+      );
       try {
         await this.doc.send(
           new PutCommand({
@@ -156,11 +166,36 @@ export class DynamoRunLedger implements RunLedger {
     return out;
   }
 
-  async lastSent(reportId: string, scopeKey: string): Promise<RunRecord | null> {
-    const pointer = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.lastSent(reportId, scopeKey), ConsistentRead: true }),
-    );
-    const asOf = pointer.Item?.asOf;
+  async lastSent(reportId: string, scopeKey: string, onOrBefore?: LocalDate): Promise<RunRecord | null> {
+    let asOf: unknown;
+    if (onOrBefore !== undefined) {
+      const sent = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk <= :asOf',
+          ExpressionAttributeValues: {
+            ':pk': keys.sentRunPartition(reportId, scopeKey),
+            ':asOf': onOrBefore,
+          },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      asOf = sent.Items?.[0]?.sk;
+    }
+    if (asOf === undefined) {
+      // The newest sent asOf (also what runs sent before the per-asOf index existed left).
+      const pointer = await this.doc.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: keys.lastSent(reportId, scopeKey),
+          ConsistentRead: true,
+        }),
+      );
+      asOf = pointer.Item?.asOf;
+      if (typeof asOf === 'string' && onOrBefore !== undefined && asOf > onOrBefore) return null;
+    }
     if (typeof asOf !== 'string') return null;
     const run = await this.doc.send(
       new GetCommand({

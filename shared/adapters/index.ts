@@ -7,6 +7,7 @@ export type { AwsClientOptions } from './aws-client-options.ts';
 export { type AwsClients, createAwsClients, destroyAwsClients } from './aws-clients.ts';
 export { BatchRetryExhaustedError, type RetryOptions } from './dynamo-batch.ts';
 export { DynamoFactStore, type DynamoFactStoreOptions } from './dynamo-fact-store.ts';
+export { DynamoMailLedger, type DynamoMailLedgerOptions } from './dynamo-mail-ledger.ts';
 export { DynamoRunLedger, type DynamoRunLedgerOptions, RunNotClaimedError } from './dynamo-run-ledger.ts';
 export {
   DynamoUploadLedger,

@@ -19,6 +19,8 @@
  * | report run            | `RUN#<reportId>`                     | `<asOf>#<scopeKey>`         |
  * | reports with runs     | `RUNS`                               | `<reportId>`                |
  * | last sent run         | `RUNLAST#<reportId>`                 | `<scopeKey>`                |
+ * | sent runs of a scope  | `RUNSENT#<reportId>#<scopeKey>`      | `<asOf>`                    |
+ * | email sent once       | `MAIL#<sha-256 of the email's id>`   | `_`                         |
  *
  * Why this shape:
  * - **Writes spread.** A daily actual's partition is one KPI × one dimension combination ×
@@ -116,6 +118,13 @@ export const keys = {
   runIndex: (reportId: string) => ({ pk: 'RUNS', sk: reportId }),
   runIndexPartition: 'RUNS',
   lastSent: (reportId: string, scopeKey: string) => ({ pk: `RUNLAST#${reportId}`, sk: scopeKey }),
+  sentRun: (reportId: string, scopeKey: string, asOf: string) => ({
+    pk: `RUNSENT#${reportId}#${scopeKey}`,
+    sk: asOf,
+  }),
+  sentRunPartition: (reportId: string, scopeKey: string) => `RUNSENT#${reportId}#${scopeKey}`,
+  /** `digest`: hex SHA-256 of the email's id (ids hold S3 keys, longer than a key may be). */
+  mail: (digest: string) => ({ pk: `MAIL#${digest}`, sk: '_' }),
 } as const;
 
 /** Months `yyyy-mm` from the month of `start` to the month of `end`, inclusive. */

@@ -5,15 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { PlanConfig } from '../config/schema.ts';
-import { buildErrorWorkbook, ERROR_HELP } from '../files/ingest/error-workbook.ts';
-import { UploadFileError } from '../files/ingest/errors.ts';
-import { type IngestResult, parseUpload, readUploadRows } from '../files/ingest/parse-upload.ts';
+import { type IngestResult, parseUpload } from '../files/ingest/parse-upload.ts';
 import type {
   Clock,
   FactStore,
   Mailer,
+  MailLedger,
   ObjectStore,
   UploadKind,
   UploadLedger,
@@ -21,6 +19,7 @@ import type {
   UploadSource,
 } from '../ports/index.ts';
 import { fileUpload } from './file-upload.ts';
+import { type RejectionNotice, rejectUpload } from './reject-upload.ts';
 
 /** The logging the use case needs (Powertools Logger fits). */
 export interface IngestLogger {
@@ -35,6 +34,8 @@ export interface IngestDeps {
   readonly facts: FactStore;
   readonly uploads: UploadLedger;
   readonly mailer: Mailer;
+  /** Marks each rejection email so a redelivery never sends it twice. */
+  readonly mails: MailLedger;
   readonly clock: Clock;
   readonly logger?: IngestLogger;
   /** Where `rejected/…` workbooks go; defaults to the uploaded object's own bucket. */
@@ -71,13 +72,13 @@ export type IngestOutcome =
       readonly rows: number;
       readonly errors: number;
       readonly errorKey: string;
+      /** Who got the rejection email ('' when nobody could be reached). */
       readonly notified: string;
+      readonly notice: RejectionNotice;
     };
 
 const ROUTE = /^incoming\/(actuals|targets|milestones)\/(.+)$/;
 const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-/** Above this the workbook is not attached (SES takes 40 MB after base64; mailboxes less). */
-const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const quiet: IngestLogger = { info() {}, warn() {}, error() {} };
 
 /** The upload kind a key is routed to, or `null` (not under incoming/<kind>/). */
@@ -156,7 +157,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
       errorCounts: { too_large: 1 },
       fatal: message,
     };
-    return reject(deps, object, base, result, null, null);
+    return rejectUpload(deps, object, base, result, null, null);
   }
 
   const stored = await deps.objects.get(object.bucket, object.key, object.versionId);
@@ -173,7 +174,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     file: result.file,
     ms: Date.now() - began,
   });
-  if (!result.ok) return reject(deps, object, record, result, stored.body, uploader);
+  if (!result.ok) return rejectUpload(deps, object, record, result, stored.body, uploader);
 
   const source: UploadSource = {
     bucket: object.bucket,
@@ -211,166 +212,6 @@ function uploaderOf(metadata: Readonly<Record<string, string>>): string | null {
   const raw = (metadata['uploader-email'] ?? metadata['x-amz-meta-uploader-email'] ?? '').trim();
   if (!EMAIL.test(raw)) return null;
   return raw;
-}
-
-/** Metadata can be set by anyone who can upload: only mail addresses in the allowed domains. */
-function recipientFor(config: PlanConfig, kind: UploadKind, uploader: string | null): string {
-  if (uploader) {
-    const domain = uploader.split('@')[1]!.toLowerCase();
-    if (config.email.allowedDomains.some((d) => d.toLowerCase() === domain)) return uploader;
-  }
-  return config.contacts.uploads[kind];
-}
-
-async function reject(
-  deps: IngestDeps,
-  object: UploadedObject,
-  record: UploadRecord,
-  result: Extract<IngestResult, { ok: false }>,
-  body: Uint8Array | null,
-  uploader: string | null,
-): Promise<IngestOutcome> {
-  const log = deps.logger ?? quiet;
-  const { config } = deps;
-  const kind = record.kind;
-  const errorKey = `rejected/${object.key}.errors.xlsx`;
-  const bucket = deps.uploadsBucket ?? object.bucket;
-  let workbook: Uint8Array;
-  try {
-    workbook = await buildErrorWorkbook({
-      fileName: object.key,
-      result,
-      rows: body ? readUploadRows(body, kind, result.file) : undefined,
-    });
-  } catch (error) {
-    if (!(error instanceof UploadFileError)) throw error;
-    workbook = await buildErrorWorkbook({ fileName: object.key, result });
-  }
-  await deps.objects.put(bucket, errorKey, workbook, {
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    metadata: { 'source-key': encodeURIComponent(object.key), 'source-version': object.versionId ?? '' },
-  });
-  const to = recipientFor(config, kind, uploader);
-  const raw = await composeRejectionEmail({ config, object, result, workbook, errorKey, bucket, to });
-  const sent = await deps.mailer.send({
-    from: config.email.from,
-    to: [to],
-    ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
-    raw,
-  });
-  await fileUpload(deps, object, 'rejected');
-  await deps.uploads.finish({
-    ...record,
-    status: 'rejected',
-    rows: result.rows,
-    errors: result.errorCount,
-    errorKey,
-    finishedAt: deps.clock.now().toISOString(),
-  });
-  log.warn('upload rejected', {
-    key: object.key,
-    kind,
-    rows: result.rows,
-    errors: result.errorCount,
-    errorCounts: result.errorCounts,
-    errorKey,
-    to,
-    messageId: sent.messageId,
-  });
-  return {
-    status: 'rejected',
-    key: object.key,
-    kind,
-    rows: result.rows,
-    errors: result.errorCount,
-    errorKey,
-    notified: to,
-  };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function baseName(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1);
-}
-
-/** The rejection email as raw MIME: HTML and text summary plus the error workbook. */
-export async function composeRejectionEmail(input: {
-  config: PlanConfig;
-  object: UploadedObject;
-  result: Extract<IngestResult, { ok: false }>;
-  workbook: Uint8Array;
-  errorKey: string;
-  bucket: string;
-  to: string;
-}): Promise<Uint8Array> {
-  const { config, object, result, workbook, errorKey, bucket, to } = input;
-  const name = baseName(object.key);
-  const shown = result.errors.slice(0, 20);
-  const attach = workbook.byteLength <= MAX_ATTACHMENT_BYTES;
-  const types = Object.entries(result.errorCounts)
-    .sort((a, b) => b[1] - a[1])
-    .map(([code, count]) => {
-      const help = ERROR_HELP[code];
-      return { count, label: help ? `${help.zh} / ${help.en}` : code };
-    });
-  const where = attach
-    ? '附件工作簿列出了每个错误（红色单元格带批注）。The attached workbook lists every error (red cells carry a note).'
-    : `错误工作簿太大无法附加，位于 / The error workbook is too large to attach; it is at s3://${bucket}/${errorKey}`;
-  const text = [
-    `上传被拒绝：${name}`,
-    `Upload rejected: ${object.key}`,
-    '',
-    `文件中的数据均未导入（全部或全不）。Nothing from this file was imported (all or nothing).`,
-    `数据行 Data rows: ${result.rows}    错误 Errors: ${result.errorCount}`,
-    '',
-    ...types.map((t) => `  ${t.count} × ${t.label}`),
-    '',
-    ...shown.map((e) => `行 Row ${e.row || '-'} · ${e.column || '-'} · "${e.value}": ${e.message}`),
-    ...(result.errorCount > shown.length ? [`… ${result.errorCount - shown.length} more / 还有更多`] : []),
-    '',
-    where,
-    '改正后请把整个文件重新上传到同一文件夹。Fix the file and upload the whole file again to the same folder.',
-  ].join('\n');
-  const rows = shown
-    .map(
-      (e) =>
-        `<tr><td>${e.row || '-'}</td><td>${escapeHtml(e.column)}</td><td>${escapeHtml(e.value)}</td><td>${escapeHtml(e.message)}</td></tr>`,
-    )
-    .join('');
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-<h2>上传被拒绝 Upload rejected</h2>
-<p><b>${escapeHtml(object.key)}</b></p>
-<p>文件中的数据均未导入（全部或全不）。Nothing from this file was imported (all or nothing).</p>
-<p>数据行 Data rows: ${result.rows} · 错误 Errors: <b>${result.errorCount}</b></p>
-<ul>${types.map((t) => `<li>${t.count} × ${escapeHtml(t.label)}</li>`).join('')}</ul>
-<table border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse">
-<tr><th>行 Row</th><th>列 Column</th><th>值 Value</th><th>问题与处理 Problem and what to do</th></tr>${rows}</table>
-${result.errorCount > shown.length ? `<p>… ${result.errorCount - shown.length} more / 还有更多</p>` : ''}
-<p>${escapeHtml(where)}</p>
-<p>改正后请把整个文件重新上传到同一文件夹。Fix the file and upload the whole file again to the same folder.</p>
-</body></html>`;
-  const composer = new MailComposer({
-    from: config.email.from,
-    to,
-    ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
-    subject: `[Plan Monitor] 上传被拒绝 Upload rejected: ${name} (${result.errorCount} errors)`,
-    text,
-    html,
-    attachments: attach
-      ? [
-          {
-            filename: `${name}.errors.xlsx`,
-            content: Buffer.from(workbook),
-            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          },
-        ]
-      : [],
-  });
-  const message = await composer.compile().build();
-  return new Uint8Array(message);
 }
 
 /** One SQS message's S3 object-created events (an empty list for the S3 test event). */

@@ -13,6 +13,7 @@ import type {
   Clock,
   FactStore,
   Mailer,
+  MailLedger,
   ObjectStore,
   PlanDataQuery,
   ReportJob,
@@ -29,12 +30,15 @@ import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
 import type { ReportModel } from '../report/report-model.ts';
 import { REPORTS_PREFIX } from './report-links.ts';
 import { type AppLogger, ReportInputError, silentLogger } from './schedule-report.ts';
+import { type SendOnceOutcome, sendOnce } from './send-once.ts';
 
 export interface ReportDeps {
   readonly config: PlanConfig;
   readonly facts: FactStore;
   readonly objects: ObjectStore;
   readonly mailer: Mailer;
+  /** Marks each email before SES gets it, so no retry or redelivery sends it twice. */
+  readonly mails: MailLedger;
   readonly runs: RunLedger;
   readonly uploads: UploadLedger;
   readonly clock: Clock;
@@ -144,9 +148,11 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       reason: extra.reason ?? null,
     });
 
-  // Set once SES has accepted the mail: from then on nothing may record `failed` or throw, or
-  // the retry would send a second email (SES has no idempotency token).
+  // Set once an email may have gone out (accepted, or in doubt): from then on nothing may
+  // record `failed`. (A retry would not mail twice — the mail ledger holds the mark — but the
+  // run's record must say what the recipients got.)
   let sentMessageId: string | null = null;
+  const mailContext = { mailer: deps.mailer, mails: deps.mails, clock, logger };
   try {
     // Checked again just before sending: the configuration may have been edited by hand.
     assertRecipientsAllowed(
@@ -156,18 +162,24 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     );
 
     const kpis = kpisNeeded(config, report);
-    const lastSent = await deps.runs.lastSent(report.id, scope.key);
+    // The run this one follows: the last one sent for this period or an earlier one. A later
+    // period's run says nothing about what the recipients of this period have seen (a backfill
+    // of an earlier week is news to them even when no data arrived since the later week).
+    const lastSent = await deps.runs.lastSent(report.id, scope.key, job.asOf);
     if (report.whenNoNewData !== 'send' && !job.force && lastSent?.finishedAt) {
       const lastWrite = await deps.facts.lastWriteAt(kpis);
       if (!lastWrite || lastWrite <= lastSent.finishedAt) {
-        const note = await skipForNoNewData(deps, report, scope.recipients, job, lastSent);
-        const reason = 'no new data since the last sent run';
-        await finish('skipped', { messageId: note.messageId, reason });
-        logger.info('no new data: run skipped', { ...context, noteSent: note.messageId !== null });
+        const note = await skipForNoNewData(deps, report, scope.recipients, job, lastSent, mailContext);
+        if (note?.status === 'refused') throw new MailNotSentError(note.reason);
+        const noteId = note && 'messageId' in note ? note.messageId : null;
+        if (note) sentMessageId = noteId ?? '';
+        const reason = `no new data since the last sent run${note?.status === 'in_doubt' ? ' (note in doubt: not resent)' : ''}`;
+        await finish('skipped', { messageId: noteId, reason });
+        logger.info('no new data: run skipped', { ...context, note: note?.status ?? 'none' });
         const finishedAt = clock.now().toISOString();
         return {
           status: 'skipped',
-          record: { ...claim.record, status: 'skipped', messageId: note.messageId, reason, finishedAt },
+          record: { ...claim.record, status: 'skipped', messageId: noteId, reason, finishedAt },
         };
       }
     }
@@ -223,13 +235,38 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       text: rendered.text,
       attachments: link ? [] : [{ filename: fileName, content: workbook }],
     });
-    const { messageId } = await deps.mailer.send({
-      from: config.email.from,
-      to,
-      ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
-      raw,
-    });
-    sentMessageId = messageId;
+    const mail = await sendOnce(
+      mailContext,
+      runMailId(job, 'report', attempt),
+      {
+        from: config.email.from,
+        to,
+        ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
+        raw,
+      },
+      context,
+    );
+    if (mail.status === 'refused') throw new MailNotSentError(mail.reason);
+    const messageId = 'messageId' in mail ? mail.messageId : null;
+    sentMessageId = messageId ?? '';
+    if (mail.status !== 'sent') {
+      // An earlier attempt sent it (or may have): record the run as sent, send nothing more.
+      const reason =
+        mail.status === 'in_doubt' ? `email in doubt since ${mail.since}: not resent` : 'already sent';
+      await recordSent(() => finish('sent', { archiveKey, messageId, reason }), logger, {
+        ...context,
+        messageId,
+      });
+      const record: RunRecord = {
+        ...claim.record,
+        status: 'sent',
+        archiveKey,
+        messageId,
+        reason,
+        finishedAt: clock.now().toISOString(),
+      };
+      return { status: 'duplicate', record };
+    }
     await recordSent(() => finish('sent', { archiveKey, messageId }), logger, { ...context, messageId });
     logger.info('report sent', {
       ...context,
@@ -383,14 +420,34 @@ export function assertRecipientsAllowed(
     throw new ReportInputError(`report "${report.id}" has no recipients for this scope`);
 }
 
+/**
+ * The id of a run's email in the mail ledger: one per (report, asOf, scope) and kind, and per
+ * forced resend request, so a redelivered job never mails twice while a new resend does. (A
+ * forced job queued before request ids existed falls back to its attempt.)
+ */
+export function runMailId(job: ReportJob, kind: 'report' | 'note', attempt: number): string {
+  const request = job.force ? `forced:${job.requestId ?? `attempt-${attempt}`}` : 'scheduled';
+  return `run:${job.reportId}#${job.asOf}#${job.scopeKey}#${kind}#${request}`;
+}
+
+/** SES refused the email for good (nothing was sent): the run fails and is retried. */
+export class MailNotSentError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'MailNotSentError';
+  }
+}
+
+/** Sends the "no new data" note once, when the report asks for one; `null` when it does not. */
 async function skipForNoNewData(
   deps: ReportDeps,
   report: ReportConfig,
   recipients: readonly { email: string }[],
   job: ReportJob,
   lastSent: RunRecord,
-): Promise<{ messageId: string | null }> {
-  if (report.whenNoNewData !== 'note') return { messageId: null };
+  mail: Parameters<typeof sendOnce>[0],
+): Promise<SendOnceOutcome | null> {
+  if (report.whenNoNewData !== 'note') return null;
   // No model is built for a skipped run (nothing new to read), so the note is composed here,
   // from the same labels the report email uses.
   const language = report.language;
@@ -409,8 +466,16 @@ async function skipForNoNewData(
     text,
     attachments: [],
   });
-  const { messageId } = await deps.mailer.send({ from: deps.config.email.from, to, raw });
-  return { messageId };
+  return sendOnce(
+    mail,
+    runMailId(job, 'note', 0),
+    { from: deps.config.email.from, to, raw },
+    {
+      reportId: job.reportId,
+      asOf: job.asOf,
+      scope: job.scopeKey,
+    },
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  * Kept apart from run-report.ts on purpose: the schedule-report Lambda bundles this module, and
  * it must not pull in the workbook, email and MIME renderers (exceljs, nodemailer) it never uses.
  */
+import { randomUUID } from 'node:crypto';
 import { reportById, reportScopes } from '../config/lookup.ts';
 import type { PlanConfig, ReportConfig } from '../config/schema.ts';
 import { asOfForRule, isValidLocalDate, localDateOf } from '../domain/calendar.ts';
@@ -39,6 +40,12 @@ export interface ManualInvocation {
   /** A scope key such as `category=pets` or `all`; every configured scope when absent. */
   readonly scope?: string;
   readonly force?: boolean;
+  /**
+   * Names a forced resend. Its jobs carry it, so a duplicate delivery of a job (or a retried
+   * invocation with the same id) mails nothing more; each new request mails again. Defaults to
+   * the Lambda request id (kept by Lambda's own retries of an asynchronous invocation).
+   */
+  readonly requestId?: string;
 }
 
 export type ReportInvocation = ScheduledInvocation | ManualInvocation;
@@ -78,6 +85,7 @@ export function asOfOf(config: PlanConfig, report: ReportConfig, invocation: Rep
 export async function scheduleReport(
   deps: ScheduleDeps,
   invocation: ReportInvocation,
+  defaultRequestId: () => string = randomUUID,
 ): Promise<{ reportId: string; asOf: LocalDate; jobs: readonly ReportJob[] }> {
   const report = reportById(deps.config, invocation.reportId);
   const asOf = asOfOf(deps.config, report, invocation);
@@ -93,7 +101,16 @@ export async function scheduleReport(
     }
   }
   const force = 'force' in invocation && invocation.force === true;
-  const jobs = scopes.map((scope) => ({ reportId: report.id, asOf, scopeKey: scope.key, force }));
+  const requestId = force
+    ? ('requestId' in invocation && invocation.requestId) || defaultRequestId()
+    : undefined;
+  const jobs: ReportJob[] = scopes.map((scope) => ({
+    reportId: report.id,
+    asOf,
+    scopeKey: scope.key,
+    force,
+    ...(requestId ? { requestId } : {}),
+  }));
   await deps.jobs.enqueue(jobs);
   deps.logger?.info('report scheduled', {
     reportId: report.id,

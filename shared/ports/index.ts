@@ -138,9 +138,51 @@ export interface OutgoingEmail {
   readonly raw: Uint8Array;
 }
 
+/**
+ * Sends a raw MIME message. Resolves with the provider's message id once it accepted the
+ * message; throws {@link MailRefusedError} when the provider answered that it did not accept
+ * it (nothing was sent); any other error means the outcome is unknown (e.g. the reply was lost)
+ * and the message may have been sent.
+ */
 export interface Mailer {
-  /** Sends a raw MIME message; resolves with the provider's message id. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The mail provider answered and did not accept the message: nothing was sent. */
+export class MailRefusedError extends Error {
+  constructor(
+    message: string,
+    /**
+     * True when sending the same message again cannot succeed (an address refused, a sender
+     * not verified); false for a pause worth retrying (throttling).
+     */
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailRefusedError';
+  }
+}
+
+/** The mark {@link MailLedger} keeps for one email: sending (outcome unknown) or sent. */
+export interface MailMark {
+  readonly state: 'sending' | 'sent';
+  readonly messageId: string | null;
+  /** When the mark was last written (ISO instant). */
+  readonly at: string;
+}
+
+/**
+ * Exactly-once guard for emails: an intent is recorded (one conditional write) before an email
+ * is handed to the provider, and `sent` after it accepted. An email whose intent exists is
+ * never handed over again, unless its last attempt is known to have failed (refused).
+ */
+export interface MailLedger {
+  /** Records the intent to send `id`; `claimed: false` with the mark found when one exists. */
+  reserve(id: string, now: string): Promise<{ claimed: true } | { claimed: false; mark: MailMark }>;
+  markSent(id: string, messageId: string, now: string): Promise<void>;
+  /** The provider refused the email: nothing went out, a later attempt may send it. */
+  release(id: string, reason: string, now: string): Promise<void>;
 }
 
 export type RunStatus = 'started' | 'sent' | 'skipped' | 'failed';
@@ -186,8 +228,11 @@ export interface RunLedger {
     reason?: string | null;
   }): Promise<void>;
   list(reportId?: string): Promise<readonly RunRecord[]>;
-  /** The newest `sent` run of a report and scope, for "no new data" checks. */
-  lastSent(reportId: string, scopeKey: string): Promise<RunRecord | null>;
+  /**
+   * The `sent` run of a report and scope with the latest asOf on or before `onOrBefore` (the
+   * run this one follows, for "no new data" checks); the latest of all without it.
+   */
+  lastSent(reportId: string, scopeKey: string, onOrBefore?: LocalDate): Promise<RunRecord | null>;
 }
 
 export type UploadKind = 'actuals' | 'targets' | 'milestones';
@@ -235,6 +280,11 @@ export interface ReportJob {
   readonly scopeKey: string;
   /** Send again even when the ledger says sent (a deliberate resend). */
   readonly force: boolean;
+  /**
+   * Identifies one forced resend request, so that a duplicate delivery of it sends nothing
+   * more while a new request sends again. Absent for scheduled runs.
+   */
+  readonly requestId?: string;
 }
 
 /** Fans a scheduled report out into independent, retryable jobs (SQS in AWS, in-process locally). */

@@ -11,6 +11,7 @@ import type { RowError } from './errors.ts';
 import { type CellValue, foldName, isCellError } from './normalize.ts';
 import type { IngestResult } from './parse-upload.ts';
 import type { RawRow } from './rows.ts';
+import { workbookCellText } from './storable.ts';
 
 type Rejected = Extract<IngestResult, { ok: false }>;
 
@@ -60,6 +61,12 @@ export const ERROR_HELP: Record<string, { zh: string; en: string }> = {
   unsupported_format: { zh: '不支持的文件格式', en: 'Unsupported file format' },
   not_text: { zh: '不是文本CSV文件', en: 'Not a text CSV' },
   bad_csv: { zh: 'CSV 格式错误', en: 'Malformed CSV' },
+  number_out_of_range: {
+    zh: '数值超出可存储范围（无穷大、超过2^53或小于1E-130）',
+    en: 'Number outside what can be stored (infinite, beyond 2^53 or below 1E-130)',
+  },
+  text_too_long: { zh: '文本过长', en: 'Text too long to store or show' },
+  bad_characters: { zh: '含有换行或控制字符', en: 'Line break or control character where none may be' },
 };
 
 export interface ErrorWorkbookInput {
@@ -79,6 +86,7 @@ function plain(value: CellValue): ExcelJS.CellValue {
   if (value === null) return null;
   if (isCellError(value)) return value.error;
   if (typeof value === 'number' && !Number.isFinite(value)) return '#VALUE!';
+  if (typeof value === 'string') return workbookCellText(value);
   return value;
 }
 
@@ -148,7 +156,9 @@ export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uin
       }
       if (errors) {
         const errorCell = row.getCell(errorCol || raw.cells.length + 1);
-        errorCell.value = errors.map((e) => (e.column ? `[${e.column}] ${e.message}` : e.message)).join('\n');
+        errorCell.value = workbookCellText(
+          errors.map((e) => (e.column ? `[${e.column}] ${e.message}` : e.message)).join('\n'),
+        );
         errorCell.alignment = { wrapText: true, vertical: 'top' };
         errorCell.font = { color: { argb: 'FF9C0006' } };
         for (const e of errors) {
@@ -158,7 +168,7 @@ export async function buildErrorWorkbook(input: ErrorWorkbookInput): Promise<Uin
             cell.fill = RED_FILL;
             if (col) {
               const previous = typeof cell.note === 'string' ? `${cell.note}\n` : '';
-              cell.note = `${previous}${e.message}`;
+              cell.note = workbookCellText(`${previous}${e.message}`);
             }
           }
         }
@@ -185,7 +195,7 @@ function writeSummary(summary: ExcelJS.Worksheet, fileName: string, result: Reje
     row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
   };
   summary.addRow(['上传被拒绝 Upload rejected']).font = { bold: true, size: 14 };
-  add('文件 File', fileName);
+  add('文件 File', workbookCellText(fileName));
   add('类型 Kind', KIND_LABEL[result.kind]);
   add(
     '格式 Format',
@@ -204,7 +214,7 @@ function writeSummary(summary: ExcelJS.Worksheet, fileName: string, result: Reje
     '结果 Result',
     '整个文件未导入（全部或全不）。Nothing from this file was imported: fix every error below and upload the whole file again.',
   );
-  if (result.fatal) add('文件问题 File problem', result.fatal);
+  if (result.fatal) add('文件问题 File problem', workbookCellText(result.fatal));
   summary.addRow([]);
   summary.addRow(['错误类型 Error type', '次数 Count · 说明 What it means']).font = { bold: true };
   for (const [code, count] of Object.entries(result.errorCounts).sort((a, b) => b[1] - a[1])) {
@@ -236,6 +246,14 @@ function writeErrorList(list: ExcelJS.Worksheet, result: Rejected): void {
     { header: '类型 Type', width: 22 },
   ];
   list.getRow(1).font = { bold: true };
-  for (const e of result.errors) list.addRow([e.row || '', e.column, e.value, e.message, e.code]);
+  for (const e of result.errors) {
+    list.addRow([
+      e.row || '',
+      workbookCellText(e.column),
+      workbookCellText(e.value),
+      workbookCellText(e.message),
+      e.code,
+    ]);
+  }
   list.commit();
 }

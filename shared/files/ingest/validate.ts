@@ -5,33 +5,46 @@
  */
 import type { PlanConfig } from '../../config/schema.ts';
 import { fiscalYearOf } from '../../domain/calendar.ts';
-import { closestMatch } from '../../domain/suggest.ts';
+import { closestMatch, SuggestionBudget } from '../../domain/suggest.ts';
 import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
-import type { RowError } from './errors.ts';
+import { boundRowError, type RowError } from './errors.ts';
 import { foldKey, type HeaderMap } from './headers.ts';
 import { IntKeyTable } from './key-table.ts';
 import {
   type CellValue,
   cellText,
   isBlank,
+  type NumberResult,
   type PeriodResult,
   parseDateCell,
   parseNumberCell,
   parsePeriodCell,
 } from './normalize.ts';
 import type { RawRow } from './rows.ts';
+import { type Unstorable, unstorableKey, unstorableNumber, unstorableText } from './storable.ts';
 
-/** Collects row errors: keeps the first `cap` for the report, counts them all by code. */
+/**
+ * Collects row errors: keeps the first `cap` for the report (each with its value and message
+ * cut to a readable length, see {@link boundRowError}), counts them all by code. Work beyond the
+ * cap is only counting: validators ask {@link full} before composing costly detail such as
+ * "did you mean" suggestions.
+ */
 export class ErrorCollector {
   readonly list: RowError[] = [];
   readonly byCode = new Map<string, number>();
   count = 0;
+  /** Shared by every "did you mean" of the file. */
+  readonly suggestions = new SuggestionBudget();
   constructor(readonly cap = 1000) {}
+  /** True once `cap` errors are listed: further errors are counted, never shown. */
+  get full(): boolean {
+    return this.list.length >= this.cap;
+  }
   add(error: RowError): void {
     this.count++;
     this.byCode.set(error.code, (this.byCode.get(error.code) ?? 0) + 1);
-    if (this.list.length < this.cap) this.list.push(error);
+    if (this.list.length < this.cap) this.list.push(boundRowError(error));
   }
 }
 
@@ -43,6 +56,7 @@ interface Named {
 
 /** Resolves what an uploader wrote to a configured id, once per distinct text. */
 class NameResolver {
+  private readonly longestName: number;
   private readonly byKey = new Map<string, string>();
   private readonly cache = new Map<string, string | null>();
   private readonly options: string[];
@@ -54,6 +68,12 @@ class NameResolver {
       }
     }
     this.options = items.map((i) => i.id);
+    this.longestName = Math.max(
+      0,
+      ...items.flatMap((item) =>
+        [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])].map((n) => n.length),
+      ),
+    );
     for (const item of items) {
       for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
         if (!this.idOfName.has(name)) this.idOfName.set(name, item.id);
@@ -77,6 +97,8 @@ class NameResolver {
     return this.options;
   }
   resolve(text: string): string | null {
+    // Far longer than any configured name: no name at all (folding 50 MB takes seconds).
+    if (text.length > this.longestName * 4 + 256) return null;
     let hit = this.cache.get(text);
     if (hit === undefined) {
       hit = this.byKey.get(foldKey(text)) ?? null;
@@ -84,15 +106,30 @@ class NameResolver {
     }
     return hit;
   }
-  /** ` Did you mean "x"?` or the list of known ids. */
-  suggest(text: string): string {
-    const close = closestMatch(text.trim(), [...this.idOfName.keys()]);
-    if (close) {
-      const id = this.idOfName.get(close)!;
-      return close === id ? ` Did you mean "${id}"?` : ` Did you mean "${close}" (${id})?`;
+  private readonly names: string[] = [];
+  private readonly suggestCache = new Map<string, string>();
+  /**
+   * ` Did you mean "x"?` or the list of known ids; once per distinct text, within the file's
+   * budget, and not at all (empty) when the collector lists no more errors.
+   */
+  suggest(text: string, errors: ErrorCollector): string {
+    if (errors.full) return '';
+    let hit = this.suggestCache.get(text);
+    if (hit === undefined) {
+      if (this.names.length === 0) this.names.push(...this.idOfName.keys());
+      const close = closestMatch(text.trim(), this.names, errors.suggestions);
+      const id = close === null ? null : this.idOfName.get(close)!;
+      const shown = this.options.slice(0, 20).join(', ');
+      hit =
+        close === null
+          ? ` Known: ${shown}${this.options.length > 20 ? ', …' : ''}.`
+          : close === id
+            ? ` Did you mean "${id}"?`
+            : ` Did you mean "${close}" (${id})?`;
+      // A bounded cache: a file of distinct junk must not keep one entry per row.
+      if (this.suggestCache.size < 10_000) this.suggestCache.set(text, hit);
     }
-    const shown = this.options.slice(0, 20).join(', ');
-    return ` Known: ${shown}${this.options.length > 20 ? ', …' : ''}.`;
+    return hit;
   }
 }
 
@@ -144,6 +181,24 @@ function dimsLabel(dims: Readonly<Record<string, string>>): string {
   return Object.entries(dims)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
+}
+
+/** Longest text read as a number: `¥ -1,234,567,890,123.45` with room to spare. */
+const MAX_NUMBER_TEXT = 100;
+
+/**
+ * A number cell, parsed. Text longer than any storable number is refused without being
+ * parsed: the number patterns backtrack quadratically on a long run of digits (a 40,000-digit
+ * cell took 6 s, a 50 MB one would never end), and no such text is a figure anyone means.
+ */
+function parseNumber(cell: CellValue, percent: boolean): NumberResult {
+  if (typeof cell === 'string' && cell.length > MAX_NUMBER_TEXT && cell.trim().length > MAX_NUMBER_TEXT) {
+    return {
+      ok: false,
+      message: `"${cell.trim()}" is ${cell.trim().length.toLocaleString('en-US')} characters long, far too long to be a number: type the figure itself (at most ${MAX_NUMBER_TEXT} characters)`,
+    };
+  }
+  return parseNumberCell(cell, { percent });
 }
 
 /** Periods per key space: far more than the days of any list of fiscal years. */
@@ -222,6 +277,23 @@ abstract class BaseValidator {
     });
   }
 
+  /** Records `problem` (a value the store or a report cannot hold); true when there was one. */
+  protected unstorable(row: number, col: number | undefined, value: CellValue, problem: Unstorable): boolean {
+    if (problem) this.error(row, col, value, problem.code, problem.message);
+    return problem !== null;
+  }
+
+  /** A value cell parsed and checked to be storable. */
+  protected value(row: RawRow, col: number, percent: boolean): NumberResult {
+    const cell = row.cells[col] ?? null;
+    const value = parseNumber(cell, percent);
+    if (!value.ok) this.error(row.row, col, cell, 'bad_number', value.message);
+    else if (this.unstorable(row.row, col, cell, unstorableNumber(value.value))) {
+      return { ok: false, message: 'unstorable' };
+    }
+    return value;
+  }
+
   protected period(value: CellValue): PeriodResult {
     if (typeof value !== 'string') return parsePeriodCell(value, this.startMonth);
     let hit = this.periodCache.get(value);
@@ -272,7 +344,13 @@ abstract class BaseValidator {
     const text = cellText(value);
     const id = this.kpis.resolve(text);
     if (!id) {
-      this.error(row, col, value, 'unknown_kpi', `Unknown KPI "${text}".${this.kpis.suggest(text)}`);
+      this.error(
+        row,
+        col,
+        value,
+        'unknown_kpi',
+        `Unknown KPI "${text}".${this.kpis.suggest(text, this.errors)}`,
+      );
     }
     return id;
   }
@@ -315,7 +393,7 @@ abstract class BaseValidator {
             d.col,
             value,
             'unknown_dimension_value',
-            `Unknown ${this.header.headers[d.col]} value "${cell}".${d.resolver.suggest(cell)} Leave the cell empty for a total over all values.`,
+            `Unknown ${this.header.headers[d.col]} value "${cell}".${d.resolver.suggest(cell, this.errors)} Leave the cell empty for a total over all values.`,
           );
           ok = false;
           continue;
@@ -441,10 +519,7 @@ export class ActualsValidator extends BaseValidator {
     const period = this.period(periodCell);
     if (!period.ok) this.error(row.row, periodCol, periodCell, 'bad_date', period.message);
     else this.fiscalYear(row.row, periodCol, periodCell, period);
-    const valueCol = f.value!;
-    const valueCell = cells[valueCol] ?? null;
-    const value = parseNumberCell(valueCell, { percent: kpi?.unit === 'percent' });
-    if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
+    const value = this.value(row, f.value!, kpi?.unit === 'percent');
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
     const key = this.compositeKey(
@@ -495,7 +570,7 @@ export class TargetsValidator extends BaseValidator {
           f.version,
           cells[f.version]!,
           'unknown_version',
-          `Unknown target version "${text}".${this.versions.suggest(text)} Leave it empty for ${this.defaultVersion}; a new re-forecast version must first be added to targetVersions in the configuration.`,
+          `Unknown target version "${text}".${this.versions.suggest(text, this.errors)} Leave it empty for ${this.defaultVersion}; a new re-forecast version must first be added to targetVersions in the configuration.`,
         );
       }
     }
@@ -508,10 +583,7 @@ export class TargetsValidator extends BaseValidator {
     let fy: string | null = null;
     if (!period.ok) this.error(row.row, periodCol, periodCell, 'bad_date', period.message);
     else fy = this.fiscalYear(row.row, periodCol, periodCell, period);
-    const valueCol = f.value!;
-    const valueCell = cells[valueCol] ?? null;
-    const value = parseNumberCell(valueCell, { percent: kpi?.unit === 'percent' });
-    if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
+    const value = this.value(row, f.value!, kpi?.unit === 'percent');
     const dims = this.dims(row);
     if (this.errors.count !== before || !version || !kpi || !period.ok || !fy || !value.ok || !dims) return;
     const versionSlot = this.versionSlots.get(version)!;
@@ -559,7 +631,12 @@ export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
   private readonly seen = new FirstRows();
 
-  private text(row: RawRow, col: number | undefined, label: string): string | null {
+  private text(
+    row: RawRow,
+    col: number | undefined,
+    label: string,
+    check: (text: string, label: string) => Unstorable,
+  ): string | null {
     if (col === undefined) return null;
     const value = row.cells[col] ?? null;
     const text = cellText(value).trim();
@@ -567,7 +644,7 @@ export class MilestonesValidator extends BaseValidator {
       this.error(row.row, col, value, 'missing_value', `The ${label} is empty: fill it in.`);
       return null;
     }
-    return text;
+    return this.unstorable(row.row, col, value, check(text, label)) ? null : text;
   }
 
   private optionalDate(row: RawRow, col: number | undefined): string | undefined | null {
@@ -585,9 +662,9 @@ export class MilestonesValidator extends BaseValidator {
     this.rows++;
     const f = this.header.fields;
     const before = this.errors.count;
-    const id = this.text(row, f.id, 'milestone id');
-    const title = this.text(row, f.title, 'title');
-    const owner = this.text(row, f.owner, 'owner');
+    const id = this.text(row, f.id, 'milestone id', unstorableKey);
+    const title = this.text(row, f.title, 'title', unstorableText);
+    const owner = this.text(row, f.owner, 'owner', unstorableText);
     let due: string | null = null;
     const dueCell = row.cells[f.due!] ?? null;
     const dueDate = parseDateCell(dueCell, this.startMonth);
@@ -607,7 +684,7 @@ export class MilestonesValidator extends BaseValidator {
     let weight = 1;
     if (f.weight !== undefined && !isBlank(row.cells[f.weight] ?? null)) {
       const cell = row.cells[f.weight]!;
-      const n = parseNumberCell(cell, { percent: false });
+      const n = parseNumber(cell, false);
       if (!n.ok || n.value <= 0) {
         this.error(
           row.row,
@@ -616,12 +693,12 @@ export class MilestonesValidator extends BaseValidator {
           'bad_number',
           'The weight must be a positive number such as 1 or 2 (leave empty for 1).',
         );
-      } else weight = n.value;
+      } else if (!this.unstorable(row.row, f.weight, cell, unstorableNumber(n.value))) weight = n.value;
     }
     let progress: number | undefined;
     if (f.progress !== undefined && !isBlank(row.cells[f.progress] ?? null)) {
       const cell = row.cells[f.progress]!;
-      const n = parseNumberCell(cell, { percent: true });
+      const n = parseNumber(cell, true);
       if (!n.ok || n.value < 0 || n.value > 1) {
         this.error(
           row.row,

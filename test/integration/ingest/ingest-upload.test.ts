@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest-upload/handler.ts';
 import {
   DynamoFactStore,
+  DynamoMailLedger,
   DynamoUploadLedger,
   S3ObjectStore,
   SesMailer,
@@ -95,6 +96,7 @@ describe('ingest-upload on the emulators', () => {
       uploads: new DynamoUploadLedger({ doc, tableName: emulators.tableName }),
       objects: new S3ObjectStore({ s3 }),
       mailer: new SesMailer({ sesv2 }),
+      mails: new DynamoMailLedger({ doc, tableName: emulators.tableName }),
       clock: { now: () => new Date() },
       uploadsBucket: emulators.buckets.uploads,
     };

@@ -114,7 +114,11 @@ describe('DynamoRunLedger.finish', () => {
     expect(input?.ConditionExpression).toBe('#st = :started AND attempt = :attempt');
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':attempt': 3, ':st': 'sent', ':mid': 'm-9' });
     // A sent run moves the scope's "last sent" pointer.
-    expect(ddbMock.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ asOf: '2026-11-22' });
+    // The sent run is indexed by asOf (for lastSent's onOrBefore) and the newest pointer moves.
+    expect(ddbMock.commandCalls(PutCommand).map((call) => call.args[0].input.Item)).toEqual([
+      expect.objectContaining({ pk: 'RUNSENT#weekly#all', sk: '2026-11-22' }),
+      expect.objectContaining({ asOf: '2026-11-22' }),
+    ]);
   });
 
   it('throws RunNotClaimedError when another attempt took the run over', async () => {

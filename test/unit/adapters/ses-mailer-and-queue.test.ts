@@ -2,9 +2,10 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SesMailer } from '../../../shared/adapters/ses-mailer.ts';
+import { SesMailer, sesOutcome } from '../../../shared/adapters/ses-mailer.ts';
+import { createSesv2Client } from '../../../shared/adapters/sesv2-client.ts';
 import { ReportJobEnqueueError, SqsReportJobQueue } from '../../../shared/adapters/sqs-report-job-queue.ts';
-import type { ReportJob } from '../../../shared/ports/index.ts';
+import { MailRefusedError, type ReportJob } from '../../../shared/ports/index.ts';
 
 const creds = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } };
 
@@ -88,5 +89,56 @@ describe('SqsReportJobQueue', () => {
     // Assess
     await expect(result).rejects.toBeInstanceOf(ReportJobEnqueueError);
     expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+  });
+});
+
+describe('SesMailer and what SES answered', () => {
+  const sesMock = mockClient(SESv2Client);
+  beforeEach(() => {
+    sesMock.reset();
+  });
+  const email = { from: 'a@example.com', to: ['b@example.com'], raw: new Uint8Array([1]) };
+  const answer = (name: string, status: number) =>
+    Object.assign(new Error(`${name} (simulated)`), { name, $metadata: { httpStatusCode: status } });
+
+  it('reports an address SES refuses as a permanent refusal, without retrying', async () => {
+    sesMock.on(SendEmailCommand).rejects(answer('MessageRejected', 400));
+    const error = await new SesMailer({ sesv2: new SESv2Client(creds) }).send(email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailRefusedError);
+    expect((error as MailRefusedError).permanent).toBe(true);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('retries throttling itself, then reports a refusal worth retrying later', async () => {
+    sesMock.on(SendEmailCommand).rejects(answer('TooManyRequestsException', 429));
+    const sleeps: number[] = [];
+    const mailer = new SesMailer({
+      sesv2: new SESv2Client(creds),
+      throttledAttempts: 3,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    });
+    const error = await mailer.send(email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailRefusedError);
+    expect((error as MailRefusedError).permanent).toBe(false);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(3);
+    expect(sleeps).toEqual([400, 800]);
+  });
+
+  it('passes on an error without an SES answer (the outcome is unknown), and a 5xx too', async () => {
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sesMock.on(SendEmailCommand).rejectsOnce(answer('InternalFailure', 500));
+    const mailer = new SesMailer({ sesv2: new SESv2Client(creds) });
+    const lost = await mailer.send(email).catch((e: unknown) => e);
+    expect(lost).not.toBeInstanceOf(MailRefusedError);
+    expect(sesOutcome(lost)).toEqual({ kind: 'unknown' });
+    expect(sesOutcome(answer('InternalFailure', 500))).toEqual({ kind: 'unknown' });
+  });
+
+  it('makes one SDK attempt per send: an SDK retry after a lost reply could mail twice', async () => {
+    expect(await createSesv2Client({ region: 'us-east-1' }).config.maxAttempts()).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import {
   FixedClock,
   MemoryFactStore,
+  MemoryMailLedger,
   MemoryObjectStore,
   MemoryUploadLedger,
   RecordingMailer,
@@ -42,6 +43,7 @@ describe('ingest-upload handler', () => {
       facts,
       uploads: new MemoryUploadLedger(),
       mailer: new RecordingMailer(),
+      mails: new MemoryMailLedger(),
       clock: new FixedClock(),
     });
     const event = {

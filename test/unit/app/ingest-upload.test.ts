@@ -18,6 +18,7 @@ import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import {
   FixedClock,
   MemoryFactStore,
+  MemoryMailLedger,
   MemoryObjectStore,
   MemoryUploadLedger,
   RecordingMailer,
@@ -38,7 +39,15 @@ beforeEach(() => {
   facts = new MemoryFactStore();
   uploads = new MemoryUploadLedger();
   mailer = new RecordingMailer();
-  deps = { config: uploadTestConfig, objects, facts, uploads, mailer, clock: new FixedClock() };
+  deps = {
+    config: uploadTestConfig,
+    objects,
+    facts,
+    uploads,
+    mailer,
+    mails: new MemoryMailLedger(),
+    clock: new FixedClock(),
+  };
 });
 
 function uploadFile(

@@ -7,6 +7,7 @@ import type { PlanData } from '../../../shared/domain/types.ts';
 import {
   type FactStore,
   type Mailer,
+  MailRefusedError,
   ObjectExistsError,
   type ObjectStore,
   type OutgoingEmail,
@@ -71,10 +72,11 @@ export class MemoryRunLedger implements RunLedger {
     return [...this.records.values()].filter((record) => !reportId || record.reportId === reportId);
   }
 
-  async lastSent(reportId: string, scopeKey: string) {
+  async lastSent(reportId: string, scopeKey: string, onOrBefore?: string) {
     const sent = [...this.records.values()]
       .filter((r) => r.reportId === reportId && r.scopeKey === scopeKey && r.status === 'sent')
-      .sort((a, b) => (a.finishedAt ?? '').localeCompare(b.finishedAt ?? ''));
+      .filter((r) => onOrBefore === undefined || r.asOf <= onOrBefore)
+      .sort((a, b) => a.asOf.localeCompare(b.asOf));
     return sent.at(-1) ?? null;
   }
 }
@@ -145,7 +147,7 @@ export class RecordingMailer implements Mailer {
   async send(email: OutgoingEmail) {
     if (this.failures > 0) {
       this.failures -= 1;
-      throw new Error('SES throttled the send (simulated)');
+      throw new MailRefusedError('SES throttled the send (simulated)', false);
     }
     this.sent.push(email);
     return { messageId: `msg-${this.sent.length}` };

@@ -11,8 +11,9 @@ import {
   runReportJob,
 } from '../../../shared/app/run-report.ts';
 import type { PlanConfig } from '../../../shared/config/schema.ts';
-import type { ReportJob, UploadRecord } from '../../../shared/ports/index.ts';
+import type { Mailer, ReportJob, UploadRecord } from '../../../shared/ports/index.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
+import { MemoryMailLedger } from './fakes/memory-ports.ts';
 import {
   emptyUploadLedger,
   MemoryObjectStore,
@@ -28,12 +29,14 @@ function makeDeps(overrides: Partial<ReportDeps> = {}) {
   const runs = new MemoryRunLedger();
   const objects = new MemoryObjectStore();
   const mailer = new RecordingMailer();
+  const mails = new MemoryMailLedger();
   let now = Date.parse('2026-11-23T01:00:05Z');
   const deps: ReportDeps = {
     config: specConfig,
     facts: staticFactStore(specData),
     objects,
     mailer,
+    mails,
     runs,
     uploads: emptyUploadLedger,
     clock: { now: () => new Date(now) },
@@ -41,7 +44,7 @@ function makeDeps(overrides: Partial<ReportDeps> = {}) {
     leaseSeconds: 900,
     ...overrides,
   };
-  return { deps, runs, objects, mailer, advance: (seconds: number) => (now += seconds * 1000) };
+  return { deps, runs, objects, mailer, mails, advance: (seconds: number) => (now += seconds * 1000) };
 }
 
 const allJob: ReportJob = { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'all', force: false };
@@ -367,6 +370,108 @@ describe('runReportJob', () => {
     expect(record).toMatchObject({ status: 'skipped', archiveKey: null });
     expect(record?.messageId).toBe('msg-2');
     expect([...quiet.objects.objects.keys()].some((key) => key.includes('2026-W48'))).toBe(false);
+  });
+});
+
+describe('runReportJob and the mail ledger', () => {
+  const noteConfig = (whenNoNewData: 'note' | 'skip'): PlanConfig => ({
+    ...specConfig,
+    reports: specConfig.reports.map((report) => ({ ...report, whenNoNewData })),
+  });
+
+  it('re-running an earlier week after a later one was sent sends that week, not a "no new data" note', async () => {
+    const world = makeDeps({
+      config: noteConfig('note'),
+      facts: staticFactStore(specData, '2026-11-20T00:00:00.000Z'),
+    });
+    await runReportJob(world.deps, allJob);
+    world.advance(7 * 24 * 3600);
+    await runReportJob(world.deps, { ...allJob, asOf: '2026-11-29' });
+    world.advance(3600);
+
+    const backfill = await runReportJob(world.deps, { ...allJob, asOf: '2026-11-15' });
+
+    expect(backfill.status).toBe('sent');
+    expect(world.mailer.sent).toHaveLength(3);
+    const mail = await parseSent(world.mailer, 2);
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.subject).not.toContain('no new data');
+  });
+
+  it('compares a backfilled week with the run sent before it, not with a later week', async () => {
+    let lastWrite = '2026-11-20T00:00:00.000Z';
+    const facts = { ...staticFactStore(specData), lastWriteAt: async () => lastWrite };
+    const world = makeDeps({ config: noteConfig('note'), facts });
+    await runReportJob(world.deps, { ...allJob, asOf: '2026-11-15' });
+    world.advance(3600);
+    lastWrite = new Date(world.deps.clock.now()).toISOString();
+    world.advance(3600);
+    expect((await runReportJob(world.deps, { ...allJob, asOf: '2026-11-29' })).status).toBe('sent');
+    world.advance(3600);
+    // Nothing arrived since 2026-11-29 was sent, but 2026-11-22 follows 2026-11-15: new to its readers.
+    expect((await runReportJob(world.deps, allJob)).status).toBe('sent');
+    world.advance(3600);
+    // And a week after 2026-11-29 with nothing new still gets the note.
+    expect((await runReportJob(world.deps, { ...allJob, asOf: '2026-12-06' })).status).toBe('skipped');
+    expect((await parseSent(world.mailer, 3)).text).toContain('(last sent: 2026-11-29)');
+    expect(world.mailer.sent).toHaveLength(4);
+  });
+
+  it('sends the "no new data" note once when recording the skipped run fails and the job is retried', async () => {
+    const world = makeDeps({
+      config: noteConfig('note'),
+      facts: staticFactStore(specData, '2026-11-20T00:00:00.000Z'),
+    });
+    await runReportJob(world.deps, allJob);
+    world.advance(7 * 24 * 3600);
+    const finish = world.runs.finish.bind(world.runs);
+    let failures = 1;
+    world.runs.finish = async (input) => {
+      if (input.status === 'skipped' && failures-- > 0) throw new Error('DynamoDB unavailable');
+      return finish(input);
+    };
+    const nextWeek = { ...allJob, asOf: '2026-11-29' };
+    await expect(runReportJob(world.deps, nextWeek)).rejects.toThrow();
+    world.advance(1000);
+    const retried = await runReportJob(world.deps, nextWeek);
+    expect(retried.status).toBe('skipped');
+    expect(world.mailer.sent).toHaveLength(2);
+  });
+
+  it('sends a forced resend once per request, however often its job is delivered', async () => {
+    const world = makeDeps();
+    await runReportJob(world.deps, allJob);
+    const forced: ReportJob = { ...allJob, force: true, requestId: 'req-1' };
+    world.advance(60);
+    expect((await runReportJob(world.deps, forced)).status).toBe('sent');
+    world.advance(60);
+    const duplicate = await runReportJob(world.deps, forced);
+    expect(duplicate.status).toBe('duplicate');
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)).toMatchObject({
+      status: 'sent',
+      reason: 'already sent',
+    });
+    expect(world.mailer.sent).toHaveLength(2);
+    world.advance(60);
+    expect((await runReportJob(world.deps, { ...forced, requestId: 'req-2' })).status).toBe('sent');
+    expect(world.mailer.sent).toHaveLength(3);
+  });
+
+  it('records a lost SES reply as sent in doubt and never mails again on a redelivery', async () => {
+    const world = makeDeps();
+    const lost: Mailer = {
+      send: async (email) => {
+        await world.mailer.send(email);
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      },
+    };
+    const deps = { ...world.deps, mailer: lost };
+    const first = await runReportJob(deps, allJob);
+    expect(first.status).toBe('duplicate');
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)).toMatchObject({ status: 'sent' });
+    expect(world.runs.records.get(`weekly-progress|${SPEC_AS_OF}|all`)?.reason).toContain('in doubt');
+    expect((await runReportJob(deps, allJob)).status).toBe('duplicate');
+    expect(world.mailer.sent).toHaveLength(1);
   });
 });
 

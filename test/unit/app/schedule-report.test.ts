@@ -36,15 +36,29 @@ describe('scheduleReport', () => {
       config: specConfig,
       jobs: { enqueue: async (jobs: readonly ReportJob[]) => void queued.push(...jobs) },
     };
+    await scheduleReport(
+      deps,
+      { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scope: 'channel=tmall', force: true },
+      () => 'lambda-request-1',
+    );
+    // A forced job names its request, so a duplicate delivery of it mails nothing more.
+    expect(queued).toEqual([
+      {
+        reportId: 'weekly-progress',
+        asOf: SPEC_AS_OF,
+        scopeKey: 'channel=tmall',
+        force: true,
+        requestId: 'lambda-request-1',
+      },
+    ]);
+    queued.length = 0;
     await scheduleReport(deps, {
       reportId: 'weekly-progress',
       asOf: SPEC_AS_OF,
-      scope: 'channel=tmall',
       force: true,
+      requestId: 'ops-42',
     });
-    expect(queued).toEqual([
-      { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scopeKey: 'channel=tmall', force: true },
-    ]);
+    expect(queued.map((job) => job.requestId)).toEqual(['ops-42', 'ops-42']);
 
     await expect(
       scheduleReport(deps, { reportId: 'weekly-progress', asOf: SPEC_AS_OF, scope: 'channel=jd' }),

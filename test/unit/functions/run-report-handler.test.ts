@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRunReportHandler } from '../../../functions/run-report/handler.ts';
 import type { ReportDeps } from '../../../shared/app/run-report.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
+import { MemoryMailLedger } from '../app/fakes/memory-ports.ts';
 import {
   emptyUploadLedger,
   MemoryObjectStore,
@@ -17,6 +18,7 @@ function deps(mailer: RecordingMailer): ReportDeps {
     facts: staticFactStore(specData),
     objects: new MemoryObjectStore(),
     mailer,
+    mails: new MemoryMailLedger(),
     runs: new MemoryRunLedger(),
     uploads: emptyUploadLedger,
     clock: { now: () => new Date('2026-11-23T01:00:05Z') },

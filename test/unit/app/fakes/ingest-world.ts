@@ -6,6 +6,7 @@ import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
 import {
   FixedClock,
   MemoryFactStore,
+  MemoryMailLedger,
   MemoryObjectStore,
   MemoryUploadLedger,
   RecordingMailer,
@@ -23,6 +24,7 @@ export function ingestWorld() {
     facts: new MemoryFactStore(),
     uploads: new MemoryUploadLedger(),
     mailer: new RecordingMailer(),
+    mails: new MemoryMailLedger(),
     clock: new FixedClock(),
   };
   const deps: IngestDeps = { config: uploadTestConfig, ...world };

@@ -8,6 +8,8 @@ import {
   type Clock,
   type FactStore,
   type Mailer,
+  type MailLedger,
+  type MailMark,
   ObjectExistsError,
   type ObjectStore,
   type OutgoingEmail,
@@ -250,5 +252,23 @@ export class FixedClock implements Clock {
   constructor(public current = new Date('2026-11-23T02:00:00.000Z')) {}
   now() {
     return new Date(this.current);
+  }
+}
+
+/** MailLedger with the adapter's rules: a mark is claimed when absent or after a refusal. */
+export class MemoryMailLedger implements MailLedger {
+  readonly marks = new Map<string, MailMark & { refused?: string }>();
+  async reserve(id: string, now: string) {
+    const mark = this.marks.get(id);
+    if (mark && mark.refused === undefined) return { claimed: false as const, mark };
+    this.marks.set(id, { state: 'sending', messageId: null, at: now });
+    return { claimed: true as const };
+  }
+  async markSent(id: string, messageId: string, now: string) {
+    this.marks.set(id, { state: 'sent', messageId, at: now });
+  }
+  async release(id: string, reason: string, now: string) {
+    const mark = this.marks.get(id);
+    if (mark?.state === 'sending') this.marks.set(id, { ...mark, at: now, refused: reason });
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
-import { BAD_CASES, GOOD_CASES } from '../../../fixtures/uploads/cases.ts';
+import { BAD_CASES, GOOD_CASES, HOSTILE_CASES } from '../../../fixtures/uploads/cases.ts';
 import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
 
 const dir = join(import.meta.dirname, '../../../fixtures/uploads/files');
@@ -34,7 +34,16 @@ describe('upload fixture corpus', () => {
     });
   });
 
-  describe.each(BAD_CASES)('bad file $file', (c) => {
+  it('holds at least 40 hostile files beyond those, each with the exact message', () => {
+    expect(HOSTILE_CASES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(HOSTILE_CASES.map((c) => c.file)).size).toBe(HOSTILE_CASES.length);
+    for (const c of HOSTILE_CASES) {
+      expect(BAD_CASES.some((b) => b.file === c.file)).toBe(false);
+      for (const e of c.errors) expect(e.exact, c.file).toBeDefined();
+    }
+  });
+
+  describe.each([...BAD_CASES, ...HOSTILE_CASES])('bad file $file', (c) => {
     it('is rejected with exactly the errors the uploader must see', async () => {
       const result = await parseUpload({
         config: uploadTestConfig,
@@ -43,13 +52,16 @@ describe('upload fixture corpus', () => {
         ...(c.maxRows ? { maxRows: c.maxRows } : {}),
       });
       if (result.ok) expect.fail(`${c.file} was accepted`);
-      expect(result.errorCount).toBe(c.errors.length);
-      expect(result.errors).toHaveLength(c.errors.length);
+      expect(result.errorCount).toBe(c.totalErrors ?? c.errors.length);
+      // Every error is counted, at most 1,000 are listed (the email and workbook stay bounded).
+      if (c.totalErrors === undefined) expect(result.errors).toHaveLength(c.errors.length);
+      else expect(result.errors).toHaveLength(Math.min(c.totalErrors, 1000));
       c.errors.forEach((want, i) => {
         const got = result.errors[i]!;
         expect({ row: got.row, column: got.column }).toEqual({ row: want.row, column: want.column });
         if (want.value !== undefined) expect(got.value).toBe(want.value);
         for (const part of want.message) expect(got.message).toContain(part);
+        if (want.exact !== undefined) expect(got.message).toBe(want.exact);
       });
     });
   });
