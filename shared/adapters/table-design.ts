@@ -14,8 +14,11 @@
  * | target                | `T#<version>#<kpi>`                  | `<period>#<dimsKey>`        |
  * | milestone             | `M`                                  | `<id>`                      |
  * | last write per KPI    | `W`                                  | `<kpi>`                     |
+ * | upload commit         | `C`                                  | `<uploadId>`                |
+ * | writer lock per kind  | `LOCK`                               | `<actuals|targets|milestones>` |
+ * | grain of a series     | `G#<A|T#version>#<kpi>`              | `<fiscal year>#<dimsKey>`   |
  * | upload ordering guard | `UO#<bucket>/<key>`                  | `_`                         |
- * | upload history        | `UL#<yyyy-mm of startedAt>`          | `<startedAt>#<bucket>/<key>#<versionId>` |
+ * | upload history        | `UL#<yyyy-mm of startedAt>`          | `<startedAt>#<sha-256 of bucket, key, version, 32 hex>` |
  * | report run            | `RUN#<reportId>`                     | `<asOf>#<scopeKey>`         |
  * | reports with runs     | `RUNS`                               | `<reportId>`                |
  * | last sent run         | `RUNLAST#<reportId>`                 | `<scopeKey>`                |
@@ -40,6 +43,7 @@
  * Attribute names avoid DynamoDB reserved words (`order`, `status`, `value` are reserved, so
  * conditions use expression attribute names).
  */
+import { createHash } from 'node:crypto';
 import type { DimensionValues } from '../domain/types.ts';
 
 export const PARTITION_KEY = 'pk';
@@ -102,10 +106,16 @@ export const keys = {
   milestone: (id: string) => ({ pk: 'M', sk: id }),
   milestonePartition: 'M',
   lastWrite: (kpi: string) => ({ pk: 'W', sk: kpi }),
+  // A bucket name (≤ 63 bytes) and key (≤ 1,024) fit the partition key's 2,048 bytes.
   uploadOrder: (bucket: string, key: string) => ({ pk: `UO#${bucket}/${key}`, sk: '_' }),
+  commit: (uploadId: string) => ({ pk: 'C', sk: uploadId }),
+  writerLock: (kind: string) => ({ pk: 'LOCK', sk: kind }),
+  grainPartition: (series: string) => `G#${series}`,
+  // The object's names are hashed, not spelled out: an S3 key alone may take 1,024 bytes, the
+  // sort key's whole limit. The item keeps bucket, key and version as attributes.
   uploadHistory: (startedAt: string, bucket: string, key: string, versionId: string | null) => ({
     pk: `UL#${startedAt.slice(0, 7)}`,
-    sk: `${startedAt}#${bucket}/${key}#${versionId ?? 'null'}`,
+    sk: `${startedAt}#${digest(`${bucket}\u0000${key}\u0000${versionId ?? ''}`)}`,
   }),
   uploadHistoryPartition: (month: string) => `UL#${month}`,
   run: (reportId: string, asOf: string, scopeKey: string) => ({
@@ -117,6 +127,11 @@ export const keys = {
   runIndexPartition: 'RUNS',
   lastSent: (reportId: string, scopeKey: string) => ({ pk: `RUNLAST#${reportId}`, sk: scopeKey }),
 } as const;
+
+/** 128 bits of SHA-256 in hex: a fixed-width stand-in for a name too long for a key. */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
 
 /** Months `yyyy-mm` from the month of `start` to the month of `end`, inclusive. */
 export function monthsBetween(start: string, end: string): string[] {
