@@ -73,7 +73,7 @@ export class WriterLock {
         if (!isConditionalCheckFailed(err)) throw err;
       }
       if (Date.now() - started >= this.waitMs) throw new WriterBusyError(kind);
-      await this.sleep(Math.min(1000, 20 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2));
+      await this.sleep(Math.min(250, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2));
     }
   }
 
