@@ -10,7 +10,7 @@ import { grainClaims } from '../../../shared/app/grain-claims.ts';
 import type { ActualFact, TargetFact } from '../../../shared/domain/types.ts';
 import type { UploadSource } from '../../../shared/ports/index.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
-import { type FaultMode, faultyDoc, InjectedFault, jitteryDoc, seededRandom } from './faults.ts';
+import { faultyDoc, InjectedFault, jitteryDoc, seededRandom } from './faults.ts';
 
 let emu: TestEmulators;
 
@@ -28,14 +28,14 @@ const CHANNELS = ['app', 'web', 'mini', 'tmall', 'jd'];
 function daily(kpi: string, value: (channel: number, day: number) => number, days = 26): ActualFact[] {
   const facts: ActualFact[] = [];
   for (let d = 1; d <= days; d++) {
-    CHANNELS.forEach((channel, c) =>
+    for (const [c, channel] of CHANNELS.entries()) {
       facts.push({
         kpi,
         period: `2026-11-${String(d).padStart(2, '0')}`,
         dims: { channel },
         value: value(c, d),
-      }),
-    );
+      });
+    }
   }
   return facts;
 }
@@ -44,15 +44,15 @@ function daily(kpi: string, value: (channel: number, day: number) => number, day
 function monthly(kpi: string, value: (channel: number, month: number) => number): TargetFact[] {
   const facts: TargetFact[] = [];
   for (let m = 1; m <= 12; m++) {
-    CHANNELS.forEach((channel, c) =>
+    for (const [c, channel] of CHANNELS.entries()) {
       facts.push({
         version: 'budget',
         kpi,
         period: `2026-${String(m).padStart(2, '0')}`,
         dims: { channel },
         value: value(c, m),
-      }),
-    );
+      });
+    }
   }
   return facts;
 }
@@ -79,7 +79,10 @@ function source(order: number, key: string): UploadSource {
 describe('all or nothing: a DynamoDB call failing anywhere in a write', () => {
   // One clock for stores and stamps, a second per tick, so "after" is always later.
   let tick = Date.parse('2026-11-23T00:00:00Z');
-  const now = () => new Date((tick += 1000));
+  const now = () => {
+    tick += 1000;
+    return new Date(tick);
+  };
   const store = (doc = emu.clients.doc) =>
     new DynamoFactStore({ doc, tableName: emu.tableName, now, sleep: async () => {} });
   const actualsRange = { kpis: ['visits'], start: '2026-11-01', end: '2026-11-30', targetVersions: [] };
@@ -227,7 +230,10 @@ describe('newest upload wins: two writers racing', () => {
 describe('last-write stamp', () => {
   it('still shows new data when the stamp write after the commit fails, before any retry', async () => {
     let tick = Date.parse('2026-12-01T00:00:00Z');
-    const now = () => new Date((tick += 1000));
+    const now = () => {
+      tick += 1000;
+      return new Date(tick);
+    };
     const facts = daily('refunds', (c, d) => c + d, 3);
     await new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName, now }).putActuals(
       facts,
