@@ -5,6 +5,9 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+// Seeded, so a failing round can be replayed from its seed.
+export { mulberry32 as seededRandom } from '../../../infra/local/sample-year.ts';
+
 export class InjectedFault extends Error {
   constructor(call: number, mode: FaultMode) {
     super(`injected fault on DynamoDB call ${call} (${mode})`);
@@ -38,18 +41,6 @@ export function faultyDoc(doc: DynamoDBDocumentClient, failAt: number, mode: Fau
     return out;
   });
   return { client, calls: () => calls };
-}
-
-/** Mulberry32: a small seeded generator, so a failing round can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Before each call, waits 0–`maxMs` ms or just yields, as `random` decides. */
