@@ -70,7 +70,7 @@ export interface DynamoFactStoreOptions extends RetryOptions {
   readonly sliceSize?: number;
   /** Writer lock lease (default 960 s: longer than a Lambda can run). */
   readonly writerLeaseSeconds?: number;
-  /** How long a put waits for another upload of its kind to finish writing (default 30 s). */
+  /** How long a put waits for another upload of its kind to finish writing (default 300 s). */
   readonly writerWaitSeconds?: number;
 }
 

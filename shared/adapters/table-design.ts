@@ -32,13 +32,16 @@
  *   `R#<kpi>#<month>` for the months it needs: one item replaces ~30 daily items, so a YTD
  *   report reads a few percent of the raw facts. Daily items remain the source of truth (a
  *   roll-up can always be rebuilt from them).
- * - **Newest upload wins.** Each fact item carries `srcOrder` (the {@link UploadSource} order);
- *   BatchWriteItem has no conditions, so the writer BatchGets the keys first and writes only
- *   facts whose stored order is older. A roll-up carries `maxOrder` and is written with
- *   `attribute_not_exists(pk) OR maxOrder <= :maxOrder` so a stale rebuild never replaces a
- *   newer one (on conflict it is re-read and retried).
- * - **No transactions.** dynalite (the local emulator) has no TransactWriteItems; every guard
- *   is a single-item conditional write.
+ * - **All or nothing, newest upload wins.** A fact item holds its committed state at the top
+ *   level (with `srcOrder`, the {@link UploadSource} order) and the state its newest writer
+ *   wrote in `pend`, tagged with that upload's id; a roll-up holds committed `days` and not yet
+ *   committed `pendDays`. One commit item per upload (`C`) flips them all (fact-versions.ts,
+ *   upload-commits.ts). Writers of one upload kind take turns under a `LOCK` lease, read the
+ *   keys they write and keep the newer order (BatchWriteItem has no conditions).
+ * - **No transactions.** DynamoDB's hold at most 100 items and dynalite (the local emulator)
+ *   has none; every guard is a single-item conditional write.
+ * - **Keys within limits.** Keys that would carry an S3 key (up to 1,024 bytes) hash it
+ *   ({@link digest}); the full names are attributes.
  *
  * Attribute names avoid DynamoDB reserved words (`order`, `status`, `value` are reserved, so
  * conditions use expression attribute names).

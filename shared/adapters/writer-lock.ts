@@ -13,6 +13,13 @@ import { keys } from './table-design.ts';
 /** Lambda's longest run (900 s) and a margin. */
 export const DEFAULT_WRITER_LEASE_SECONDS = 960;
 
+/**
+ * Waiting in the function beats giving the message back: SQS shows it again only after the
+ * queue's visibility timeout (six function timeouts). 300 s leaves the longest ingest most of
+ * its 745 s.
+ */
+export const DEFAULT_WRITER_WAIT_SECONDS = 300;
+
 /** Another upload of this kind is being written; the message is retried later. */
 export class WriterBusyError extends Error {
   constructor(kind: string) {
@@ -29,7 +36,7 @@ export interface WriterLockOptions {
   readonly tableName: string;
   readonly now: () => Date;
   readonly leaseSeconds?: number;
-  /** How long to wait for the lock before giving the message back (default 30 s). */
+  /** How long to wait for the lock before giving the message back (default 300 s). */
   readonly waitSeconds?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -41,7 +48,7 @@ export class WriterLock {
 
   constructor(private readonly options: WriterLockOptions) {
     this.leaseMs = (options.leaseSeconds ?? DEFAULT_WRITER_LEASE_SECONDS) * 1000;
-    this.waitMs = (options.waitSeconds ?? 30) * 1000;
+    this.waitMs = (options.waitSeconds ?? DEFAULT_WRITER_WAIT_SECONDS) * 1000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
