@@ -4,7 +4,12 @@
  * dropped; throttling errors are retried the same way; after `maxAttempts` a
  * {@link BatchRetryExhaustedError} says what was left.
  */
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { chunk, isRetryableError, mapBounded, type Retrier } from './retry.ts';
 
 // The SDK-free retry helpers live in ./retry.ts (the SQS adapter uses them without loading the
@@ -114,4 +119,30 @@ export async function batchGet(
     }
   });
   return found;
+}
+
+/** Query every page of one partition, counting requests and items. */
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  counter: RequestCounter,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    counter.requests += 1;
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

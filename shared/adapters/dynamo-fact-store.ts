@@ -1,34 +1,77 @@
 /**
  * {@link FactStore} over the single table (see table-design.ts for the layout and why).
+ *
+ * All or nothing, newest upload wins — and why it is built this way:
+ * - DynamoDB commits at most 100 items in one transaction (and dynalite, the local emulator,
+ *   has none), while an upload holds up to hundreds of thousands of facts. So an upload's facts
+ *   are written *pending*: each item keeps its committed state at the top level and the new one
+ *   in `pend`, tagged with the upload id (fact-versions.ts). Roll-ups are rebuilt the same way
+ *   (`pendDays`). Then one conditional PutItem — the upload's commit item (upload-commits.ts) —
+ *   makes all of it visible at once. A reader resolves each pending state by its upload's
+ *   commit: one BatchGetItem per 100 distinct uploads, not a read per fact. Until the flip, and
+ *   for ever if the upload fails half-way or ends in the dead-letter queue, readers see the
+ *   previous state; a retry rewrites the same pending states and flips.
+ * - BatchWriteItem has no conditions, so uploads of one kind are written one at a time
+ *   (writer-lock.ts): each reads the keys it writes, keeps the newer of the stored committed
+ *   order and its own, and its roll-up rebuilds cannot interleave with another's.
+ * - The last-write stamps follow the commit (kpi-stamps.ts), and a series' grain is claimed
+ *   under the same lock (grain-registry.ts).
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActualFact, Milestone, TargetFact } from '../domain/types.ts';
-import type { FactStore, PlanDataQuery, UploadSource, WriteSummary } from '../ports/index.ts';
+import type {
+  FactStore,
+  GrainClaim,
+  PlanDataQuery,
+  UploadKind,
+  UploadSource,
+  WriteSummary,
+} from '../ports/index.ts';
 import {
   batchGet,
   batchPut,
   type Item,
-  isConditionalCheckFailed,
   type Key,
   mapBounded,
+  queryAll,
   type RequestCounter,
   Retrier,
   type RetryOptions,
 } from './dynamo-batch.ts';
+import {
+  type Commits,
+  committedOrder,
+  committedState,
+  foldRollup,
+  pendingUploads,
+  SOURCE_FIELDS,
+  sourceAttrs,
+  visibleData,
+  visibleDays,
+} from './fact-versions.ts';
+import { GrainRegistry, type GrainSwitch } from './grain-registry.ts';
+import { oldGrainItems } from './grain-switch.ts';
 import { type InputIndex, indexInputs } from './key-index.ts';
+import { KpiStamps } from './kpi-stamps.ts';
 import { dimsKey, isDayPeriod, keys, monthsBetween } from './table-design.ts';
+import { UploadCommits, uploadIdOf } from './upload-commits.ts';
+import { WriterLock } from './writer-lock.ts';
 
 export interface DynamoFactStoreOptions extends RetryOptions {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Clock for `writtenAt` stamps (defaults to the system clock). */
+  /** Clock for `writtenAt` stamps, commits and the writer lock (defaults to the system clock). */
   readonly now?: () => Date;
   /**
-   * Inputs per slice of a put (default 10,000): each slice is read (newest wins), written and
-   * its completed roll-up buckets rebuilt before the next one is touched, so the store's memory
-   * follows the slice, not the upload.
+   * Inputs per slice of a put (default 10,000): each slice is read, written and its completed
+   * roll-up buckets rebuilt before the next one is touched, so the store's memory follows the
+   * slice, not the upload.
    */
   readonly sliceSize?: number;
+  /** Writer lock lease (default 960 s: longer than a Lambda can run). */
+  readonly writerLeaseSeconds?: number;
+  /** How long a put waits for another upload of its kind to finish writing (default 300 s). */
+  readonly writerWaitSeconds?: number;
 }
 
 export const DEFAULT_SLICE_SIZE = 10_000;
@@ -44,19 +87,17 @@ interface Bucket {
 interface SliceWriter {
   readonly count: number;
   keyOf(i: number): Key;
-  itemOf(i: number, key: Key): Item;
+  /** Attributes that follow from the key (kpi, period, dims …); not part of a state. */
+  staticOf(i: number, key: Key): Item;
+  /** The state this upload gives the key (`value`, or a milestone's fields). */
+  dataOf(i: number): Item;
   /** Roll-up bucket id of input i (equal for the inputs of one bucket), when it has one. */
   bucketIdOf?(i: number, key: Key): string | undefined;
   /** Every input below `written` is written (or skipped); those below `classified` have been read. */
   afterWrite?(written: number, classified: number, index: InputIndex): Promise<void>;
-  onWritten?(i: number, index: InputIndex): void;
-  onReplayed?(i: number, index: InputIndex): void;
+  /** Input i now holds this upload's state (written now, or by an earlier attempt). */
+  onOurs?(i: number, index: InputIndex, writtenNow: boolean): void;
 }
-
-/** A roll-up bucket this put wrote a fact of (rebuilt unconditionally) … */
-const CHANGED = 1;
-/** … or replayed one of (rebuilt only when it differs: a crashed run may have missed it). */
-const REPLAYED = 2;
 
 /** BatchWriteItem's limit: every request but the upload's last carries this many items. */
 const BATCH_WRITE_SIZE = 25;
@@ -76,43 +117,7 @@ class DimsKeys {
   }
 }
 
-const META_ATTRIBUTES = new Set([
-  'pk',
-  'sk',
-  'srcOrder',
-  'srcBucket',
-  'srcKey',
-  'srcVersionId',
-  'uploadedBy',
-  'writtenAt',
-  'dimsKey',
-]);
-
-/** Query every page of one partition, counting requests and items. */
-export async function queryAll(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  pk: string,
-  counter: RequestCounter,
-): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    counter.requests += 1;
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Item[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const META_ATTRIBUTES = new Set<string>(['pk', 'sk', 'pend', 'dimsKey', ...SOURCE_FIELDS]);
 
 export class DynamoFactStore implements FactStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -120,6 +125,10 @@ export class DynamoFactStore implements FactStore {
   private readonly retrier: Retrier;
   private readonly now: () => Date;
   private readonly sliceSize: number;
+  private readonly lock: WriterLock;
+  private readonly commits: UploadCommits;
+  private readonly stamps: KpiStamps;
+  private readonly grains: GrainRegistry;
 
   constructor(options: DynamoFactStoreOptions) {
     this.doc = options.doc;
@@ -127,132 +136,144 @@ export class DynamoFactStore implements FactStore {
     this.retrier = new Retrier(options);
     this.now = options.now ?? (() => new Date());
     this.sliceSize = Math.max(1, Math.floor(options.sliceSize ?? DEFAULT_SLICE_SIZE));
+    this.lock = new WriterLock({
+      doc: this.doc,
+      tableName: this.table,
+      now: this.now,
+      leaseSeconds: options.writerLeaseSeconds,
+      waitSeconds: options.writerWaitSeconds,
+      sleep: options.sleep,
+    });
+    this.commits = new UploadCommits(this.doc, this.table, this.retrier);
+    this.stamps = new KpiStamps(this.doc, this.table, this.retrier, this.commits);
+    this.grains = new GrainRegistry(this.doc, this.table, this.retrier, this.commits);
   }
 
-  async putActuals(facts: readonly ActualFact[], source: UploadSource): Promise<WriteSummary> {
-    const counter = { requests: 0 };
-    const writtenAt = this.now().toISOString();
+  async putActuals(
+    facts: readonly ActualFact[],
+    source: UploadSource,
+    grains: readonly GrainClaim[] = [],
+  ): Promise<WriteSummary> {
     const dks = new DimsKeys();
-    const kpis = new Set<string>();
     const flags = new Uint8Array(facts.length);
-    // Ends of buckets this put touched whose roll-up is still to rebuild, in input order.
+    // Ends of buckets this put wrote into whose roll-up is still to rebuild, in input order.
     const ends: number[] = [];
     let endsHead = 0;
     let scanned = 0;
-    const { written, skipped } = await this.writeSliced(
-      {
-        count: facts.length,
-        keyOf: (i) => {
-          const f = facts[i]!;
-          const dk = dks.of(f.dims);
-          return isDayPeriod(f.period)
-            ? keys.dailyActual(f.kpi, dk, f.period)
-            : keys.coarseActual(f.kpi, f.period, dk);
-        },
-        itemOf: (i, key) => {
-          const f = facts[i]!;
-          return {
-            ...key,
-            kpi: f.kpi,
-            period: f.period,
-            dims: f.dims,
-            dimsKey: dks.of(f.dims),
-            value: f.value,
-            ...sourceAttrs(source, writtenAt),
-          };
-        },
-        // A daily fact's partition is its (KPI, dimsKey, month) bucket.
-        bucketIdOf: (i, key) => (isDayPeriod(facts[i]!.period) ? key.pk : undefined),
-        onWritten: (i, index) => {
-          kpis.add(facts[i]!.kpi);
-          const b = index.bucketOf[i]!;
-          if (b >= 0) flags[b]! |= CHANGED;
-        },
-        onReplayed: (i, index) => {
-          const b = index.bucketOf[i]!;
-          if (b >= 0) flags[b]! |= REPLAYED;
-        },
-        // Roll-ups are rebuilt for buckets this write changed, and for buckets it replayed: a
-        // replay may be the retry of a run that crashed after writing facts but before its
-        // roll-ups. A bucket is rebuilt once, after its last fact in this input is written, so
-        // a bucket spanning slices is folded from all of them.
-        afterWrite: async (writtenUpTo, classified, index) => {
-          for (; scanned < classified; scanned++) {
-            const b = index.bucketOf[scanned]!;
-            if (b >= 0 && index.bucketEnd[b] === scanned && flags[b] !== 0) ends.push(scanned);
-          }
-          const ready: number[] = [];
-          while (endsHead < ends.length && ends[endsHead]! < writtenUpTo) ready.push(ends[endsHead++]!);
-          if (endsHead === ends.length) {
-            ends.length = 0;
-            endsHead = 0;
-          }
-          await mapBounded(ready, this.retrier.concurrency, (i) => {
-            const f = facts[i]!;
-            const bucket: Bucket = {
-              kpi: f.kpi,
-              dk: dks.of(f.dims),
-              month: f.period.slice(0, 7),
-              dims: f.dims,
-            };
-            return this.rebuildRollup(bucket, counter, (flags[index.bucketOf[i]!]! & CHANGED) === 0);
-          });
-        },
+    return this.put('actuals', source, grains, (counter, kpis) => ({
+      count: facts.length,
+      keyOf: (i) => {
+        const f = facts[i]!;
+        const dk = dks.of(f.dims);
+        return isDayPeriod(f.period)
+          ? keys.dailyActual(f.kpi, dk, f.period)
+          : keys.coarseActual(f.kpi, f.period, dk);
       },
-      source.order,
-      counter,
-    );
-    await this.touchKpis(kpis, writtenAt, counter);
-    return { written, skipped, requests: counter.requests };
+      staticOf: (i) => {
+        const f = facts[i]!;
+        return { kpi: f.kpi, period: f.period, dims: f.dims, dimsKey: dks.of(f.dims) };
+      },
+      dataOf: (i) => ({ value: facts[i]!.value }),
+      // A daily fact's partition is its (KPI, dimsKey, month) bucket.
+      bucketIdOf: (i, key) => (isDayPeriod(facts[i]!.period) ? key.pk : undefined),
+      onOurs: (i, index, writtenNow) => {
+        kpis.add(facts[i]!.kpi);
+        const b = index.bucketOf[i]!;
+        if (b >= 0 && writtenNow) flags[b] = 1;
+      },
+      // A bucket is rebuilt once, after its last fact in this input is written, so a bucket
+      // spanning slices is folded from all of them — and before the commit, so the flip shows
+      // the roll-up's new days with the facts.
+      afterWrite: async (writtenUpTo, classified, index) => {
+        for (; scanned < classified; scanned++) {
+          const b = index.bucketOf[scanned]!;
+          if (b >= 0 && index.bucketEnd[b] === scanned && flags[b] !== 0) ends.push(scanned);
+        }
+        const ready: number[] = [];
+        while (endsHead < ends.length && ends[endsHead]! < writtenUpTo) ready.push(ends[endsHead++]!);
+        if (endsHead === ends.length) {
+          ends.length = 0;
+          endsHead = 0;
+        }
+        await mapBounded(ready, this.retrier.concurrency, (i) => {
+          const f = facts[i]!;
+          return this.rebuildRollup(
+            { kpi: f.kpi, dk: dks.of(f.dims), month: f.period.slice(0, 7), dims: f.dims },
+            counter,
+          );
+        });
+      },
+    }));
   }
 
-  async putTargets(facts: readonly TargetFact[], source: UploadSource): Promise<WriteSummary> {
-    const counter = { requests: 0 };
-    const writtenAt = this.now().toISOString();
+  async putTargets(
+    facts: readonly TargetFact[],
+    source: UploadSource,
+    grains: readonly GrainClaim[] = [],
+  ): Promise<WriteSummary> {
     const dks = new DimsKeys();
-    const kpis = new Set<string>();
-    const { written, skipped } = await this.writeSliced(
-      {
-        count: facts.length,
-        keyOf: (i) => {
-          const f = facts[i]!;
-          return keys.target(f.version, f.kpi, f.period, dks.of(f.dims));
-        },
-        itemOf: (i, key) => {
-          const f = facts[i]!;
-          return {
-            ...key,
-            version: f.version,
-            kpi: f.kpi,
-            period: f.period,
-            dims: f.dims,
-            dimsKey: dks.of(f.dims),
-            value: f.value,
-            ...sourceAttrs(source, writtenAt),
-          };
-        },
-        onWritten: (i) => kpis.add(facts[i]!.kpi),
+    return this.put('targets', source, grains, (_counter, kpis) => ({
+      count: facts.length,
+      keyOf: (i) => {
+        const f = facts[i]!;
+        return keys.target(f.version, f.kpi, f.period, dks.of(f.dims));
       },
-      source.order,
-      counter,
-    );
-    await this.touchKpis(kpis, writtenAt, counter);
-    return { written, skipped, requests: counter.requests };
+      staticOf: (i) => {
+        const f = facts[i]!;
+        return { version: f.version, kpi: f.kpi, period: f.period, dims: f.dims, dimsKey: dks.of(f.dims) };
+      },
+      dataOf: (i) => ({ value: facts[i]!.value }),
+      onOurs: (i) => kpis.add(facts[i]!.kpi),
+    }));
   }
 
   async putMilestones(milestones: readonly Milestone[], source: UploadSource): Promise<WriteSummary> {
-    const counter = { requests: 0 };
-    const writtenAt = this.now().toISOString();
-    const { written, skipped } = await this.writeSliced(
-      {
-        count: milestones.length,
-        keyOf: (i) => keys.milestone(milestones[i]!.id),
-        itemOf: (i, key) => ({ ...milestones[i]!, ...key, ...sourceAttrs(source, writtenAt) }),
-      },
-      source.order,
-      counter,
-    );
-    return { written, skipped, requests: counter.requests };
+    return this.put('milestones', source, [], () => ({
+      count: milestones.length,
+      keyOf: (i) => keys.milestone(milestones[i]!.id),
+      staticOf: () => ({}),
+      dataOf: (i) => ({ ...milestones[i]! }),
+    }));
+  }
+
+  /**
+   * One upload's write, holding its kind's writer lock: grain claims (nothing is written when
+   * one conflicts), pending writes and roll-ups, stamps marked pending, the commit flip, stamps
+   * settled. Every step is idempotent, so a retry after a failure anywhere completes the same
+   * upload without doubling anything.
+   */
+  private async put(
+    kind: UploadKind,
+    source: UploadSource,
+    grains: readonly GrainClaim[],
+    writerOf: (counter: RequestCounter, kpis: Set<string>) => SliceWriter,
+  ): Promise<WriteSummary> {
+    const uploadId = uploadIdOf(source);
+    return this.lock.with(kind, uploadId, async () => {
+      const counter = { requests: 0 };
+      const { conflicts, switches } = await this.grains.claim(grains, source, uploadId, counter);
+      if (conflicts.length > 0) return { written: 0, skipped: 0, requests: counter.requests, conflicts };
+      const kpis = new Set<string>();
+      const writtenAt = this.now().toISOString();
+      const { written, skipped } = await this.writeSliced(
+        writerOf(counter, kpis),
+        source,
+        uploadId,
+        writtenAt,
+        counter,
+      );
+      for (const s of switches) {
+        await this.hideOldGrain(
+          s,
+          { u: uploadId, data: { deleted: true }, ...sourceAttrs(source, writtenAt) },
+          counter,
+        );
+      }
+      await this.stamps.markPending(kpis, uploadId, counter);
+      const committedAt = await this.commits.commit(uploadId, writtenAt, counter);
+      await this.stamps.settle(kpis, uploadId, committedAt, counter);
+      return { written, skipped, requests: counter.requests };
+    });
   }
 
   async loadPlanData(query: PlanDataQuery) {
@@ -272,64 +293,65 @@ export class DynamoFactStore implements FactStore {
       kind: p.kind,
       items: await queryAll(this.doc, this.table, p.pk, counter),
     }));
+    const pending = new Set<string>();
+    for (const { items } of results) pendingUploads(items, pending);
+    const commits = await this.commits.committed(pending, counter);
 
     const actuals: ActualFact[] = [];
     const targets: TargetFact[] = [];
     const milestones: Milestone[] = [];
-    let itemsRead = 0;
+    // The commit items of the uploads the states come from count as read: a few per report.
+    let itemsRead = pending.size;
     for (const { kind, items } of results) {
       itemsRead += items.length;
-      for (const item of items) {
-        if (kind === 'rollup') {
-          const days = (item.days ?? {}) as Record<string, number>;
-          const dims = (item.dims ?? {}) as Record<string, string>;
-          for (const day of Object.keys(days).sort()) {
-            if (day < query.start || day > query.end) continue;
-            actuals.push({ kpi: String(item.kpi), period: day, dims: { ...dims }, value: Number(days[day]) });
-          }
-        } else if (kind === 'coarse') {
-          actuals.push({
-            kpi: String(item.kpi),
-            period: String(item.period),
-            dims: { ...((item.dims ?? {}) as Record<string, string>) },
-            value: Number(item.value),
-          });
-        } else if (kind === 'target') {
-          targets.push({
-            version: String(item.version),
-            kpi: String(item.kpi),
-            period: String(item.period),
-            dims: { ...((item.dims ?? {}) as Record<string, string>) },
-            value: Number(item.value),
-          });
-        } else {
-          milestones.push(stripMeta(item) as unknown as Milestone);
-        }
-      }
+      for (const item of items) this.collect(kind, item, commits, query, { actuals, targets, milestones });
     }
     return { actuals, targets, milestones, itemsRead };
   }
 
-  async lastWriteAt(kpis: readonly string[]): Promise<string | null> {
-    if (kpis.length === 0) return null;
-    const items = await batchGet(
-      this.doc,
-      this.table,
-      [...new Set(kpis)].map((k) => keys.lastWrite(k)),
-      this.retrier,
-      { requests: 0 },
-    );
-    let latest: string | null = null;
-    for (const item of items) {
-      const at = typeof item.writtenAt === 'string' ? item.writtenAt : null;
-      if (at && (latest === null || at > latest)) latest = at;
+  private collect(
+    kind: 'rollup' | 'coarse' | 'target' | 'milestone',
+    item: Item,
+    commits: Commits,
+    query: PlanDataQuery,
+    out: { actuals: ActualFact[]; targets: TargetFact[]; milestones: Milestone[] },
+  ): void {
+    const dims = (item.dims ?? {}) as Record<string, string>;
+    if (kind === 'rollup') {
+      const days = visibleDays(item, commits);
+      for (const day of Object.keys(days).sort()) {
+        if (day < query.start || day > query.end) continue;
+        out.actuals.push({ kpi: String(item.kpi), period: day, dims: { ...dims }, value: Number(days[day]) });
+      }
+      return;
     }
-    return latest;
+    const data = visibleData(item, commits);
+    if (!data) return;
+    if (kind === 'coarse') {
+      out.actuals.push({
+        kpi: String(item.kpi),
+        period: String(item.period),
+        dims: { ...dims },
+        value: Number(data.value),
+      });
+    } else if (kind === 'target') {
+      out.targets.push({
+        version: String(item.version),
+        kpi: String(item.kpi),
+        period: String(item.period),
+        dims: { ...dims },
+        value: Number(data.value),
+      });
+    } else out.milestones.push(stripMeta(data) as unknown as Milestone);
+  }
+
+  async lastWriteAt(kpis: readonly string[]): Promise<string | null> {
+    return this.stamps.latest(kpis);
   }
 
   /**
-   * Newest upload wins, one slice of the input at a time: reads the stored order of the
-   * slice's keys (BatchGetItem, 100 a call) and writes only inputs whose stored order is older
+   * Newest upload wins, one slice of the input at a time: reads the slice's keys (BatchGetItem,
+   * 100 a call) and writes this upload's state as pending where the committed order is older
    * than ours; the same order is a replay and is skipped. Orders compare as strings, so
    * {@link UploadSource.order} must be fixed-width. One key twice in one input: the later row
    * wins (BatchWriteItem rejects duplicate keys), also across slices. Written items that do not
@@ -338,9 +360,13 @@ export class DynamoFactStore implements FactStore {
    */
   private async writeSliced(
     w: SliceWriter,
-    order: string,
+    source: UploadSource,
+    uploadId: string,
+    writtenAt: string,
     counter: RequestCounter,
   ): Promise<{ written: number; skipped: number }> {
+    const order = source.order;
+    const pendSource = sourceAttrs(source, writtenAt);
     const index = indexInputs(
       w.count,
       (i) => w.keyOf(i),
@@ -363,26 +389,30 @@ export class DynamoFactStore implements FactStore {
         sliceKeys.push(w.keyOf(i));
       }
       unique += inputs.length;
-      const stored = await batchGet(this.doc, this.table, sliceKeys, this.retrier, counter, [
-        'pk',
-        'sk',
-        'srcOrder',
-      ]);
-      const storedOrder = new Map<string, string>();
-      for (const s of stored) storedOrder.set(`${s.pk}\u0000${s.sk}`, String(s.srcOrder ?? ''));
+      const stored = new Map<string, Item>();
+      for (const s of await batchGet(this.doc, this.table, sliceKeys, this.retrier, counter)) {
+        stored.set(`${s.pk}\u0000${s.sk}`, s);
+      }
+      const commits = await this.commits.committed(pendingUploads(stored.values()), counter);
 
       const items = carry;
       const from = carryFrom;
       for (let x = 0; x < inputs.length; x++) {
         const i = inputs[x]!;
         const key = sliceKeys[x]!;
-        const existing = storedOrder.get(`${key.pk}\u0000${key.sk}`);
-        if (existing === undefined || existing < order) {
-          items.push(w.itemOf(i, key));
+        const existing = stored.get(`${key.pk}\u0000${key.sk}`);
+        const current = committedOrder(existing, commits);
+        if (current === '' || current < order) {
+          items.push({
+            ...committedState(existing, commits),
+            ...key,
+            ...w.staticOf(i, key),
+            pend: { u: uploadId, data: w.dataOf(i), ...pendSource },
+          });
           from.push(i);
-          w.onWritten?.(i, index);
+          w.onOurs?.(i, index, true);
           written += 1;
-        } else if (existing === order) w.onReplayed?.(i, index);
+        } else if (current === order) w.onOurs?.(i, index, false);
       }
       const full = items.length - (items.length % BATCH_WRITE_SIZE);
       await batchPut(this.doc, this.table, items.slice(0, full), this.retrier, counter);
@@ -403,126 +433,63 @@ export class DynamoFactStore implements FactStore {
   }
 
   /**
-   * Folds one (KPI, dimsKey, month) bucket's daily facts into its roll-up item. The condition
-   * keeps a stale rebuild (one that read before a newer upload wrote) from replacing a newer
-   * roll-up; on conflict the bucket is re-read, which then includes the newer facts.
+   * Writes the old grain's facts of a switched series as pending deletions of this upload (and
+   * their roll-ups), so the commit that shows the new grain hides the old one in the same step.
    */
-  private async rebuildRollup(
-    bucket: Bucket,
-    counter: RequestCounter,
-    onlyIfDifferent: boolean,
-  ): Promise<void> {
-    const key = keys.rollup(bucket.kpi, bucket.month, bucket.dk);
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const facts = await queryAll(
-        this.doc,
-        this.table,
-        keys.dailyActualPartition(bucket.kpi, bucket.dk, bucket.month),
-        counter,
-      );
-      const days: Record<string, number> = {};
-      let maxOrder = '';
-      for (const f of facts) {
-        days[String(f.sk)] = Number(f.value);
-        const o = String(f.srcOrder ?? '');
-        if (o > maxOrder) maxOrder = o;
-      }
-      if (onlyIfDifferent) {
-        const current = await queryRollup(this.doc, this.table, key, counter);
-        if (
-          current &&
-          current.maxOrder === maxOrder &&
-          sameDays(current.days as Record<string, number>, days)
-        )
-          return;
-      }
-      try {
-        counter.requests += 1;
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: {
-              ...key,
-              kpi: bucket.kpi,
-              month: bucket.month,
-              dimsKey: bucket.dk,
-              dims: { ...bucket.dims },
-              days,
-              maxOrder,
-              updatedAt: this.now().toISOString(),
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR maxOrder <= :m',
-            ExpressionAttributeValues: { ':m': maxOrder },
-          }),
-        );
-        return;
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
+  private async hideOldGrain(s: GrainSwitch, pend: Item, counter: RequestCounter): Promise<void> {
+    const old = await oldGrainItems(this.doc, this.table, s, counter);
+    const commits = await this.commits.committed(pendingUploads(old), counter);
+    const hidden: Item[] = [];
+    const buckets = new Map<string, Bucket>();
+    for (const item of old) {
+      if (!visibleData(item, commits)) continue;
+      const { pend: _previous, ...rest } = item;
+      hidden.push({ ...rest, ...committedState(item, commits), pend });
+      if (s.from === 'day' && s.claim.version === null) {
+        const month = String(item.period).slice(0, 7);
+        buckets.set(String(item.pk), {
+          kpi: s.claim.kpi,
+          dk: String(item.dimsKey),
+          month,
+          dims: s.claim.dims,
+        });
       }
     }
-    // Still losing after re-reads: a newer upload keeps rebuilding this bucket and its own
-    // rebuild (which reads our facts too) will be the one that stands.
+    await batchPut(this.doc, this.table, hidden, this.retrier, counter);
+    await mapBounded([...buckets.values()], this.retrier.concurrency, (b) => this.rebuildRollup(b, counter));
   }
 
-  /** Records the latest write time per KPI for "no new data" checks. */
-  private async touchKpis(
-    written: ReadonlySet<string>,
-    writtenAt: string,
-    counter: RequestCounter,
-  ): Promise<void> {
-    await mapBounded([...written], this.retrier.concurrency, async (kpi) => {
-      counter.requests += 1;
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.lastWrite(kpi),
-            UpdateExpression: 'SET writtenAt = :t',
-            ConditionExpression: 'attribute_not_exists(writtenAt) OR writtenAt < :t',
-            ExpressionAttributeValues: { ':t': writtenAt },
-          }),
-        );
-      } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-      }
-    });
+  /**
+   * Folds one (KPI, dimsKey, month) bucket's daily items into its roll-up item: committed days
+   * and, apart, days whose writer is not committed yet. Writers of actuals hold the writer lock,
+   * so no other rebuild of the bucket runs meanwhile and a plain put is safe.
+   */
+  private async rebuildRollup(bucket: Bucket, counter: RequestCounter): Promise<void> {
+    const facts = await queryAll(
+      this.doc,
+      this.table,
+      keys.dailyActualPartition(bucket.kpi, bucket.dk, bucket.month),
+      counter,
+    );
+    const commits = await this.commits.committed(pendingUploads(facts), counter);
+    const { days, pendDays } = foldRollup(facts, commits);
+    counter.requests += 1;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.rollup(bucket.kpi, bucket.month, bucket.dk),
+          kpi: bucket.kpi,
+          month: bucket.month,
+          dimsKey: bucket.dk,
+          dims: { ...bucket.dims },
+          days,
+          pendDays,
+          updatedAt: this.now().toISOString(),
+        },
+      }),
+    );
   }
-}
-
-async function queryRollup(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  key: Key,
-  counter: RequestCounter,
-): Promise<Item | undefined> {
-  counter.requests += 1;
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: { ':pk': key.pk, ':sk': key.sk },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Items?.[0] as Item | undefined;
-}
-
-function sameDays(a: Record<string, number> | undefined, b: Record<string, number>): boolean {
-  if (!a) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  return ak.every((k) => Number(a[k]) === b[k]);
-}
-
-function sourceAttrs(source: UploadSource, writtenAt: string): Item {
-  return {
-    srcOrder: source.order,
-    srcBucket: source.bucket,
-    srcKey: source.key,
-    srcVersionId: source.versionId,
-    uploadedBy: source.uploadedBy,
-    writtenAt,
-  };
 }
 
 function stripMeta(item: Item): Item {

@@ -3,6 +3,7 @@
  * against late, older S3 events and replays) and one history item per processed version.
  */
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -81,12 +82,14 @@ export class DynamoUploadLedger implements UploadLedger {
   async begin(record: UploadRecord): Promise<{ claimed: boolean; reason: 'new' | 'replay' | 'older' }> {
     const now = this.now();
     const staleBefore = new Date(now.getTime() - this.leaseMs).toISOString();
+    let previous: Record<string, unknown> | undefined;
     try {
-      await this.doc.send(
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.uploadOrder(record.bucket, record.key),
-          UpdateExpression: 'SET lastOrder = :o, lastVersionId = :v, #st = :processing, claimedAt = :now',
+          UpdateExpression:
+            'SET lastOrder = :o, lastVersionId = :v, #st = :processing, claimedAt = :now, startedAt = :started',
           ConditionExpression:
             'attribute_not_exists(pk) OR lastOrder < :o OR (lastOrder = :o AND #st = :processing AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#st': 'status' },
@@ -96,9 +99,12 @@ export class DynamoUploadLedger implements UploadLedger {
             ':processing': 'processing',
             ':now': now.toISOString(),
             ':stale': staleBefore,
+            ':started': record.startedAt,
           },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      previous = out.Attributes;
     } catch (err) {
       if (!isConditionalCheckFailed(err)) throw err;
       const out = await this.doc.send(
@@ -116,6 +122,20 @@ export class DynamoUploadLedger implements UploadLedger {
       return { claimed: false, reason: 'replay' };
     }
     await this.putHistory({ ...record, status: 'processing' });
+    // A crashed attempt of this same version leaves a `processing` history item: this attempt's
+    // item replaces it, so the history never shows a version stuck in processing.
+    if (
+      previous?.lastOrder === record.order &&
+      typeof previous.startedAt === 'string' &&
+      previous.startedAt !== record.startedAt
+    ) {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.uploadHistory(previous.startedAt, record.bucket, record.key, record.versionId),
+        }),
+      );
+    }
     return { claimed: true, reason: 'new' };
   }
 

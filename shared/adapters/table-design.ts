@@ -14,8 +14,11 @@
  * | target                | `T#<version>#<kpi>`                  | `<period>#<dimsKey>`        |
  * | milestone             | `M`                                  | `<id>`                      |
  * | last write per KPI    | `W`                                  | `<kpi>`                     |
+ * | upload commit         | `C`                                  | `<uploadId>`                |
+ * | writer lock per kind  | `LOCK`                               | `<actuals|targets|milestones>` |
+ * | grain of a series     | `G#<A|T#version>#<kpi>`              | `<fiscal year>#<dimsKey>`   |
  * | upload ordering guard | `UO#<bucket>/<key>`                  | `_`                         |
- * | upload history        | `UL#<yyyy-mm of startedAt>`          | `<startedAt>#<bucket>/<key>#<versionId>` |
+ * | upload history        | `UL#<yyyy-mm of startedAt>`          | `<startedAt>#<sha-256 of bucket, key, version, 32 hex>` |
  * | report run            | `RUN#<reportId>`                     | `<asOf>#<scopeKey>`         |
  * | reports with runs     | `RUNS`                               | `<reportId>`                |
  * | last sent run         | `RUNLAST#<reportId>`                 | `<scopeKey>`                |
@@ -31,17 +34,21 @@
  *   `R#<kpi>#<month>` for the months it needs: one item replaces ~30 daily items, so a YTD
  *   report reads a few percent of the raw facts. Daily items remain the source of truth (a
  *   roll-up can always be rebuilt from them).
- * - **Newest upload wins.** Each fact item carries `srcOrder` (the {@link UploadSource} order);
- *   BatchWriteItem has no conditions, so the writer BatchGets the keys first and writes only
- *   facts whose stored order is older. A roll-up carries `maxOrder` and is written with
- *   `attribute_not_exists(pk) OR maxOrder <= :maxOrder` so a stale rebuild never replaces a
- *   newer one (on conflict it is re-read and retried).
- * - **No transactions.** dynalite (the local emulator) has no TransactWriteItems; every guard
- *   is a single-item conditional write.
+ * - **All or nothing, newest upload wins.** A fact item holds its committed state at the top
+ *   level (with `srcOrder`, the {@link UploadSource} order) and the state its newest writer
+ *   wrote in `pend`, tagged with that upload's id; a roll-up holds committed `days` and not yet
+ *   committed `pendDays`. One commit item per upload (`C`) flips them all (fact-versions.ts,
+ *   upload-commits.ts). Writers of one upload kind take turns under a `LOCK` lease, read the
+ *   keys they write and keep the newer order (BatchWriteItem has no conditions).
+ * - **No transactions.** DynamoDB's hold at most 100 items and dynalite (the local emulator)
+ *   has none; every guard is a single-item conditional write.
+ * - **Keys within limits.** Keys that would carry an S3 key (up to 1,024 bytes) hash it
+ *   ({@link digest}); the full names are attributes.
  *
  * Attribute names avoid DynamoDB reserved words (`order`, `status`, `value` are reserved, so
  * conditions use expression attribute names).
  */
+import { createHash } from 'node:crypto';
 import type { DimensionValues } from '../domain/types.ts';
 
 export const PARTITION_KEY = 'pk';
@@ -104,10 +111,16 @@ export const keys = {
   milestone: (id: string) => ({ pk: 'M', sk: id }),
   milestonePartition: 'M',
   lastWrite: (kpi: string) => ({ pk: 'W', sk: kpi }),
+  // A bucket name (≤ 63 bytes) and key (≤ 1,024) fit the partition key's 2,048 bytes.
   uploadOrder: (bucket: string, key: string) => ({ pk: `UO#${bucket}/${key}`, sk: '_' }),
+  commit: (uploadId: string) => ({ pk: 'C', sk: uploadId }),
+  writerLock: (kind: string) => ({ pk: 'LOCK', sk: kind }),
+  grainPartition: (series: string) => `G#${series}`,
+  // The object's names are hashed, not spelled out: an S3 key alone may take 1,024 bytes, the
+  // sort key's whole limit. The item keeps bucket, key and version as attributes.
   uploadHistory: (startedAt: string, bucket: string, key: string, versionId: string | null) => ({
     pk: `UL#${startedAt.slice(0, 7)}`,
-    sk: `${startedAt}#${bucket}/${key}#${versionId ?? 'null'}`,
+    sk: `${startedAt}#${digest(`${bucket}\u0000${key}\u0000${versionId ?? ''}`)}`,
   }),
   uploadHistoryPartition: (month: string) => `UL#${month}`,
   run: (reportId: string, asOf: string, scopeKey: string) => ({
@@ -126,6 +139,11 @@ export const keys = {
   /** `digest`: hex SHA-256 of the email's id (ids hold S3 keys, longer than a key may be). */
   mail: (digest: string) => ({ pk: `MAIL#${digest}`, sk: '_' }),
 } as const;
+
+/** 128 bits of SHA-256 in hex: a fixed-width stand-in for a name too long for a key. */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
 
 /** Months `yyyy-mm` from the month of `start` to the month of `end`, inclusive. */
 export function monthsBetween(start: string, end: string): string[] {

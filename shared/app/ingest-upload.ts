@@ -19,6 +19,7 @@ import type {
   UploadSource,
 } from '../ports/index.ts';
 import { fileUpload } from './file-upload.ts';
+import { grainClaims, grainConflictMessage, mixedGrainMessage } from './grain-claims.ts';
 import { type RejectionNotice, rejectUpload } from './reject-upload.ts';
 
 /** The logging the use case needs (Powertools Logger fits). */
@@ -183,12 +184,33 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     order,
     uploadedBy: uploader,
   };
+  const series =
+    result.kind === 'milestones'
+      ? null
+      : grainClaims(
+          result.kind === 'actuals' ? result.actuals : result.targets,
+          config.calendar.fiscalYearStartMonth,
+        );
+  if (series && series.mixed.length > 0) {
+    return rejectUpload(
+      deps,
+      object,
+      record,
+      uploadLevelErrors(result, series.mixed.map(mixedGrainMessage)),
+      stored.body,
+      uploader,
+    );
+  }
   const summary =
     result.kind === 'actuals'
-      ? await deps.facts.putActuals(result.actuals, source)
+      ? await deps.facts.putActuals(result.actuals, source, series?.claims)
       : result.kind === 'targets'
-        ? await deps.facts.putTargets(result.targets, source)
+        ? await deps.facts.putTargets(result.targets, source, series?.claims)
         : await deps.facts.putMilestones(result.milestones, source);
+  if (summary.conflicts && summary.conflicts.length > 0) {
+    const messages = summary.conflicts.map((c) => grainConflictMessage(c));
+    return rejectUpload(deps, object, record, uploadLevelErrors(result, messages), stored.body, uploader);
+  }
   await fileUpload(deps, object, 'accepted');
   await deps.uploads.finish({
     ...record,
@@ -204,6 +226,22 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     rows: result.rows,
     written: summary.written,
     skipped: summary.skipped,
+  };
+}
+
+/** A parsed file refused as a whole (not for one row): one upload-level error per message. */
+function uploadLevelErrors(
+  parsed: Extract<IngestResult, { ok: true }>,
+  messages: readonly string[],
+): Extract<IngestResult, { ok: false }> {
+  return {
+    ok: false,
+    kind: parsed.kind,
+    rows: parsed.rows,
+    file: parsed.file,
+    errors: messages.map((message) => ({ row: 0, column: '', value: '', message, code: 'grain_conflict' })),
+    errorCount: messages.length,
+    errorCounts: { grain_conflict: messages.length },
   };
 }
 

@@ -11,8 +11,8 @@ import { buildErrorWorkbook, ERROR_HELP } from '../files/ingest/error-workbook.t
 import { SHOWN_VALUE_MAX, shortened, UploadFileError } from '../files/ingest/errors.ts';
 import { type IngestResult, readUploadRows } from '../files/ingest/parse-upload.ts';
 import type { UploadKind, UploadRecord } from '../ports/index.ts';
-import type { IngestDeps, IngestLogger, IngestOutcome, UploadedObject } from './ingest-upload.ts';
 import { fileUpload } from './file-upload.ts';
+import type { IngestDeps, IngestLogger, IngestOutcome, UploadedObject } from './ingest-upload.ts';
 import { type SendOnceOutcome, sendOnce } from './send-once.ts';
 
 type Rejected = Extract<IngestResult, { ok: false }>;

@@ -18,6 +18,33 @@ export interface UploadSource {
   readonly uploadedBy: string | null;
 }
 
+/**
+ * The grain a series of this upload uses (spec §3: one `(version, KPI, dimension values,
+ * fiscal year)` uses one grain, across uploads too). `version` is null for actuals.
+ */
+export interface GrainClaim {
+  readonly version: string | null;
+  readonly kpi: string;
+  readonly dims: Readonly<Record<string, string>>;
+  readonly fiscalYear: string;
+  /** The fiscal year's first and last day. */
+  readonly yearStart: LocalDate;
+  readonly yearEnd: LocalDate;
+  /** `day`, `week`, `month`, `quarter` or `year`. */
+  readonly grain: string;
+}
+
+/** A claim refused: another upload's committed facts hold the series in another grain. */
+export interface GrainConflict {
+  readonly claim: GrainClaim;
+  readonly held: {
+    readonly grain: string;
+    readonly bucket: string;
+    readonly key: string;
+    readonly versionId: string | null;
+  };
+}
+
 export interface WriteSummary {
   /** Facts written (new or replacing an older upload's value). */
   readonly written: number;
@@ -25,6 +52,8 @@ export interface WriteSummary {
   readonly skipped: number;
   /** DynamoDB requests made (for the benchmark and logs). */
   readonly requests: number;
+  /** Set when a grain claim conflicts: then nothing of the upload was written. */
+  readonly conflicts?: readonly GrainConflict[];
 }
 
 export interface PlanDataQuery {
@@ -35,14 +64,31 @@ export interface PlanDataQuery {
   readonly targetVersions: readonly string[];
 }
 
-/** Where targets, actuals and milestones live. */
+/**
+ * Where targets, actuals and milestones live. Each put is all or nothing for readers: none of
+ * an upload's facts is visible before all of them are, also when the put fails half-way; a
+ * retry of the same upload completes it. Per fact key the upload with the larger order wins,
+ * whatever order the puts run in. Given grain claims, a put writes nothing and returns the
+ * conflicts when another upload holds one of the series in another grain.
+ */
 export interface FactStore {
-  putActuals(facts: readonly ActualFact[], source: UploadSource): Promise<WriteSummary>;
-  putTargets(facts: readonly TargetFact[], source: UploadSource): Promise<WriteSummary>;
+  putActuals(
+    facts: readonly ActualFact[],
+    source: UploadSource,
+    grains?: readonly GrainClaim[],
+  ): Promise<WriteSummary>;
+  putTargets(
+    facts: readonly TargetFact[],
+    source: UploadSource,
+    grains?: readonly GrainClaim[],
+  ): Promise<WriteSummary>;
   putMilestones(milestones: readonly Milestone[], source: UploadSource): Promise<WriteSummary>;
   /** Everything a report over the query's range needs, read through monthly roll-ups. */
   loadPlanData(query: PlanDataQuery): Promise<PlanData & { readonly itemsRead: number }>;
-  /** Latest time any fact of these KPIs was written (ISO instant), for "no new data" checks. */
+  /**
+   * Latest time facts of these KPIs became visible (ISO instant: the commit time of the newest
+   * upload holding any), for "no new data" checks; never earlier than data a reader can see.
+   */
   lastWriteAt(kpis: readonly string[]): Promise<string | null>;
 }
 

@@ -343,7 +343,8 @@ describe('DynamoFactStore on the DynamoDB emulator, writing in small slices', ()
     expect(replay).toMatchObject({ written: 0, skipped: newer.length });
     expect(await scanAll()).toEqual(before);
     expect(values(data.actuals)).toEqual(expected);
-    // One roll-up per channel and month (and the milestones every query reads).
-    expect(data.itemsRead - data.milestones.length).toBe(3 * 3);
+    // One roll-up per channel and month (and the milestones every query reads), and the commit
+    // item of the newest upload, whose days the roll-ups still hold apart (folded at the next write).
+    expect(data.itemsRead - data.milestones.length).toBe(3 * 3 + 1);
   });
 });

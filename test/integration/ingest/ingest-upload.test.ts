@@ -1,81 +1,21 @@
 import { readFileSync } from 'node:fs';
-import {
-  GetObjectCommand,
-  GetObjectTaggingCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import type { SQSEvent } from 'aws-lambda';
+import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../../functions/ingest-upload/handler.ts';
-import {
-  DynamoFactStore,
-  DynamoMailLedger,
-  DynamoUploadLedger,
-  S3ObjectStore,
-  SesMailer,
-} from '../../../shared/adapters/index.ts';
 import type { IngestDeps } from '../../../shared/app/ingest-upload.ts';
-import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
+import { ingestDeps, sqsEvent, uploadObject } from './support.ts';
 
 const FIXTURES = new URL('../../fixtures/uploads/files/', import.meta.url);
-
-interface Uploaded {
-  readonly size: number;
-  readonly versionId: string | null;
-}
-
-/** How S3 writes a key into an event: URL-encoded, spaces as `+`. */
-function eventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-}
-
-/** One S3 object-created notification wrapped in an SQS message, as AWS delivers it. */
-function sqsEvent(
-  bucket: string,
-  key: string,
-  sequencer: string,
-  eventTime: string,
-  { size, versionId }: Uploaded,
-): SQSEvent {
-  const s3Event = {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        eventName: 'ObjectCreated:Put',
-        eventTime,
-        // A versioned bucket (S3, moto) names the version; s3rver has no versions.
-        s3: {
-          bucket: { name: bucket },
-          object: { key: eventKey(key), size, sequencer, ...(versionId ? { versionId } : {}) },
-        },
-      },
-    ],
-  };
-  return {
-    Records: [{ messageId: `m-${sequencer}`, body: JSON.stringify(s3Event) } as SQSEvent['Records'][number]],
-  };
-}
 
 describe('ingest-upload on the emulators', () => {
   let emulators: TestEmulators;
   let deps: IngestDeps;
   let ingest: ReturnType<typeof createIngestHandler>;
 
-  async function upload(
-    key: string,
-    body: Uint8Array | string,
-    metadata: Record<string, string> = {},
-  ): Promise<Uploaded> {
-    const put = await emulators.clients.s3.send(
-      new PutObjectCommand({ Bucket: emulators.buckets.uploads, Key: key, Body: body, Metadata: metadata }),
-    );
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    return { size, versionId: put.VersionId ?? null };
-  }
+  const upload = (key: string, body: Uint8Array | string, metadata: Record<string, string> = {}) =>
+    uploadObject(emulators, key, body, metadata);
 
   async function gmvFacts() {
     const data = await deps.facts.loadPlanData({
@@ -89,17 +29,7 @@ describe('ingest-upload on the emulators', () => {
 
   beforeAll(async () => {
     emulators = await startTestEmulators();
-    const { doc, s3, sesv2 } = emulators.clients;
-    deps = {
-      config: uploadTestConfig,
-      facts: new DynamoFactStore({ doc, tableName: emulators.tableName }),
-      uploads: new DynamoUploadLedger({ doc, tableName: emulators.tableName }),
-      objects: new S3ObjectStore({ s3 }),
-      mailer: new SesMailer({ sesv2 }),
-      mails: new DynamoMailLedger({ doc, tableName: emulators.tableName }),
-      clock: { now: () => new Date() },
-      uploadsBucket: emulators.buckets.uploads,
-    };
+    deps = ingestDeps(emulators);
     ingest = createIngestHandler(deps);
   });
 

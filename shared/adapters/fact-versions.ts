@@ -1,0 +1,126 @@
+/**
+ * The two states a fact item holds: the committed one at the top level (value and `src*`
+ * attributes, as a reader takes them) and `pend`, the state the item's last writer wrote, which
+ * counts only once that writer's upload is committed (upload-commits.ts). Writers fold a
+ * committed `pend` into the top level when they next write the key; readers resolve it on the
+ * fly. Why: see "All or nothing" in dynamo-fact-store.ts.
+ */
+import type { UploadSource } from '../ports/index.ts';
+import type { Item } from './dynamo-batch.ts';
+
+/** Where an item's state came from; the same names at the top level and inside `pend`. */
+export const SOURCE_FIELDS = [
+  'srcOrder',
+  'srcBucket',
+  'srcKey',
+  'srcVersionId',
+  'uploadedBy',
+  'writtenAt',
+] as const;
+
+/** A pending state: the writer's upload id `u`, its data, and where it came from. */
+export interface Pending {
+  readonly u: string;
+  readonly data: Item;
+  readonly srcOrder: string;
+  readonly [field: string]: unknown;
+}
+
+export type Commits = ReadonlyMap<string, string>;
+
+export function sourceAttrs(source: UploadSource, writtenAt: string): Item {
+  return {
+    srcOrder: source.order,
+    srcBucket: source.bucket,
+    srcKey: source.key,
+    srcVersionId: source.versionId,
+    uploadedBy: source.uploadedBy,
+    writtenAt,
+  };
+}
+
+export function pendingOf(item: Item | undefined): Pending | undefined {
+  const pend = item?.pend as Pending | undefined;
+  return pend && typeof pend.u === 'string' ? pend : undefined;
+}
+
+/**
+ * The committed state of a stored item as top-level attributes (data and `src*`), or `{}` when
+ * nothing of it is committed. `staticNames` are the key-derived attributes the writer sets
+ * itself (not part of the state).
+ */
+export function committedState(stored: Item | undefined, commits: Commits): Item {
+  if (!stored) return {};
+  const pend = pendingOf(stored);
+  if (pend && commits.has(pend.u)) {
+    const out: Item = { ...pend.data };
+    for (const f of SOURCE_FIELDS) out[f] = pend[f];
+    return out;
+  }
+  if (stored.srcOrder === undefined) return {};
+  const out: Item = {};
+  for (const [k, v] of Object.entries(stored)) if (k !== 'pk' && k !== 'sk' && k !== 'pend') out[k] = v;
+  return out;
+}
+
+/** The order of the state a reader sees now ('' when none). */
+export function committedOrder(stored: Item | undefined, commits: Commits): string {
+  const pend = pendingOf(stored);
+  if (pend && commits.has(pend.u)) return String(pend.srcOrder);
+  return stored?.srcOrder === undefined ? '' : String(stored.srcOrder);
+}
+
+/** The data a reader sees (the pending data once committed, else the top level), or undefined. */
+export function visibleData(stored: Item, commits: Commits): Item | undefined {
+  const pend = pendingOf(stored);
+  if (pend && commits.has(pend.u)) return pend.data.deleted === true ? undefined : pend.data;
+  return stored.srcOrder === undefined ? undefined : stored;
+}
+
+/** Upload ids whose commit decides what `items` show. */
+export function pendingUploads(items: Iterable<Item>, into = new Set<string>()): Set<string> {
+  for (const item of items) {
+    const pend = pendingOf(item);
+    if (pend) into.add(pend.u);
+    const days = item.pendDays as Record<string, { u: string }> | undefined;
+    if (days) for (const d of Object.values(days)) into.add(d.u);
+  }
+  return into;
+}
+
+/**
+ * One roll-up bucket's daily items folded the same way: `days` holds the committed values,
+ * `pendDays` each day whose writer is not committed yet (with that writer's id), so the commit
+ * flip makes the roll-up's new days visible together with the facts.
+ */
+export function foldRollup(
+  facts: readonly Item[],
+  commits: Commits,
+): { days: Record<string, number>; pendDays: Record<string, { u: string; v: number | null }> } {
+  const days: Record<string, number> = {};
+  const pendDays: Record<string, { u: string; v: number | null }> = {};
+  for (const f of facts) {
+    const day = String(f.period);
+    const pend = pendingOf(f);
+    if (pend && !commits.has(pend.u)) {
+      pendDays[day] = { u: pend.u, v: pend.data.deleted === true ? null : Number(pend.data.value) };
+      if (f.srcOrder !== undefined) days[day] = Number(f.value);
+      continue;
+    }
+    const data = visibleData(f, commits);
+    if (data) days[day] = Number(data.value);
+  }
+  return { days, pendDays };
+}
+
+/** A roll-up's days as a reader sees them now. */
+export function visibleDays(rollup: Item, commits: Commits): Record<string, number> {
+  const out: Record<string, number> = { ...((rollup.days ?? {}) as Record<string, number>) };
+  const pendDays = (rollup.pendDays ?? {}) as Record<string, { u: string; v: number | null }>;
+  for (const [day, p] of Object.entries(pendDays)) {
+    if (!commits.has(p.u)) continue;
+    if (p.v === null) delete out[day];
+    else out[day] = Number(p.v);
+  }
+  return out;
+}

@@ -1,0 +1,272 @@
+/**
+ * Issue 11, points 1, 2 and 7 on the emulators: an upload is visible whole or not at all, also
+ * when any DynamoDB call of its write fails (before or after DynamoDB applied it); the newest
+ * upload wins per key however two writers interleave; and the last-write stamp never trails
+ * what a reader sees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
+import { grainClaims } from '../../../shared/app/grain-claims.ts';
+import type { ActualFact, TargetFact } from '../../../shared/domain/types.ts';
+import type { UploadSource } from '../../../shared/ports/index.ts';
+import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
+import { faultyDoc, InjectedFault, jitteryDoc, seededRandom } from './faults.ts';
+
+let emu: TestEmulators;
+
+beforeAll(async () => {
+  emu = await startTestEmulators();
+});
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+const CHANNELS = ['app', 'web', 'mini', 'tmall', 'jd'];
+
+/** 130 daily facts (5 channels × 26 days): more than a BatchGetItem (100) and 5 BatchWriteItems. */
+function daily(kpi: string, value: (channel: number, day: number) => number, days = 26): ActualFact[] {
+  const facts: ActualFact[] = [];
+  for (let d = 1; d <= days; d++) {
+    for (const [c, channel] of CHANNELS.entries()) {
+      facts.push({
+        kpi,
+        period: `2026-11-${String(d).padStart(2, '0')}`,
+        dims: { channel },
+        value: value(c, d),
+      });
+    }
+  }
+  return facts;
+}
+
+/** Monthly targets of one KPI and version: 5 channels × 12 months. */
+function monthly(kpi: string, value: (channel: number, month: number) => number): TargetFact[] {
+  const facts: TargetFact[] = [];
+  for (let m = 1; m <= 12; m++) {
+    for (const [c, channel] of CHANNELS.entries()) {
+      facts.push({
+        version: 'budget',
+        kpi,
+        period: `2026-${String(m).padStart(2, '0')}`,
+        dims: { channel },
+        value: value(c, m),
+      });
+    }
+  }
+  return facts;
+}
+
+const keyOf = (f: { kpi: string; period: string; dims: Record<string, string> }) =>
+  `${f.kpi}|${f.period}|${f.dims.channel ?? ''}`;
+const asMap = (
+  facts: readonly { kpi: string; period: string; dims: Record<string, string>; value: number }[],
+) => new Map(facts.map((f) => [keyOf(f), f.value]));
+
+const same = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+function source(order: number, key: string): UploadSource {
+  return {
+    bucket: emu.buckets.uploads,
+    key,
+    versionId: `v${order}`,
+    order: String(order).padStart(10, '0'),
+    uploadedBy: 'ana@example.com',
+  };
+}
+
+describe('all or nothing: a DynamoDB call failing anywhere in a write', () => {
+  // One clock for stores and stamps, a second per tick, so "after" is always later.
+  let tick = Date.parse('2026-11-23T00:00:00Z');
+  const now = () => {
+    tick += 1000;
+    return new Date(tick);
+  };
+  const store = (doc = emu.clients.doc) =>
+    new DynamoFactStore({ doc, tableName: emu.tableName, now, sleep: async () => {} });
+  const actualsRange = { kpis: ['visits'], start: '2026-11-01', end: '2026-11-30', targetVersions: [] };
+  const targetsRange = {
+    kpis: ['leads', 'signups'],
+    start: '2026-01-01',
+    end: '2026-12-31',
+    targetVersions: ['budget'],
+  };
+
+  for (const [kind, mode, base] of [
+    ['actuals', 'before', 100_000],
+    ['actuals', 'after', 200_000],
+    ['targets', 'before', 300_000],
+  ] as const) {
+    it(`${kind}, failing ${mode} the call: every N from the first call to the last shows the old figures or the new, whole, and a retry completes`, async () => {
+      const write = (s: DynamoFactStore, n: number, src: UploadSource) => {
+        if (kind === 'actuals') {
+          const facts = daily('visits', (c, d) => n * 10_000 + c * 100 + d);
+          return { put: s.putActuals(facts, src, grainClaims(facts, 1).claims), facts };
+        }
+        const facts = ['leads', 'signups'].flatMap((k) => monthly(k, (c, m) => n * 10_000 + c * 100 + m));
+        return { put: s.putTargets(facts, src, grainClaims(facts, 1).claims), facts };
+      };
+      const read = async () => {
+        const data = await store().loadPlanData(kind === 'actuals' ? actualsRange : targetsRange);
+        return asMap(kind === 'actuals' ? data.actuals : data.targets);
+      };
+      const kpi = kind === 'actuals' ? 'visits' : 'leads';
+      // Upload 1 stands; count the calls upload 2 makes when nothing fails.
+      await write(store(), base, source(base, `incoming/${kind}/${mode}-base.csv`)).put;
+      const counting = faultyDoc(emu.clients.doc, 0, mode);
+      const first = write(
+        store(counting.client),
+        base + 1,
+        source(base + 1, `incoming/${kind}/${mode}-0.csv`),
+      );
+      await first.put;
+      const calls = counting.calls();
+      expect(calls).toBeGreaterThan(15);
+      let previous = asMap(first.facts);
+      expect(await read()).toEqual(previous);
+
+      const outcomes = { old: 0, new: 0 };
+      for (let n = 1; n <= calls; n++) {
+        const src = source(base + 1 + n, `incoming/${kind}/${mode}-${n}.csv`);
+        const fault = faultyDoc(emu.clients.doc, n, mode);
+        const startedAt = now().toISOString();
+        const attempt = write(store(fault.client), base + 1 + n, src);
+        await expect(attempt.put, `call ${n}`).rejects.toBeInstanceOf(InjectedFault);
+        const expected = asMap(attempt.facts);
+
+        const seen = await read();
+        const isOld = same(seen, previous);
+        const isNew = same(seen, expected);
+        expect(isOld || isNew, `call ${n} ${mode}: half-visible`).toBe(true);
+        outcomes[isNew ? 'new' : 'old'] += 1;
+        if (isNew) {
+          // Point 7: data a reader can see is never older than the stamp says.
+          expect(await store().lastWriteAt([kpi]), `call ${n}: stamp trails the data`).not.toBeNull();
+          expect((await store().lastWriteAt([kpi]))! > startedAt, `call ${n}: stamp trails the data`).toBe(
+            true,
+          );
+        }
+
+        // Redelivery: the same upload again, nothing failing.
+        await write(store(), base + 1 + n, src).put;
+        expect(await read(), `call ${n}: retry`).toEqual(expected);
+        expect((await store().lastWriteAt([kpi]))! > startedAt).toBe(true);
+        previous = expected;
+      }
+      // Both sides of the commit flip were exercised.
+      expect(outcomes.old).toBeGreaterThan(0);
+      if (mode === 'after') expect(outcomes.new).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('newest upload wins: two writers racing', () => {
+  it('ends with the newer figure for every key in 20 rounds of seeded interleavings, never showing a half upload', async () => {
+    const range = { kpis: ['orders'], start: '2026-11-01', end: '2026-11-30', targetVersions: [] };
+    const reader = new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName });
+    for (let round = 1; round <= 20; round++) {
+      const random = seededRandom(round);
+      // Older: days 1–20, newer: days 11–26 (overlap 11–20). Odd rounds: two versions of one object.
+      const older = daily('orders', (c, d) => round * 1000 + c * 100 + d, 20);
+      const newer = daily('orders', (c, d) => -(round * 1000 + c * 100 + d)).filter(
+        (f) => f.period >= '2026-11-11',
+      );
+      const sameObject = round % 2 === 1;
+      const olderSource = source(
+        round * 10,
+        sameObject ? 'incoming/actuals/orders.csv' : 'incoming/actuals/a.csv',
+      );
+      const newerSource = source(
+        round * 10 + 1,
+        sameObject ? 'incoming/actuals/orders.csv' : 'incoming/actuals/b.csv',
+      );
+      const writer = () =>
+        new DynamoFactStore({
+          doc: jitteryDoc(emu.clients.doc, random),
+          tableName: emu.tableName,
+          sliceSize: 1 + Math.floor(random() * 60),
+          concurrency: 1 + Math.floor(random() * 6),
+        });
+      const before = asMap((await reader.loadPlanData(range)).actuals);
+      const expected = new Map(before);
+      for (const f of older) expected.set(keyOf(f), f.value);
+      for (const f of newer) expected.set(keyOf(f), f.value);
+
+      // Snapshots taken while both write: each must be a whole combination of the two uploads.
+      let racing = true;
+      const snapshots: Map<string, number>[] = [];
+      const sampler = (async () => {
+        while (racing) {
+          snapshots.push(asMap((await reader.loadPlanData(range)).actuals));
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })();
+      const first = random() < 0.5;
+      const puts = [
+        writer().putActuals(older, olderSource, grainClaims(older, 1).claims),
+        writer().putActuals(newer, newerSource, grainClaims(newer, 1).claims),
+      ];
+      await Promise.all(first ? puts : puts.reverse());
+      racing = false;
+      await sampler;
+
+      expect(asMap((await reader.loadPlanData(range)).actuals), `round ${round}`).toEqual(expected);
+      const olderApplied = new Map(before);
+      for (const f of older) olderApplied.set(keyOf(f), f.value);
+      const newerApplied = new Map(before);
+      for (const f of newer) newerApplied.set(keyOf(f), f.value);
+      const allowed = [before, olderApplied, newerApplied, expected];
+      for (const snapshot of snapshots) {
+        expect(
+          allowed.some((state) => same(state, snapshot)),
+          `round ${round}: a half-visible state`,
+        ).toBe(true);
+      }
+    }
+  });
+});
+
+describe('last-write stamp', () => {
+  it('still shows new data when the stamp write after the commit fails, before any retry', async () => {
+    let tick = Date.parse('2026-12-01T00:00:00Z');
+    const now = () => {
+      tick += 1000;
+      return new Date(tick);
+    };
+    const facts = daily('refunds', (c, d) => c + d, 3);
+    await new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName, now }).putActuals(
+      facts,
+      source(7_000, 'incoming/actuals/refunds-1.csv'),
+    );
+    const lastReportAt = now().toISOString();
+    // Fails the one call that raises the stamp after the commit (UpdateItem SET writtenAt).
+    const failing = new Proxy(emu.clients.doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { input: { UpdateExpression?: string } }) => {
+          if (command.input.UpdateExpression?.startsWith('SET writtenAt'))
+            throw new Error('stamp write failed');
+          return target.send(command as never);
+        };
+      },
+    });
+
+    const put = new DynamoFactStore({ doc: failing, tableName: emu.tableName, now }).putActuals(
+      facts.map((f) => ({ ...f, value: f.value + 1 })),
+      source(7_001, 'incoming/actuals/refunds-2.csv'),
+    );
+
+    await expect(put).rejects.toThrow('stamp write failed');
+    const reader = new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName });
+    const data = await reader.loadPlanData({
+      kpis: ['refunds'],
+      start: '2026-11-01',
+      end: '2026-11-30',
+      targetVersions: [],
+    });
+    expect(asMap(data.actuals)).toEqual(asMap(facts.map((f) => ({ ...f, value: f.value + 1 }))));
+    // The "no new data" rule compares this with the last report: it must say "new".
+    expect((await reader.lastWriteAt(['refunds']))! > lastReportAt).toBe(true);
+  });
+});
