@@ -77,12 +77,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * CopyObject of exactly `versionId` (metadata and content type kept, tags replaced), then
-   * DeleteObject of that version alone: a newer version uploaded to `key` meanwhile stays.
-   * Without a version id (an unversioned bucket: s3rver) the current object is copied and
-   * deleted. A single CopyObject takes up to 5 GB, far above `ingest.maxFileBytes`.
+   * CopyObject of exactly `versionId` (metadata and content type kept, tags replaced). Without
+   * a version id (an unversioned bucket: s3rver) the current object is copied. A single
+   * CopyObject takes up to 5 GB, far above `ingest.maxFileBytes`.
    */
-  async move(
+  async copyVersion(
     bucket: string,
     key: string,
     versionId: string | null,
@@ -101,6 +100,13 @@ export class S3ObjectStore implements ObjectStore {
         Tagging: new URLSearchParams(tags).toString(),
       }),
     );
+  }
+
+  /**
+   * DeleteObject of that version alone (s3:DeleteObjectVersion): removed for good, no delete
+   * marker, and a newer version stays. S3 answers 204 for a version that is already gone.
+   */
+  async deleteVersion(bucket: string, key: string, versionId: string | null): Promise<void> {
     await this.s3.send(
       new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
     );

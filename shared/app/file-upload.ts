@@ -10,9 +10,15 @@
  *
  * The move is a copy of exactly the ingested version and a delete of that version alone, so a
  * corrected file uploaded to the same key meanwhile stays in `incoming/` and is ingested in
- * turn. It runs before the upload ledger records the outcome: if it fails, the whole upload is
- * retried (fact writes are idempotent), and a redelivery after the ledger has the outcome is a
- * replay that touches nothing.
+ * turn. The two halves straddle the upload ledger's record of the outcome:
+ *
+ * 1. copy (before the ledger): if it fails, the whole upload is retried and the original is
+ *    still there to read;
+ * 2. ledger `finish`;
+ * 3. delete (after the ledger): a crash or failure here leaves a finished upload whose original
+ *    is still in `incoming/`; its redelivery is a replay, and a replay deletes that version again
+ *    (deleting a version twice is harmless). Deleting before the ledger had the outcome would
+ *    leave a retry with nothing to read.
  */
 import type { ObjectStore } from '../ports/index.ts';
 
@@ -31,22 +37,26 @@ export function filedUploadKey(key: string, outcome: UploadOutcome): string {
   return outcome === 'accepted' ? `processed/${key.slice(INCOMING.length)}` : `rejected/${key}`;
 }
 
+interface HandledObject {
+  readonly bucket: string;
+  readonly key: string;
+  readonly versionId: string | null;
+  readonly size: number;
+}
+
+interface FilingDeps<K extends keyof ObjectStore> {
+  readonly objects: Pick<ObjectStore, K>;
+  readonly logger?: { warn(message: string, extra?: Record<string, unknown>): void };
+}
+
 /**
- * Moves the handled version out of `incoming/`. An object too large for a single copy — only
- * a rejected, oversized upload can be one — is left in `incoming/` with a warning for an
- * operator to delete.
+ * Step 1: copies the handled version to where it is filed. An object too large for a single
+ * copy — only a rejected, oversized upload can be one — is left in `incoming/` with a warning
+ * for an operator to delete.
  */
-export async function fileUpload(
-  deps: {
-    readonly objects: Pick<ObjectStore, 'move'>;
-    readonly logger?: { warn(message: string, extra?: Record<string, unknown>): void };
-  },
-  object: {
-    readonly bucket: string;
-    readonly key: string;
-    readonly versionId: string | null;
-    readonly size: number;
-  },
+export async function copyToFiled(
+  deps: FilingDeps<'copyVersion'>,
+  object: HandledObject,
   outcome: UploadOutcome,
 ): Promise<void> {
   if (object.size > MAX_MOVE_BYTES) {
@@ -58,7 +68,44 @@ export async function fileUpload(
     return;
   }
   const status = outcome === 'accepted' ? 'processed' : 'rejected';
-  await deps.objects.move(object.bucket, object.key, object.versionId, filedUploadKey(object.key, outcome), {
-    [UPLOAD_STATUS_TAG]: status,
-  });
+  await deps.objects.copyVersion(
+    object.bucket,
+    object.key,
+    object.versionId,
+    filedUploadKey(object.key, outcome),
+    {
+      [UPLOAD_STATUS_TAG]: status,
+    },
+  );
+}
+
+/** Step 3, once the ledger has the outcome: deletes the handled version from `incoming/`. */
+export async function removeFromIncoming(
+  deps: FilingDeps<'deleteVersion'>,
+  object: HandledObject,
+): Promise<void> {
+  if (object.size > MAX_MOVE_BYTES) return;
+  await deps.objects.deleteVersion(object.bucket, object.key, object.versionId);
+}
+
+/**
+ * A replay of a finished upload repeats step 3, in case the first delivery stopped before it.
+ * Only for a named version: without versions (s3rver) the key's current object may be a newer
+ * upload. Best effort — the ledger already holds the outcome; a left-over original only waits
+ * for an operator.
+ */
+export async function removeReplayedFromIncoming(
+  deps: FilingDeps<'deleteVersion'>,
+  object: HandledObject,
+): Promise<void> {
+  if (object.versionId === null) return;
+  try {
+    await removeFromIncoming(deps, object);
+  } catch (error) {
+    deps.logger?.warn('could not delete a replayed upload from incoming/', {
+      key: object.key,
+      versionId: object.versionId,
+      error: String(error),
+    });
+  }
 }

@@ -18,7 +18,7 @@ import type {
   UploadRecord,
   UploadSource,
 } from '../ports/index.ts';
-import { fileUpload } from './file-upload.ts';
+import { copyToFiled, removeFromIncoming, removeReplayedFromIncoming } from './file-upload.ts';
 import { grainClaims, grainConflictMessage, mixedGrainMessage } from './grain-claims.ts';
 import { type RejectionNotice, rejectUpload } from './reject-upload.ts';
 
@@ -142,6 +142,7 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
       versionId: object.versionId,
       order,
     });
+    if (status === 'replay') await removeReplayedFromIncoming({ objects: deps.objects, logger: log }, object);
     return { status, key: object.key, kind };
   }
 
@@ -211,13 +212,14 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     const messages = summary.conflicts.map((c) => grainConflictMessage(c));
     return rejectUpload(deps, object, record, uploadLevelErrors(result, messages), stored.body, uploader);
   }
-  await fileUpload(deps, object, 'accepted');
+  await copyToFiled({ objects: deps.objects, logger: log }, object, 'accepted');
   await deps.uploads.finish({
     ...record,
     status: 'accepted',
     rows: result.rows,
     finishedAt: deps.clock.now().toISOString(),
   });
+  await removeFromIncoming(deps, object);
   log.info('upload accepted', { key: object.key, kind, rows: result.rows, ...summary });
   return {
     status: 'accepted',

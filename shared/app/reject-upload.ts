@@ -11,7 +11,7 @@ import { buildErrorWorkbook, ERROR_HELP } from '../files/ingest/error-workbook.t
 import { SHOWN_VALUE_MAX, shortened, UploadFileError } from '../files/ingest/errors.ts';
 import { type IngestResult, readUploadRows } from '../files/ingest/parse-upload.ts';
 import type { UploadKind, UploadRecord } from '../ports/index.ts';
-import { fileUpload } from './file-upload.ts';
+import { copyToFiled, removeFromIncoming } from './file-upload.ts';
 import type { IngestDeps, IngestLogger, IngestOutcome, UploadedObject } from './ingest-upload.ts';
 import { type SendOnceOutcome, sendOnce } from './send-once.ts';
 
@@ -115,7 +115,7 @@ export async function rejectUpload(
     log.error('rejection email refused for every address: nobody was told', { ...context, to, contact });
   }
 
-  await fileUpload(deps, object, 'rejected');
+  await copyToFiled({ objects: deps.objects, logger: log }, object, 'rejected');
   await deps.uploads.finish({
     ...record,
     status: 'rejected',
@@ -124,6 +124,7 @@ export async function rejectUpload(
     errorKey,
     finishedAt: deps.clock.now().toISOString(),
   });
+  await removeFromIncoming(deps, object);
   log.warn('upload rejected', {
     ...context,
     kind,

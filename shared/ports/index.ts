@@ -110,18 +110,22 @@ export interface ObjectStore {
     options?: { contentType?: string; metadata?: Record<string, string>; ifNoneMatch?: boolean },
   ): Promise<void>;
   /**
-   * Moves exactly one version of `key` to `toKey` in the same bucket, its tags replaced by
-   * `tags`: a copy of that version, then a delete of that version only, so a newer version
-   * uploaded to `key` meanwhile is left alone. `versionId` null = the current object
-   * (unversioned buckets).
+   * Copies exactly one version of `key` to `toKey` in the same bucket (metadata kept, tags
+   * replaced by `tags`). `versionId` null = the current object (unversioned buckets).
    */
-  move(
+  copyVersion(
     bucket: string,
     key: string,
     versionId: string | null,
     toKey: string,
     tags: Record<string, string>,
   ): Promise<void>;
+  /**
+   * Deletes exactly one version of `key` for good (no delete marker), so a newer version
+   * uploaded meanwhile is left alone; deleting a version that is already gone succeeds.
+   * `versionId` null = the current object (unversioned buckets).
+   */
+  deleteVersion(bucket: string, key: string, versionId: string | null): Promise<void>;
   /**
    * A time-limited GET link; `expiresAt` is the latest time it is known to work (never later
    * than the signing credentials are known to live).

@@ -80,7 +80,7 @@ describe('S3ObjectStore on the S3 emulator', () => {
     }
 
     // Act
-    await store().move(
+    await store().copyVersion(
       emu.buckets.uploads,
       key,
       first.VersionId ?? null,
@@ -89,6 +89,7 @@ describe('S3ObjectStore on the S3 emulator', () => {
         'plan-monitor-status': 'processed',
       },
     );
+    await store().deleteVersion(emu.buckets.uploads, key, first.VersionId ?? null);
 
     // Assess
     const moved = await store().get(emu.buckets.uploads, 'processed/targets/预算 plan.xlsx');

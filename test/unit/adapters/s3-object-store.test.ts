@@ -204,7 +204,7 @@ describe('S3ObjectStore.move', () => {
     const versionId = 'a+b/c=';
 
     // Act
-    await store.move(
+    await store.copyVersion(
       'uploads',
       'incoming/actuals/运营 团队/11月.csv',
       versionId,
@@ -213,6 +213,7 @@ describe('S3ObjectStore.move', () => {
         'plan-monitor-status': 'processed',
       },
     );
+    await store.deleteVersion('uploads', 'incoming/actuals/运营 团队/11月.csv', versionId);
 
     // Assess
     expect(s3Mock.calls().map((call) => call.args[0].constructor.name)).toEqual([
@@ -235,7 +236,7 @@ describe('S3ObjectStore.move', () => {
     });
   });
 
-  it('deletes nothing when the copy fails, so the upload is still there for the retry', async () => {
+  it('passes a failed copy on as it is (the use case then deletes nothing)', async () => {
     // Prepare
     s3Mock
       .on(CopyObjectCommand)
@@ -245,7 +246,13 @@ describe('S3ObjectStore.move', () => {
     const store = new S3ObjectStore({ s3 });
 
     // Act
-    const result = store.move('uploads', 'incoming/actuals/a.csv', 'v1', 'processed/actuals/a.csv', {});
+    const result = store.copyVersion(
+      'uploads',
+      'incoming/actuals/a.csv',
+      'v1',
+      'processed/actuals/a.csv',
+      {},
+    );
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'SlowDown' });
@@ -257,7 +264,8 @@ describe('S3ObjectStore.move', () => {
     const store = new S3ObjectStore({ s3 });
 
     // Act
-    await store.move('uploads', 'incoming/targets/t.csv', null, 'processed/targets/t.csv', {});
+    await store.copyVersion('uploads', 'incoming/targets/t.csv', null, 'processed/targets/t.csv', {});
+    await store.deleteVersion('uploads', 'incoming/targets/t.csv', null);
 
     // Assess
     expect(s3Mock.commandCalls(CopyObjectCommand)[0]?.args[0].input.CopySource).toBe(

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { filedUploadKey, fileUpload, MAX_MOVE_BYTES } from '../../../shared/app/file-upload.ts';
+import { copyToFiled, filedUploadKey, MAX_MOVE_BYTES } from '../../../shared/app/file-upload.ts';
 import { ingestUpload, type UploadedObject } from '../../../shared/app/ingest-upload.ts';
 import { uploadFixture as fixture, ingestWorld } from './fakes/ingest-world.ts';
 
@@ -68,14 +68,14 @@ describe('ingestUpload filing the original away', () => {
     expect(world.objects.keys()).toEqual([`${BUCKET}/processed/actuals/a.csv`]);
   });
 
-  it('leaves the upload unfinished when the move fails, and finishes it on the retry after the lease', async () => {
+  it('leaves the upload unfinished when the copy fails, and finishes it on the retry after the lease', async () => {
     // Prepare
     const object = upload('incoming/targets/t.csv', fixture('good-targets.csv'), '01');
-    const move = world.objects.move.bind(world.objects);
+    const copy = world.objects.copyVersion.bind(world.objects);
     let failures = 1;
-    world.objects.move = async (...args) => {
+    world.objects.copyVersion = async (...args: Parameters<typeof copy>) => {
       if (failures-- > 0) throw new Error('S3 is unavailable (simulated)');
-      return move(...args);
+      return copy(...args);
     };
 
     // Act
@@ -93,6 +93,49 @@ describe('ingestUpload filing the original away', () => {
     expect(world.uploads.history.at(-1)).toMatchObject({ status: 'accepted' });
   });
 
+  it('keeps the original readable until the ledger has the outcome: a failed finish is retried from the same bytes', async () => {
+    // Prepare
+    const object = upload('incoming/targets/t.csv', fixture('good-targets.csv'), '01');
+    const finish = world.uploads.finish.bind(world.uploads);
+    let failures = 1;
+    world.uploads.finish = async (...args: Parameters<typeof finish>) => {
+      if (failures-- > 0) throw new Error('DynamoDB is unavailable (simulated)');
+      return finish(...args);
+    };
+
+    // Act
+    await expect(ingestUpload(world.deps, object)).rejects.toThrow('DynamoDB is unavailable');
+    const stillThere = world.objects.has(BUCKET, 'incoming/targets/t.csv');
+    world.clock.current = new Date(world.clock.current.getTime() + 16 * 60 * 1000);
+    const retry = await ingestUpload(world.deps, object);
+
+    // Assess
+    expect(stillThere).toBe(true);
+    expect(retry).toMatchObject({ status: 'accepted' });
+    expect(world.objects.has(BUCKET, 'incoming/targets/t.csv')).toBe(false);
+  });
+
+  it('deletes the original on the replay when the first delivery stopped after the ledger had the outcome', async () => {
+    // Prepare
+    const object = upload('incoming/actuals/a.csv', fixture('good-actuals-utf8.csv'), '01');
+    const remove = world.objects.deleteVersion.bind(world.objects);
+    let failures = 1;
+    world.objects.deleteVersion = async (...args: Parameters<typeof remove>) => {
+      if (failures-- > 0) throw new Error('killed before the delete (simulated)');
+      return remove(...args);
+    };
+    await expect(ingestUpload(world.deps, object)).rejects.toThrow('killed before the delete');
+    const leftOver = world.objects.has(BUCKET, 'incoming/actuals/a.csv');
+
+    // Act
+    const replay = await ingestUpload(world.deps, object);
+
+    // Assess
+    expect(leftOver).toBe(true);
+    expect(replay).toMatchObject({ status: 'replay' });
+    expect(world.objects.keys()).toEqual([`${BUCKET}/processed/actuals/a.csv`]);
+  });
+
   it('leaves an object too large for one copy in incoming/ and says so', async () => {
     // Prepare
     const warnings: string[] = [];
@@ -104,8 +147,8 @@ describe('ingestUpload filing the original away', () => {
     };
 
     // Act
-    await fileUpload(
-      { objects: world.objects, logger: { warn: (message) => warnings.push(message) } },
+    await copyToFiled(
+      { objects: world.objects, logger: { warn: (message: string) => warnings.push(message) } },
       object,
       'rejected',
     );

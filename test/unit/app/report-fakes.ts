@@ -108,8 +108,11 @@ export class MemoryObjectStore implements ObjectStore {
     });
   }
 
-  async move(bucket: string, key: string, _versionId: string | null, toKey: string) {
+  async copyVersion(bucket: string, key: string, _versionId: string | null, toKey: string) {
     this.objects.set(`${bucket}/${toKey}`, await this.get(bucket, key));
+  }
+
+  async deleteVersion(bucket: string, key: string) {
     this.objects.delete(`${bucket}/${key}`);
   }
 

@@ -164,8 +164,8 @@ export class MemoryObjectStore implements ObjectStore {
     list[list.length - 1] = { ...list.at(-1)!, versionId, contentType: options.contentType ?? null };
   }
 
-  /** Like S3: a copy of exactly that version (metadata kept, tags replaced), then a delete of it. */
-  async move(
+  /** Like S3: a copy of exactly that version, metadata kept, tags replaced. */
+  async copyVersion(
     bucket: string,
     key: string,
     versionId: string | null,
@@ -182,8 +182,14 @@ export class MemoryObjectStore implements ObjectStore {
     );
     const copy = this.find(bucket, toKey, copyVersion);
     Object.assign(copy, { contentType: from.contentType, tags: { ...tags } });
-    const list = this.versions.get(`${bucket}/${key}`)!;
-    list.splice(list.indexOf(from), 1);
+  }
+
+  /** Like S3: that version is gone for good; a version already gone is no error. */
+  async deleteVersion(bucket: string, key: string, versionId: string | null) {
+    const list = this.versions.get(`${bucket}/${key}`);
+    const found = list && (versionId ? list.find((v) => v.versionId === versionId) : list.at(-1));
+    if (!list || !found) return;
+    list.splice(list.indexOf(found), 1);
     if (list.length === 0) this.versions.delete(`${bucket}/${key}`);
   }
 
