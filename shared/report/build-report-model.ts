@@ -23,7 +23,7 @@ import { evaluateMilestone, milestoneRates } from '../domain/milestones.ts';
 import { scorecard as scoreKpis } from '../domain/scorecard.ts';
 import type {
   DimensionValues,
-  KpiDefinition,
+  KpiDeclaration,
   LocalDate,
   LocalizedText,
   Milestone,
@@ -157,7 +157,7 @@ export function buildReportModel(
   if (!isValidLocalDate(asOf)) {
     throw new ReportModelError(`asOf "${asOf}" is not a local date: write it as YYYY-MM-DD, e.g. 2026-11-22`);
   }
-  const kpiById = new Map<string, KpiDefinition>(config.kpis.map((k) => [k.id, k]));
+  const kpiById = new Map<string, KpiDeclaration>(config.kpis.map((k) => [k.id, k]));
   const kpiOf = (id: string) => {
     const kpi = kpiById.get(id);
     if (!kpi) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/domain/calendar.ts';
 import { createEngine, dimsKey, EngineError, type EngineInput } from '../../../shared/domain/engine.ts';
-import type { ActualFact, KpiDefinition, TargetFact } from '../../../shared/domain/types.ts';
+import type { ActualFact, KpiDeclaration, TargetFact } from '../../../shared/domain/types.ts';
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
+function kpi(id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration {
   return {
     id,
     name: { en: id, zh: id },

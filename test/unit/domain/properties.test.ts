@@ -5,7 +5,7 @@ import { createEngine } from '../../../shared/domain/engine.ts';
 import { phaseTarget } from '../../../shared/domain/phasing.ts';
 import type {
   ActualFact,
-  KpiDefinition,
+  KpiDeclaration,
   PhasingProfile,
   TargetFact,
   VarianceStatus,
@@ -14,7 +14,7 @@ import { statusOf } from '../../../shared/domain/variance.ts';
 
 const RUNS = { numRuns: 100 };
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
+function kpi(id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration {
   return {
     id,
     name: { en: id, zh: id },

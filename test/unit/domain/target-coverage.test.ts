@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, reportRange } from '../../../shared/domain/calendar.ts';
 import { createEngine, type EngineInput } from '../../../shared/domain/engine.ts';
-import type { ActualFact, KpiDefinition, RangeKind, TargetFact } from '../../../shared/domain/types.ts';
+import type { ActualFact, KpiDeclaration, RangeKind, TargetFact } from '../../../shared/domain/types.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
+function kpi(id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration {
   return {
     id,
     name: { en: id, zh: id },
