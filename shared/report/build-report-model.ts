@@ -438,15 +438,26 @@ export function buildReportModel(
       ),
     );
   }
+  const dimensionName = (id: string) => {
+    const d = config.dimensions.find((x) => x.id === id);
+    return d ? text(language, d.name.en, d.name.zh) : id;
+  };
   for (const m of targetMismatches) {
     const pct = `${(m.differencePct * 100).toFixed(2)}%`;
     const group = scopeKey(m.group);
+    const finer = dimensionName(m.finerDimension);
     notes.push(
-      text(
-        language,
-        `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): the finer targets add up to ${m.sumOfFinerTargets.toFixed(2)}, not ${m.explicitTarget.toFixed(2)} (${pct}).`,
-        `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：细分目标合计 ${m.sumOfFinerTargets.toFixed(2)}，与总目标 ${m.explicitTarget.toFixed(2)} 不一致（${pct}）。`,
-      ),
+      m.usedDimension === null
+        ? text(
+            language,
+            `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): the finer targets by ${finer} add up to ${m.sumOfFinerTargets.toFixed(2)}, not ${m.explicitTarget.toFixed(2)} (${pct}).`,
+            `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：按${finer}细分的目标合计 ${m.sumOfFinerTargets.toFixed(2)}，与总目标 ${m.explicitTarget.toFixed(2)} 不一致（${pct}）。`,
+          )
+        : text(
+            language,
+            `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): no target of its own; the targets by ${dimensionName(m.usedDimension)} (used) add up to ${m.explicitTarget.toFixed(2)}, those by ${finer} to ${m.sumOfFinerTargets.toFixed(2)} (${pct}).`,
+            `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：无直接目标；按${dimensionName(m.usedDimension)}汇总的目标（采用）合计 ${m.explicitTarget.toFixed(2)}，按${finer}汇总为 ${m.sumOfFinerTargets.toFixed(2)}（${pct}）。`,
+          ),
     );
   }
   for (const u of options.rejectedUploads ?? []) {

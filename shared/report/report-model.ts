@@ -5,6 +5,8 @@
  * formatting is the renderer's job. `null` means "not defined" (e.g. variancePct when the
  * target is 0) and renders as a dash.
  */
+
+import type { OutlookFigures, TargetMismatchFinding } from '../domain/engine.ts';
 import type {
   Aggregation,
   DateRange,
@@ -54,24 +56,8 @@ export interface KpiRangeRow extends VarianceFigures {
   readonly range: RangeKind;
 }
 
-export type Outlook =
-  | {
-      readonly kpi: string;
-      readonly kind: 'sum';
-      readonly annualTarget: number | null;
-      readonly ytdActual: number | null;
-      readonly ytdTarget: number | null;
-      readonly forecast: number | null;
-      readonly gapToAnnual: number | null;
-      readonly requiredPace: number | null;
-    }
-  | { readonly kpi: string; readonly kind: 'ratio'; readonly ytdRatio: number | null }
-  | {
-      readonly kpi: string;
-      readonly kind: 'snapshot';
-      readonly latestValue: number | null;
-      readonly latestPeriod: PeriodKey | null;
-    };
+/** The outlook of one KPI (spec §7): by aggregation kind. */
+export type Outlook = { readonly kpi: string } & OutlookFigures;
 
 export interface ScorecardEntry {
   readonly kpi: string;
@@ -165,16 +151,8 @@ export interface KpiDataQuality {
   readonly gaps: readonly DateRange[];
 }
 
-export interface TargetMismatch {
-  readonly kpi: string;
-  readonly version: string;
-  readonly period: PeriodKey;
-  readonly group: DimensionValues;
-  readonly explicitTarget: number;
-  readonly sumOfFinerTargets: number;
-  /** (sumOfFiner − explicit) / |explicit|. */
-  readonly differencePct: number;
-}
+/** Targets that do not add up (spec §6; docs/variance-decisions.md D6, D11). */
+export type TargetMismatch = TargetMismatchFinding;
 
 export interface DataQuality {
   readonly kpis: readonly KpiDataQuality[];

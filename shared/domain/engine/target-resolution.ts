@@ -4,7 +4,7 @@
  */
 import type { DimensionValues, KpiDefinition, RatioKpi, SumKpi } from '../types.ts';
 import type { DayWindow } from './days.ts';
-import { dimsKey } from './dims.ts';
+import { dimsKey, matches } from './dims.ts';
 import type { DailyTargets, TargetIndex, TargetSeries } from './target-index.ts';
 
 export type TargetSource = 'explicit' | 'sum_of_finer' | 'none';
@@ -29,16 +29,23 @@ export interface ResolvedTargets {
   /** The explicit series whose sum is the group's target. */
   readonly series: readonly TargetSeries[];
   readonly source: TargetSource;
+  /** For `sum_of_finer`: the dimension the group was split by. */
+  readonly splitBy?: string | undefined;
 }
 
 export interface TargetResolver {
+  /**
+   * The group's target rows (spec §6, decision D6): its own explicit rows; else the roll-up
+   * of ONE finer split — per value of the first dimension (configuration order) that finer
+   * rows refine, that value's own target resolved the same way, level by level.
+   */
   resolve(version: string, kpi: string, group: DimensionValues): ResolvedTargets;
-  /** Series one level finer than `parentKey`, by the extra dimension. */
-  childrenOf(
-    version: string,
-    kpi: string,
-    parentKey: string,
-  ): ReadonlyMap<string, TargetSeries[]> | undefined;
+  /**
+   * Every way the group splits one level finer: per extra dimension that some target row
+   * refines, the explicit series of each of its values resolved by {@link resolve}. In
+   * configuration order of the dimensions.
+   */
+  splits(version: string, kpi: string, group: DimensionValues): ReadonlyMap<string, readonly TargetSeries[]>;
   sum(version: string, kpi: SumKpi, group: DimensionValues): GroupSumTarget | null;
   ratio(version: string, kpi: RatioKpi, group: DimensionValues): GroupRatioTarget | null;
 }
@@ -51,60 +58,72 @@ export interface TargetResolverInput {
   readonly dimensionOrder: readonly string[];
 }
 
+const NONE: ResolvedTargets = { series: [], source: 'none' };
+
 export function targetResolver({ index, kpis, days, dimensionOrder }: TargetResolverInput): TargetResolver {
   const length = days.length;
-  /**
-   * Children index per (version, KPI): parent dims key → extra dimension → series one level
-   * finer. Built once, so roll-ups and mismatch checks never scan all series per group.
-   */
-  const childrenIndex = new Map<string, Map<string, Map<string, TargetSeries[]>>>();
-  const childrenOf = (version: string, kpi: string, parentKey: string) => {
-    const indexKey = `${version}\u0000${kpi}`;
-    let children = childrenIndex.get(indexKey);
-    if (!children) {
-      children = new Map();
-      for (const s of index.series(version, kpi)?.values() ?? []) {
-        const keys = Object.keys(s.dims);
-        for (const extra of keys) {
-          const parent: Record<string, string> = {};
-          for (const k of keys) if (k !== extra) parent[k] = s.dims[k]!;
-          const pk = dimsKey(parent);
-          let byExtra = children.get(pk);
-          if (!byExtra) {
-            byExtra = new Map();
-            children.set(pk, byExtra);
-          }
-          let list = byExtra.get(extra);
-          if (!list) {
-            list = [];
-            byExtra.set(extra, list);
-          }
-          list.push(s);
-        }
-      }
-      childrenIndex.set(indexKey, children);
-    }
-    return children.get(parentKey);
-  };
-
   const dimensionRank = (d: string) => {
     const i = dimensionOrder.indexOf(d);
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
+  const byRank = (a: string, b: string) =>
+    dimensionRank(a) - dimensionRank(b) || (a < b ? -1 : a > b ? 1 : 0);
 
-  /** Exact series for the group, else the one-level-finer series of the first dimension that has some. */
+  /**
+   * The values each finer dimension takes among the series strictly refining the group.
+   * Cost: one pass over the (version, KPI)'s series per resolved group (cached), so a report
+   * pays it for the total, its breakdown values and the levels between them and the rows.
+   */
+  const finerValues = (version: string, kpi: string, group: DimensionValues) => {
+    const byDim = new Map<string, Set<string>>();
+    const groupSize = Object.keys(group).length;
+    for (const s of index.series(version, kpi)?.values() ?? []) {
+      if (!matches(s.dims, group)) continue;
+      const keys = Object.keys(s.dims);
+      if (keys.length <= groupSize) continue;
+      for (const k of keys) {
+        if (group[k] !== undefined) continue;
+        let values = byDim.get(k);
+        if (!values) {
+          values = new Set();
+          byDim.set(k, values);
+        }
+        values.add(s.dims[k]!);
+      }
+    }
+    return byDim;
+  };
+
+  const splitCache = new Map<string, ReadonlyMap<string, readonly TargetSeries[]>>();
+  const splits = (version: string, kpi: string, group: DimensionValues) => {
+    const cacheKey = `${version}\u0000${kpi}\u0000${dimsKey(group)}`;
+    let result = splitCache.get(cacheKey);
+    if (!result) {
+      const out = new Map<string, readonly TargetSeries[]>();
+      const byDim = finerValues(version, kpi, group);
+      for (const dim of [...byDim.keys()].sort(byRank)) {
+        const leaves: TargetSeries[] = [];
+        for (const value of [...byDim.get(dim)!].sort()) {
+          leaves.push(...resolve(version, kpi, { ...group, [dim]: value }).series);
+        }
+        out.set(dim, leaves);
+      }
+      result = out;
+      splitCache.set(cacheKey, result);
+    }
+    return result;
+  };
+
   const resolve = (version: string, kpi: string, group: DimensionValues): ResolvedTargets => {
     const byDims = index.series(version, kpi);
-    if (!byDims) return { series: [], source: 'none' };
-    const key = dimsKey(group);
-    const exact = byDims.get(key);
+    if (!byDims) return NONE;
+    const exact = byDims.get(dimsKey(group));
     if (exact) return { series: [exact], source: 'explicit' };
-    const finerByDim = childrenOf(version, kpi, key);
-    if (!finerByDim || finerByDim.size === 0) return { series: [], source: 'none' };
-    const ordered = [...finerByDim.keys()].sort(
-      (a, b) => dimensionRank(a) - dimensionRank(b) || (a < b ? -1 : a > b ? 1 : 0),
-    );
-    return { series: finerByDim.get(ordered[0]!)!, source: 'sum_of_finer' };
+    // Only the first split is needed here; splits() caches all of them for the findings.
+    const finer = splits(version, kpi, group);
+    const first = finer.keys().next();
+    if (first.done) return NONE;
+    return { series: finer.get(first.value)!, source: 'sum_of_finer', splitBy: first.value };
   };
 
   const sumCache = new Map<string, GroupSumTarget | null>();
@@ -164,5 +183,5 @@ export function targetResolver({ index, kpis, days, dimensionOrder }: TargetReso
     return result;
   };
 
-  return { resolve, childrenOf, sum, ratio };
+  return { resolve, splits, sum, ratio };
 }

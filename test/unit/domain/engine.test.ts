@@ -164,9 +164,14 @@ describe('engine: phasing and targets', () => {
     expect(a).toMatchObject({ targetSource: 'explicit' });
     expect(a.target).toBeCloseTo(100, 9);
     expect(engine.evaluate({ kpi: 'gmv', range: NOV, group: { channel: 'c' } }).targetSource).toBe('none');
-    // channel=a (100) vs its only finer target a×x (50): −50 %; category=x (290) vs a×x (50).
+    // channel=a (100) vs its only finer target a×x (50): −50 %; category=x (290) vs a×x (50);
+    // the total has no target of its own: its channel split (300) vs its category split (290).
     const mismatches = engine.targetMismatches();
-    expect(mismatches.map((m) => dimsKey(m.group)).sort()).toEqual(['category=x', 'channel=a']);
+    expect(mismatches.map((m) => dimsKey(m.group)).sort()).toEqual(['', 'category=x', 'channel=a']);
+    const splits = mismatches.find((m) => dimsKey(m.group) === '');
+    expect(splits).toMatchObject({ usedDimension: 'channel', finerDimension: 'category', period: 'FY2026' });
+    expect(splits?.explicitTarget).toBeCloseTo(300, 9);
+    expect(splits?.sumOfFinerTargets).toBeCloseTo(290, 9);
   });
 
   it('does not crash on mixed target grains for one series', () => {
