@@ -231,4 +231,9 @@ export interface VarianceFigures {
   readonly dataThrough: LocalDate | null;
   /** Target over the whole range, when it differs from the like-for-like target. */
   readonly fullRangeTarget: number | null;
+  /**
+   * Snapshot KPIs only: the period the actual was reported for (a snapshot holds for exactly
+   * one period, which may be shorter than the range, e.g. `2026-10` in a quarter to date).
+   */
+  readonly valuePeriod?: PeriodKey | null | undefined;
 }

@@ -96,6 +96,7 @@ function figures(e: Evaluation): VarianceFigures {
     rangeDays: e.rangeDays,
     dataThrough: e.dataThrough,
     fullRangeTarget: e.fullRangeTarget,
+    ...(e.valuePeriod !== undefined ? { valuePeriod: e.valuePeriod } : {}),
   };
 }
 

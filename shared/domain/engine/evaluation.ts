@@ -46,6 +46,8 @@ export interface Comparison {
   readonly targetedDays: number;
   /** Coverage by actuals alone (for dataThrough), when it differs from the compared mask. */
   readonly actualMask?: Uint8Array | undefined;
+  /** Snapshot KPIs: the period the actual was reported for. */
+  readonly valuePeriod?: PeriodKey | null | undefined;
 }
 
 /** The {@link Evaluation} of a comparison. */
@@ -76,5 +78,6 @@ export function finish(kpi: KpiDefinition, days: DayWindow, c: Comparison): Eval
     dataThrough: day(lastCovered),
     fullRangeTarget: c.fullRangeTarget !== null && c.fullRangeTarget !== c.target ? c.fullRangeTarget : null,
     targetSource: c.targetSource,
+    ...(c.valuePeriod !== undefined ? { valuePeriod: c.valuePeriod } : {}),
   };
 }
