@@ -373,6 +373,7 @@ export function buildReportModel(
   const milestones: MilestoneSummary = {
     items,
     dueCount: rates.dueCount,
+    dueWeight: rates.dueWeight,
     completion: rates.completion,
     onTime: rates.onTime,
   };

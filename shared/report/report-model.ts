@@ -137,9 +137,13 @@ export interface MilestoneRow {
 
 export interface MilestoneSummary {
   readonly items: readonly MilestoneRow[];
-  /** Milestones due on or before asOf, cancelled left out. */
+  /** How many milestones are due on or before asOf, cancelled left out (a count). */
   readonly dueCount: number;
+  /** Σ weight of those milestones: the denominator of both rates. */
+  readonly dueWeight: number;
+  /** Weighted by milestone weight: Σ weight done (on time or late) ÷ dueWeight (spec §8). */
   readonly completion: number | null;
+  /** Weighted by milestone weight: Σ weight done on time ÷ dueWeight (spec §8). */
   readonly onTime: number | null;
 }
 
