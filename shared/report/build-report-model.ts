@@ -36,6 +36,7 @@ import {
   type BreakdownRow,
   type DataQuality,
   type Headline,
+  type KpiDataQuality,
   type KpiRangeRow,
   type Language,
   type MilestoneRow,
@@ -382,10 +383,17 @@ export function buildReportModel(
   // The widest shown range: the earliest start (then the latest end).
   const widest = [...ranges].sort((a, b) => compareDates(a.start, b.start) || compareDates(b.end, a.end))[0]!;
   const graceDays = config.calendar.graceDays;
-  const kpiQuality = reportKpis.map((kpi) => ({
-    kpi: kpi.id,
-    ...engine.coverageFindings(kpi.id, widest, asOf, graceDays),
-  }));
+  const kpiQuality: KpiDataQuality[] = reportKpis.map((kpi) => {
+    const widestFindings = engine.coverageFindings(kpi.id, widest, asOf, graceDays);
+    return {
+      kpi: kpi.id,
+      ...widestFindings,
+      gapsByRange: ranges.map((r) => ({
+        range: r.kind,
+        gaps: r === widest ? widestFindings.gaps : engine.coverageFindings(kpi.id, r, asOf, graceDays).gaps,
+      })),
+    };
+  });
   const relevant = new Set(
     reportKpis.flatMap((k) => [k.id, k.numerator, k.denominator].filter(Boolean) as string[]),
   );
@@ -396,7 +404,23 @@ export function buildReportModel(
     return k ? text(language, k.name.en, k.name.zh) : id;
   };
   const notes: string[] = [];
+  const scopeDimensions = Object.keys(scope.dims)
+    .map((d) => {
+      const dimension = config.dimensions.find((x) => x.id === d);
+      return dimension ? text(language, dimension.name.en, dimension.name.zh) : d;
+    })
+    .join(language === 'zh' ? '、' : ', ');
   for (const q of kpiQuality) {
+    if (!q.reportedAtLevel) {
+      notes.push(
+        text(
+          language,
+          `${nameOf(q.kpi)}: not reported at this level — its uploads carry no ${scopeDimensions}, so this report has no figures for it.`,
+          `${nameOf(q.kpi)}：未按${scopeDimensions}上报，本报告无此层级的数据。`,
+        ),
+      );
+      continue;
+    }
     if (q.stale) {
       notes.push(
         q.dataThrough
@@ -408,13 +432,19 @@ export function buildReportModel(
           : text(language, `${nameOf(q.kpi)}: no data yet.`, `${nameOf(q.kpi)}：尚无数据。`),
       );
     }
-    if (q.gaps.length > 0) {
-      const days = q.gaps.reduce((n, g) => n + daysInclusive(g.start, g.end), 0);
+    // Days without data, per shown range (a reader of the WTD column needs the WTD gaps).
+    const perRange = q.gapsByRange
+      .map((g) => ({
+        label: RANGE_LABELS[g.range],
+        days: g.gaps.reduce((n, x) => n + daysInclusive(x.start, x.end), 0),
+      }))
+      .filter((g) => g.days > 0);
+    if (perRange.length > 0) {
       notes.push(
         text(
           language,
-          `${nameOf(q.kpi)}: ${days} day(s) without data between ${widest.start} and ${asOf}.`,
-          `${nameOf(q.kpi)}：${widest.start} 至 ${asOf} 之间有 ${days} 天无数据。`,
+          `${nameOf(q.kpi)}: day(s) without data up to ${asOf} — ${perRange.map((g) => `${g.label.en} ${g.days}`).join(', ')}.`,
+          `${nameOf(q.kpi)}：截至 ${asOf} 无数据天数——${perRange.map((g) => `${g.label.zh} ${g.days} 天`).join('，')}。`,
         ),
       );
     }

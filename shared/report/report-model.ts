@@ -153,6 +153,14 @@ export interface KpiDataQuality {
   readonly stale: boolean;
   /** Runs of days inside the widest shown range with no data. */
   readonly gaps: readonly DateRange[];
+  /** The gaps of every shown range, in the order of `ranges`. */
+  readonly gapsByRange: readonly { readonly range: RangeKind; readonly gaps: readonly DateRange[] }[];
+  /**
+   * False when the KPI is uploaded, but never at this report's scope dimensions (e.g.
+   * conversion rate in a category report while sessions come only by channel): "not reported
+   * at this level", neither stale nor gappy.
+   */
+  readonly reportedAtLevel: boolean;
 }
 
 /** Targets that do not add up (spec §6; docs/variance-decisions.md D6, D11). */

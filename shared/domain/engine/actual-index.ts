@@ -40,6 +40,13 @@ export interface ActualIndex {
   snapshots(kpi: string): ReadonlyMap<string, ReadonlyMap<PeriodKey, SnapshotActual>> | undefined;
   /** The actuals of a group of a `sum` KPI (cached). */
   group(kpi: string, group: DimensionValues): GroupActual;
+  /**
+   * Whether the KPI was uploaded at the scope's level: some actual carries every dimension the
+   * scope fixes (any value). False when its actuals exist only without them (e.g. sessions
+   * uploaded by channel, asked for a category scope); null when it has no actual at all.
+   * Unscoped: true as soon as it has an actual.
+   */
+  reportedAtScopeLevel(kpi: string): boolean | null;
 }
 
 export interface ActualIndexInput {
@@ -76,6 +83,15 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
     return { values: valuesBlock.subarray(at, at + length), cov: covBlock.subarray(at, at + length) };
   };
 
+  const scopeKeys = Object.keys(scope);
+  /** KPI → whether some actual carries every scope dimension (see reportedAtScopeLevel). */
+  const atScopeLevel = new Map<string, boolean>();
+  const noteLevel = (fact: ActualFact) => {
+    if (atScopeLevel.get(fact.kpi)) return;
+    let atLevel = true;
+    for (const k of scopeKeys) if (fact.dims[k] === undefined) atLevel = false;
+    atScopeLevel.set(fact.kpi, atLevel);
+  };
   const sumSeries = new Map<string, Map<string, ActualSeries>>();
   const snapshotActuals = new Map<string, Map<string, Map<PeriodKey, SnapshotActual>>>();
   // Facts usually arrive grouped by (KPI, dims): remember the last series to skip look-ups.
@@ -94,6 +110,7 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
         continue;
       }
     }
+    noteLevel(fact);
     if (hasScope && !matches(fact.dims, scope)) continue;
     const kpi = kpis.get(fact.kpi);
     if (!kpi || kpi.aggregation === 'ratio') continue;
@@ -198,5 +215,6 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
     series: (kpi) => sumSeries.get(kpi)?.values() ?? [],
     snapshots: (kpi) => snapshotActuals.get(kpi),
     group,
+    reportedAtScopeLevel: (kpi) => atScopeLevel.get(kpi) ?? null,
   };
 }

@@ -13,6 +13,12 @@ export interface KpiCoverageFindings {
   readonly dataThrough: LocalDate | null;
   readonly stale: boolean;
   readonly gaps: DateRange[];
+  /**
+   * False when the KPI (for a ratio: either component) is uploaded, but never at the scope's
+   * dimensions — e.g. sessions only by channel in a category report. Such a KPI is "not
+   * reported at this level": neither stale nor gappy, since no data is expected (decision D17).
+   */
+  readonly reportedAtLevel: boolean;
 }
 
 /** Covered-day mask of a KPI over [first, last] (ratio: both components). */
@@ -87,6 +93,10 @@ export function coverageFindings(
 ): KpiCoverageFindings {
   const { days } = ctx;
   const startMonth = ctx.periods.startMonth;
+  const ids = kpi.aggregation === 'ratio' ? [kpi.numerator, kpi.denominator] : [kpi.id];
+  if (ids.some((id) => ctx.actuals.reportedAtScopeLevel(id) === false)) {
+    return { dataThrough: null, stale: false, gaps: [], reportedAtLevel: false };
+  }
   const asOfOffset = Math.min(days.clip({ start: asOf, end: asOf }).last, days.length - 1);
   const whole = asOfOffset >= 0 ? kpiMask(ctx, kpi, group, 0, asOfOffset) : new Uint8Array(0);
   const lastCovered = lastSet(whole);
@@ -119,5 +129,5 @@ export function coverageFindings(
       }
     }
   }
-  return { dataThrough, stale, gaps };
+  return { dataThrough, stale, gaps, reportedAtLevel: true };
 }
