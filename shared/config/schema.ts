@@ -61,6 +61,18 @@ export const KpiSchema = z.strictObject({
   phasing: idSchema.default('calendar_days'),
   owner: idSchema.optional(),
   aliases: z.array(z.string().min(1)).default([]),
+  /**
+   * Values the KPI can take, inclusive: a value outside is a data-quality finding in reports
+   * and a row error at upload. For a ratio KPI the bounds hold for the ratio of its components
+   * per period and dimension values ({ min: 0, max: 1 }: the numerator never exceeds the
+   * denominator). Percent KPIs are fractions (100 % = 1).
+   */
+  bounds: z
+    .strictObject({ min: z.number().optional(), max: z.number().optional() })
+    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, {
+      message: 'min must not be larger than max: swap them, e.g. { min: 0, max: 1 }',
+    })
+    .optional(),
 });
 export type KpiConfig = z.infer<typeof KpiSchema>;
 

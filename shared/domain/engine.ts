@@ -11,6 +11,7 @@
  */
 
 import { indexActuals } from './engine/actual-index.ts';
+import { type BoundsFinding, boundsFindings } from './engine/bounds-findings.ts';
 import type { EngineContext } from './engine/context.ts';
 import { coverageFindings, type KpiCoverageFindings } from './engine/coverage-findings.ts';
 import { dayWindow, EngineError, periodIndex } from './engine/days.ts';
@@ -35,6 +36,7 @@ import type {
   TargetFact,
 } from './types.ts';
 
+export type { BoundsFinding } from './engine/bounds-findings.ts';
 export type { KpiCoverageFindings } from './engine/coverage-findings.ts';
 export { EngineError } from './engine/days.ts';
 export { dimsKey } from './engine/dims.ts';
@@ -127,6 +129,8 @@ export function createEngine(input: EngineInput) {
     /** Explicit targets that differ from the sum of their finer targets (spec §6). */
     targetMismatches: (versions?: readonly string[]): TargetMismatchFinding[] =>
       targetMismatches(ctx, versions),
+    /** Actuals outside their KPI's bounds (decision D18). */
+    boundsFindings: (): BoundsFinding[] => boundsFindings(ctx),
   };
 }
 

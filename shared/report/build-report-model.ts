@@ -492,6 +492,22 @@ export function buildReportModel(
           ),
     );
   }
+  // Impossible values: a KPI's declared bounds broken (D18), for the KPIs this report shows.
+  const boundsViolations = engine.boundsFindings().filter((b) => reportKpis.some((k) => k.id === b.kpi));
+  for (const b of boundsViolations) {
+    const kpi = kpiById.get(b.kpi);
+    const show = (v: number) => (kpi?.unit === 'percent' ? `${(v * 100).toFixed(1)}%` : String(v));
+    const allowed = [b.bounds.min, b.bounds.max].map((v) => (v === undefined ? '' : show(v))).join('–');
+    const where = scopeKey(b.dims);
+    const when = b.firstPeriod === b.lastPeriod ? b.firstPeriod : `${b.firstPeriod} … ${b.lastPeriod}`;
+    notes.push(
+      text(
+        language,
+        `${nameOf(b.kpi)} (${where}): impossible value(s) in ${b.periods} period(s), ${when} — e.g. ${show(b.worstValue)}, outside ${allowed}${kpi?.aggregation === 'ratio' ? ` (${kpi.numerator} ÷ ${kpi.denominator})` : ''}; check the uploads.`,
+        `${nameOf(b.kpi)}（${where}）：${b.periods} 个期间的数值不可能（${when}），例如 ${show(b.worstValue)}，超出 ${allowed}${kpi?.aggregation === 'ratio' ? `（${kpi.numerator} ÷ ${kpi.denominator}）` : ''}，请检查上传数据。`,
+      ),
+    );
+  }
   for (const u of options.rejectedUploads ?? []) {
     notes.push(
       text(
@@ -501,7 +517,7 @@ export function buildReportModel(
       ),
     );
   }
-  const dataQuality: DataQuality = { kpis: kpiQuality, targetMismatches, notes };
+  const dataQuality: DataQuality = { kpis: kpiQuality, targetMismatches, boundsViolations, notes };
 
   return {
     schemaVersion: REPORT_MODEL_SCHEMA_VERSION,

@@ -6,7 +6,7 @@
  * target is 0) and renders as a dash.
  */
 
-import type { OutlookFigures, TargetMismatchFinding } from '../domain/engine.ts';
+import type { BoundsFinding, OutlookFigures, TargetMismatchFinding } from '../domain/engine.ts';
 import type {
   Aggregation,
   DateRange,
@@ -166,9 +166,13 @@ export interface KpiDataQuality {
 /** Targets that do not add up (spec §6; docs/variance-decisions.md D6, D11). */
 export type TargetMismatch = TargetMismatchFinding;
 
+/** Actuals outside their KPI's declared bounds (docs/variance-decisions.md D18). */
+export type BoundsViolation = BoundsFinding;
+
 export interface DataQuality {
   readonly kpis: readonly KpiDataQuality[];
   readonly targetMismatches: readonly TargetMismatch[];
+  readonly boundsViolations: readonly BoundsViolation[];
   /** Free-text findings, already localised to the report language. */
   readonly notes: readonly string[];
 }

@@ -38,6 +38,10 @@ export interface ActualIndex {
   series(kpi: string): Iterable<ActualSeries>;
   /** Snapshot actuals of a KPI by dims key, then period key. */
   snapshots(kpi: string): ReadonlyMap<string, ReadonlyMap<PeriodKey, SnapshotActual>> | undefined;
+  /** Snapshot actuals of a KPI per dimension values. */
+  snapshotSeries(
+    kpi: string,
+  ): Iterable<{ readonly dims: DimensionValues; readonly periods: ReadonlyMap<PeriodKey, SnapshotActual> }>;
   /** The actuals of a group of a `sum` KPI (cached). */
   group(kpi: string, group: DimensionValues): GroupActual;
   /**
@@ -94,6 +98,7 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
   };
   const sumSeries = new Map<string, Map<string, ActualSeries>>();
   const snapshotActuals = new Map<string, Map<string, Map<PeriodKey, SnapshotActual>>>();
+  const snapshotDims = new Map<Map<PeriodKey, SnapshotActual>, DimensionValues>();
   // Facts usually arrive grouped by (KPI, dims): remember the last series to skip look-ups.
   let lastKpi = '';
   let lastDims: DimensionValues | null = null;
@@ -127,6 +132,7 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
       if (!byPeriod) {
         byPeriod = new Map();
         byDims.set(key, byPeriod);
+        snapshotDims.set(byPeriod, fact.dims);
       }
       byPeriod.set(period.key, { value: fact.value, end: period.end });
       continue;
@@ -214,6 +220,11 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
   return {
     series: (kpi) => sumSeries.get(kpi)?.values() ?? [],
     snapshots: (kpi) => snapshotActuals.get(kpi),
+    snapshotSeries: (kpi) =>
+      [...(snapshotActuals.get(kpi)?.values() ?? [])].map((periods) => ({
+        dims: snapshotDims.get(periods)!,
+        periods,
+      })),
     group,
     reportedAtScopeLevel: (kpi) => atScopeLevel.get(kpi) ?? null,
   };

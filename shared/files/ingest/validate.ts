@@ -5,6 +5,7 @@
  */
 import type { PlanConfig } from '../../config/schema.ts';
 import { fiscalYearOf } from '../../domain/calendar.ts';
+import { outOfBoundsMessage } from '../../domain/kpi.ts';
 import { closestMatch } from '../../domain/suggest.ts';
 import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
@@ -445,6 +446,9 @@ export class ActualsValidator extends BaseValidator {
     const valueCell = cells[valueCol] ?? null;
     const value = parseNumberCell(valueCell, { percent: kpi?.unit === 'percent' });
     if (!value.ok) this.error(row.row, valueCol, valueCell, 'bad_number', value.message);
+    // An actual outside its KPI's declared bounds is impossible (docs/variance-decisions.md D18).
+    const outOfBounds = kpi && value.ok ? outOfBoundsMessage(kpi, value.value) : null;
+    if (outOfBounds) this.error(row.row, valueCol, valueCell, 'out_of_bounds', outOfBounds);
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
     const key = this.compositeKey(
