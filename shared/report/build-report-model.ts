@@ -301,24 +301,57 @@ export function buildReportModel(
 
   // ---- breakdowns -----------------------------------------------------------------------
   const breakdownRange = report.breakdownRange ?? report.ranges[0]!;
-  const breakdowns: Breakdown[] = report.breakdowns.map((dimId) => {
-    const dimension = config.dimensions.find((d) => d.id === dimId);
-    if (!dimension) {
-      throw new ReportModelError(
-        `report "${report.id}" breaks down by unknown dimension "${dimId}": declare it under dimensions in plan.config.ts`,
+  const breakdowns: Breakdown[] = report.breakdowns.map((breakdown) => {
+    const dimIds = typeof breakdown === 'string' ? [breakdown] : breakdown;
+    const dimensions = dimIds.map((dimId) => {
+      const dimension = config.dimensions.find((d) => d.id === dimId);
+      if (!dimension) {
+        throw new ReportModelError(
+          `report "${report.id}" breaks down by unknown dimension "${dimId}": declare it under dimensions in plan.config.ts`,
+        );
+      }
+      // A scope fixing this dimension leaves only its own value: other values are other scopes.
+      const values = dimension.values.filter(
+        (v) => scope.dims[dimId] === undefined || scope.dims[dimId] === v.id,
+      );
+      return { dimension, values };
+    });
+    // Every cell: one value of each dimension (the cross product for two dimensions).
+    type Cell = { dims: Record<string, string>; ids: string[]; en: string[]; zh: string[] };
+    let cells: Cell[] = [{ dims: {}, ids: [], en: [], zh: [] }];
+    for (const { dimension, values } of dimensions) {
+      cells = cells.flatMap((c) =>
+        values.map((v) => ({
+          dims: { ...c.dims, [dimension.id]: v.id },
+          ids: [...c.ids, v.id],
+          en: [...c.en, v.name.en],
+          zh: [...c.zh, v.name.zh],
+        })),
       );
     }
-    // A scope fixing this dimension leaves only its own value: other values are other scopes.
-    const values = dimension.values.filter(
-      (v) => scope.dims[dimId] === undefined || scope.dims[dimId] === v.id,
-    );
     const rows: BreakdownRow[] = reportKpis.flatMap((kpi) =>
-      values.map((v) => {
-        const e = evaluateAt(kpi.id, breakdownRange, report.targetVersion, { [dimId]: v.id });
-        return { kpi: kpi.id, value: v.id, label: v.name, targetSource: e.targetSource, ...figures(e) };
+      cells.map((cell) => {
+        const e = evaluateAt(kpi.id, breakdownRange, report.targetVersion, cell.dims);
+        return {
+          kpi: kpi.id,
+          value: cell.ids.join('|'),
+          label: { en: cell.en.join(' · '), zh: cell.zh.join(' · ') },
+          dims: cell.dims,
+          targetSource: e.targetSource,
+          ...figures(e),
+        };
       }),
     );
-    return { dimension: dimId, dimensionName: dimension.name, range: breakdownRange, rows };
+    return {
+      dimension: dimIds[0]!,
+      dimensionName: {
+        en: dimensions.map((d) => d.dimension.name.en).join(' × '),
+        zh: dimensions.map((d) => d.dimension.name.zh).join(' × '),
+      },
+      dimensions: dimIds,
+      range: breakdownRange,
+      rows,
+    };
   });
 
   // ---- trend ----------------------------------------------------------------------------

@@ -85,16 +85,25 @@ export interface Headline {
 
 export interface BreakdownRow extends VarianceFigures {
   readonly kpi: string;
+  /** The value id; for a two-dimension breakdown the two ids joined by `|` (`tmall|pets`). */
   readonly value: string;
+  /** The value's name; for a two-dimension breakdown both names joined by ` · `. */
   readonly label: LocalizedText;
+  /** The dimension values of the row's cell, e.g. `{ channel: 'tmall', category: 'pets' }`. */
+  readonly dims: DimensionValues;
   /** Where the target came from (spec §6). */
   readonly targetSource: 'explicit' | 'sum_of_finer' | 'none';
 }
 
 export interface Breakdown {
+  /** The first (or only) dimension. */
   readonly dimension: string;
+  /** The dimension's name; for a two-dimension breakdown both names joined by ` × `. */
   readonly dimensionName: LocalizedText;
+  /** Every dimension of the breakdown: one, or two for a two-dimension breakdown. */
+  readonly dimensions: readonly string[];
   readonly range: RangeKind;
+  /** KPI-major: every cell (value, or pair of values) of the first KPI, then the next KPI. */
   readonly rows: readonly BreakdownRow[];
 }
 
