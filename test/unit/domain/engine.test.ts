@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/domain/calendar.ts';
 import { createEngine, dimsKey, EngineError, type EngineInput } from '../../../shared/domain/engine.ts';
-import type { ActualFact, KpiDeclaration, TargetFact } from '../../../shared/domain/types.ts';
+import type { ActualFact, TargetFact } from '../../../shared/domain/types.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 
-function kpi(id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration {
-  return {
-    id,
-    name: { en: id, zh: id },
-    unit: 'count',
-    currency: 'CNY',
-    aggregation: 'sum',
-    direction: 'higher_is_better',
-    tolerance: { atRisk: 0.02, offTrack: 0.1 },
-    weight: 1,
-    phasing: 'calendar_days',
-    aliases: [],
-    ...extra,
-  };
-}
+const kpi = testKpi;
 
 const daily = (k: string, start: string, days: number, value: number, dims = {}): ActualFact[] =>
   Array.from({ length: days }, (_, i) => ({ kpi: k, period: addDays(start, i), dims, value }));

@@ -7,25 +7,14 @@ import {
   kpiDefinition,
   outOfBoundsMessage,
 } from '../../../shared/domain/kpi.ts';
-import type { ActualFact, KpiDeclaration } from '../../../shared/domain/types.ts';
+import type { ActualFact } from '../../../shared/domain/types.ts';
 import { parseUpload } from '../../../shared/files/ingest/parse-upload.ts';
 import { buildReportModel } from '../../../shared/report/build-report-model.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
 import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 
-const kpi = (id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration => ({
-  id,
-  name: { en: id, zh: id },
-  unit: 'count',
-  currency: 'CNY',
-  aggregation: 'sum',
-  direction: 'higher_is_better',
-  tolerance: { atRisk: 0.02, offTrack: 0.1 },
-  weight: 1,
-  phasing: 'calendar_days',
-  aliases: [],
-  ...extra,
-});
+const kpi = testKpi;
 const days = (k: string, start: string, values: readonly number[], dims = {}): ActualFact[] =>
   values.map((value, i) => ({ kpi: k, period: addDays(start, i), dims, value }));
 

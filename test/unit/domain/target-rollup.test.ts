@@ -2,26 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/domain/calendar.ts';
 import { createEngine, dimsKey, type EngineInput } from '../../../shared/domain/engine.ts';
-import type {
-  ActualFact,
-  DimensionValues,
-  KpiDeclaration,
-  TargetFact,
-} from '../../../shared/domain/types.ts';
+import type { ActualFact, DimensionValues, TargetFact } from '../../../shared/domain/types.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 
-const kpi = (id: string, extra: Partial<KpiDeclaration> = {}): KpiDeclaration => ({
-  id,
-  name: { en: id, zh: id },
-  unit: 'count',
-  currency: 'CNY',
-  aggregation: 'sum',
-  direction: 'higher_is_better',
-  tolerance: { atRisk: 0.02, offTrack: 0.1 },
-  weight: 1,
-  phasing: 'calendar_days',
-  aliases: [],
-  ...extra,
-});
+const kpi = testKpi;
 const dimension = (id: string) => ({ id, name: { en: id, zh: id }, aliases: [], values: [] });
 const DIMENSIONS = [dimension('channel'), dimension('category'), dimension('region')];
 const NOV = { start: '2026-11-01', end: '2026-11-30' };
