@@ -7,20 +7,21 @@ import type { ActualFact, PlanData, TargetFact } from '../../../shared/domain/ty
 import { buildReportModel } from '../../../shared/report/build-report-model.ts';
 import { renderWorkbook } from '../../../shared/report/render/excel.ts';
 import type { ReportModel } from '../../../shared/report/report-model.ts';
+import { SPEC_AS_OF, specConfig } from '../../fixtures/spec-example.ts';
 
 // Issue 14: targets only at channel × category (fiscal year from April), and a report with a
-// two-dimension breakdown whose every cell the JSON model must hold.
-const input = (breakdowns: PlanConfigInput['reports'][number]['breakdowns']): PlanConfigInput => ({
-  version: 't-1',
-  company: { en: 'Shop', zh: '商城' },
-  calendar: { timeZone: 'Asia/Shanghai', fiscalYearStartMonth: 4, fiscalYears: ['FY2027'] },
+// two-dimension breakdown whose every cell the JSON model must hold. The §10 configuration
+// with a category dimension and one report on GMV, orders and AOV.
+type Breakdowns = PlanConfigInput['reports'][number]['breakdowns'];
+const input = (breakdowns: Breakdowns): PlanConfigInput => ({
+  ...specConfig,
+  calendar: { ...specConfig.calendar, fiscalYearStartMonth: 4, fiscalYears: ['FY2027'] },
   dimensions: [
     {
-      id: 'channel',
-      name: { en: 'Channel', zh: '渠道' },
+      ...specConfig.dimensions[0]!,
       values: [
-        { id: 'tmall', name: { en: 'Tmall', zh: '天猫' } },
-        { id: 'jd', name: { en: 'JD', zh: '京东' } },
+        { id: 'tmall', name: { en: 'Tmall', zh: '天猫' }, aliases: [] },
+        { id: 'jd', name: { en: 'JD', zh: '京东' }, aliases: [] },
       ],
     },
     {
@@ -32,52 +33,18 @@ const input = (breakdowns: PlanConfigInput['reports'][number]['breakdowns']): Pl
       ],
     },
   ],
-  kpis: [
-    {
-      id: 'gmv',
-      name: { en: 'GMV', zh: '成交额' },
-      unit: 'currency',
-      aggregation: 'sum',
-      direction: 'higher_is_better',
-    },
-    {
-      id: 'orders',
-      name: { en: 'Orders', zh: '订单数' },
-      unit: 'count',
-      aggregation: 'sum',
-      direction: 'higher_is_better',
-    },
-    {
-      id: 'aov',
-      name: { en: 'AOV', zh: '客单价' },
-      unit: 'currency',
-      aggregation: 'ratio',
-      numerator: 'gmv',
-      denominator: 'orders',
-      direction: 'higher_is_better',
-    },
-  ],
   reports: [
     {
+      ...specConfig.reports[0]!,
       id: 'weekly',
-      name: { en: 'Weekly', zh: '周报' },
-      schedule: { cron: 'cron(0 9 ? * MON *)' },
-      asOfRule: 'last_complete_week',
       ranges: ['WTD', 'MTD', 'YTD'],
       kpis: ['gmv', 'orders', 'aov'],
       breakdowns,
-      breakdownRange: 'MTD',
       headline: { kpi: 'gmv', range: 'MTD' },
       scorecard: { range: 'MTD', kpis: ['gmv'] },
-      language: 'en',
       recipients: [{ email: 'ceo@example.com' }],
     },
   ],
-  email: { from: 'reports@example.com', allowedDomains: ['example.com'] },
-  contacts: {
-    operators: 'ops@example.com',
-    uploads: { actuals: 'data@example.com', targets: 'fpa@example.com', milestones: 'pmo@example.com' },
-  },
 });
 
 const CELLS = [
@@ -97,13 +64,12 @@ const actuals: ActualFact[] = CELLS.flatMap(({ channel, category, daily }) =>
   ]).flat(),
 );
 const data: PlanData = { targets, actuals, milestones: [] };
-const AS_OF = '2026-11-22';
 
 describe('a report with targets only at channel × category and a two-dimension breakdown', () => {
   const config = defineConfig(input(['channel', ['channel', 'category']]));
   // What `plan-monitor report … --json` prints: the model, through JSON.
   const model = JSON.parse(
-    JSON.stringify(buildReportModel(config, data, 'weekly', AS_OF, { generatedAt: 'now' })),
+    JSON.stringify(buildReportModel(config, data, 'weekly', SPEC_AS_OF, { generatedAt: 'now' })),
   ) as ReportModel;
 
   it('gives the total a target: table, headline, outlook and scorecard keep GMV', () => {
