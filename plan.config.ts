@@ -591,6 +591,8 @@ export default defineConfig({
       weight: 2,
       tolerance: { atRisk: 0.01, offTrack: 0.05 },
       benchmark: 0.95,
+      // Never more orders on time than shipped: a rate above 100 % is a data error.
+      bounds: { min: 0, max: 1 },
       owner: 'supply_chain',
       aliases: [
         'OTIF',

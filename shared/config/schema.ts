@@ -61,6 +61,18 @@ export const KpiSchema = z.strictObject({
   phasing: idSchema.default('calendar_days'),
   owner: idSchema.optional(),
   aliases: z.array(z.string().min(1)).default([]),
+  /**
+   * Values the KPI can take, inclusive: a value outside is a data-quality finding in reports
+   * and a row error at upload. For a ratio KPI the bounds hold for the ratio of its components
+   * per period and dimension values ({ min: 0, max: 1 }: the numerator never exceeds the
+   * denominator). Percent KPIs are fractions (100 % = 1).
+   */
+  bounds: z
+    .strictObject({ min: z.number().optional(), max: z.number().optional() })
+    .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, {
+      message: 'min must not be larger than max: swap them, e.g. { min: 0, max: 1 }',
+    })
+    .optional(),
 });
 export type KpiConfig = z.infer<typeof KpiSchema>;
 
@@ -373,8 +385,11 @@ export const ReportSchema = z.strictObject({
   ranges: z.array(RangeKindSchema).min(1, 'show at least one range, e.g. ["WTD", "MTD", "YTD"]'),
   /** KPIs in display order. */
   kpis: z.array(idSchema).min(1, 'list at least one KPI id'),
-  /** Dimensions that get a breakdown sheet each. */
-  breakdowns: z.array(idSchema).default([]),
+  /**
+   * Breakdown sheets: a dimension id (one row per value), or two ids for a two-dimension
+   * breakdown (one row per pair of values, e.g. ['channel', 'category']).
+   */
+  breakdowns: z.array(z.union([idSchema, z.tuple([idSchema, idSchema])])).default([]),
   /** Range of the breakdown sheets; defaults to the first range. */
   breakdownRange: RangeKindSchema.optional(),
   trend: z.enum(['week', 'month']).default('week'),
@@ -612,16 +627,30 @@ export const PlanConfigSchema = z
       });
       twice(report.kpis, 'kpis', 'KPI');
       twice(report.ranges, 'ranges', 'range');
-      twice(report.breakdowns, 'breakdowns', 'dimension');
+      twice(
+        report.breakdowns.map((b) => (typeof b === 'string' ? b : b.join(' × '))),
+        'breakdowns',
+        'breakdown',
+      );
       report.scorecard.kpis?.forEach((id, k) => {
         checkKpi(id, at('scorecard', 'kpis', k));
       });
       if (report.headline) checkKpi(report.headline.kpi, at('headline', 'kpi'));
-      report.breakdowns.forEach((dim, b) => {
-        if (!dimensions.has(dim)) {
+      report.breakdowns.forEach((breakdown, b) => {
+        const dims = typeof breakdown === 'string' ? [breakdown] : breakdown;
+        dims.forEach((dim, n) => {
+          const path = typeof breakdown === 'string' ? at('breakdowns', b) : at('breakdowns', b, n);
+          if (!dimensions.has(dim)) {
+            issue(
+              path,
+              `report "${report.id}" breaks down by unknown dimension "${dim}": declare it under dimensions or fix the id.${suggest(dim, dimensions.keys())}`,
+            );
+          }
+        });
+        if (dims.length === 2 && dims[0] === dims[1]) {
           issue(
             at('breakdowns', b),
-            `report "${report.id}" breaks down by unknown dimension "${dim}": declare it under dimensions or fix the id.${suggest(dim, dimensions.keys())}`,
+            `a two-dimension breakdown needs two different dimensions, not "${dims[0]}" twice: e.g. ['channel', 'category']`,
           );
         }
       });

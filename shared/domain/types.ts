@@ -31,17 +31,24 @@ export interface Tolerance {
   readonly offTrack: number;
 }
 
-export interface KpiDefinition {
+/**
+ * Values a KPI can take (spec §2 is silent; docs/variance-decisions.md E). A value outside is
+ * impossible (e.g. a rate above 100 %): a data-quality finding in reports and a row error at
+ * upload. For a `ratio` KPI the bounds apply to the ratio of its components for the same
+ * period and dimension values ({ min: 0, max: 1 } = the numerator never exceeds the denominator).
+ */
+export interface KpiBounds {
+  readonly min?: number | undefined;
+  readonly max?: number | undefined;
+}
+
+/** Fields every KPI has, whatever its aggregation. */
+interface KpiCommon {
   readonly id: string;
   readonly name: LocalizedText;
   readonly unit: KpiUnit;
   /** ISO 4217 code for `currency` KPIs. */
   readonly currency: string;
-  readonly aggregation: Aggregation;
-  /** For `ratio` KPIs: the id of the `sum` KPI on top. */
-  readonly numerator?: string | undefined;
-  /** For `ratio` KPIs: the id of the `sum` KPI below. */
-  readonly denominator?: string | undefined;
   readonly direction: Direction;
   readonly tolerance: Tolerance;
   readonly weight: number;
@@ -51,7 +58,45 @@ export interface KpiDefinition {
   readonly owner?: string | undefined;
   /** Extra names an uploader may write in the KPI column (e.g. `GMV`, `成交额`). */
   readonly aliases: readonly string[];
+  readonly bounds?: KpiBounds | undefined;
 }
+
+/** Additive over days and dimensions. */
+export interface SumKpi extends KpiCommon {
+  readonly aggregation: 'sum';
+  readonly numerator?: undefined;
+  readonly denominator?: undefined;
+}
+
+/** numerator ÷ denominator, both `sum` KPIs, recomputed from the summed components. */
+export interface RatioKpi extends KpiCommon {
+  readonly aggregation: 'ratio';
+  /** The id of the `sum` KPI on top. */
+  readonly numerator: string;
+  /** The id of the `sum` KPI below. */
+  readonly denominator: string;
+}
+
+/** Non-additive: a value holds only for the exact period and dimension values reported. */
+export interface SnapshotKpi extends KpiCommon {
+  readonly aggregation: 'snapshot';
+  readonly numerator?: undefined;
+  readonly denominator?: undefined;
+}
+
+/** A KPI, discriminated by its aggregation (spec §2). */
+export type KpiDefinition = SumKpi | RatioKpi | SnapshotKpi;
+
+/**
+ * A KPI as the configuration declares it: the aggregation is not yet tied to its fields (the
+ * configuration schema checks that a ratio names both components). {@link kpiDefinition}
+ * narrows it.
+ */
+export type KpiDeclaration = KpiCommon & {
+  readonly aggregation: Aggregation;
+  readonly numerator?: string | undefined;
+  readonly denominator?: string | undefined;
+};
 
 /**
  * Spreads a coarse target over its days (spec §3). The weight of day d is
@@ -186,4 +231,9 @@ export interface VarianceFigures {
   readonly dataThrough: LocalDate | null;
   /** Target over the whole range, when it differs from the like-for-like target. */
   readonly fullRangeTarget: number | null;
+  /**
+   * Snapshot KPIs only: the period the actual was reported for (a snapshot holds for exactly
+   * one period, which may be shorter than the range, e.g. `2026-10` in a quarter to date).
+   */
+  readonly valuePeriod?: PeriodKey | null | undefined;
 }

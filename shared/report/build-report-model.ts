@@ -23,7 +23,7 @@ import { evaluateMilestone, milestoneRates } from '../domain/milestones.ts';
 import { scorecard as scoreKpis } from '../domain/scorecard.ts';
 import type {
   DimensionValues,
-  KpiDefinition,
+  KpiDeclaration,
   LocalDate,
   LocalizedText,
   Milestone,
@@ -36,6 +36,7 @@ import {
   type BreakdownRow,
   type DataQuality,
   type Headline,
+  type KpiDataQuality,
   type KpiRangeRow,
   type Language,
   type MilestoneRow,
@@ -96,6 +97,7 @@ function figures(e: Evaluation): VarianceFigures {
     rangeDays: e.rangeDays,
     dataThrough: e.dataThrough,
     fullRangeTarget: e.fullRangeTarget,
+    ...(e.valuePeriod !== undefined ? { valuePeriod: e.valuePeriod } : {}),
   };
 }
 
@@ -157,7 +159,7 @@ export function buildReportModel(
   if (!isValidLocalDate(asOf)) {
     throw new ReportModelError(`asOf "${asOf}" is not a local date: write it as YYYY-MM-DD, e.g. 2026-11-22`);
   }
-  const kpiById = new Map<string, KpiDefinition>(config.kpis.map((k) => [k.id, k]));
+  const kpiById = new Map<string, KpiDeclaration>(config.kpis.map((k) => [k.id, k]));
   const kpiOf = (id: string) => {
     const kpi = kpiById.get(id);
     if (!kpi) {
@@ -299,24 +301,57 @@ export function buildReportModel(
 
   // ---- breakdowns -----------------------------------------------------------------------
   const breakdownRange = report.breakdownRange ?? report.ranges[0]!;
-  const breakdowns: Breakdown[] = report.breakdowns.map((dimId) => {
-    const dimension = config.dimensions.find((d) => d.id === dimId);
-    if (!dimension) {
-      throw new ReportModelError(
-        `report "${report.id}" breaks down by unknown dimension "${dimId}": declare it under dimensions in plan.config.ts`,
+  const breakdowns: Breakdown[] = report.breakdowns.map((breakdown) => {
+    const dimIds = typeof breakdown === 'string' ? [breakdown] : breakdown;
+    const dimensions = dimIds.map((dimId) => {
+      const dimension = config.dimensions.find((d) => d.id === dimId);
+      if (!dimension) {
+        throw new ReportModelError(
+          `report "${report.id}" breaks down by unknown dimension "${dimId}": declare it under dimensions in plan.config.ts`,
+        );
+      }
+      // A scope fixing this dimension leaves only its own value: other values are other scopes.
+      const values = dimension.values.filter(
+        (v) => scope.dims[dimId] === undefined || scope.dims[dimId] === v.id,
+      );
+      return { dimension, values };
+    });
+    // Every cell: one value of each dimension (the cross product for two dimensions).
+    type Cell = { dims: Record<string, string>; ids: string[]; en: string[]; zh: string[] };
+    let cells: Cell[] = [{ dims: {}, ids: [], en: [], zh: [] }];
+    for (const { dimension, values } of dimensions) {
+      cells = cells.flatMap((c) =>
+        values.map((v) => ({
+          dims: { ...c.dims, [dimension.id]: v.id },
+          ids: [...c.ids, v.id],
+          en: [...c.en, v.name.en],
+          zh: [...c.zh, v.name.zh],
+        })),
       );
     }
-    // A scope fixing this dimension leaves only its own value: other values are other scopes.
-    const values = dimension.values.filter(
-      (v) => scope.dims[dimId] === undefined || scope.dims[dimId] === v.id,
-    );
     const rows: BreakdownRow[] = reportKpis.flatMap((kpi) =>
-      values.map((v) => {
-        const e = evaluateAt(kpi.id, breakdownRange, report.targetVersion, { [dimId]: v.id });
-        return { kpi: kpi.id, value: v.id, label: v.name, targetSource: e.targetSource, ...figures(e) };
+      cells.map((cell) => {
+        const e = evaluateAt(kpi.id, breakdownRange, report.targetVersion, cell.dims);
+        return {
+          kpi: kpi.id,
+          value: cell.ids.join('|'),
+          label: { en: cell.en.join(' · '), zh: cell.zh.join(' · ') },
+          dims: cell.dims,
+          targetSource: e.targetSource,
+          ...figures(e),
+        };
       }),
     );
-    return { dimension: dimId, dimensionName: dimension.name, range: breakdownRange, rows };
+    return {
+      dimension: dimIds[0]!,
+      dimensionName: {
+        en: dimensions.map((d) => d.dimension.name.en).join(' × '),
+        zh: dimensions.map((d) => d.dimension.name.zh).join(' × '),
+      },
+      dimensions: dimIds,
+      range: breakdownRange,
+      rows,
+    };
   });
 
   // ---- trend ----------------------------------------------------------------------------
@@ -372,6 +407,7 @@ export function buildReportModel(
   const milestones: MilestoneSummary = {
     items,
     dueCount: rates.dueCount,
+    dueWeight: rates.dueWeight,
     completion: rates.completion,
     onTime: rates.onTime,
   };
@@ -380,10 +416,17 @@ export function buildReportModel(
   // The widest shown range: the earliest start (then the latest end).
   const widest = [...ranges].sort((a, b) => compareDates(a.start, b.start) || compareDates(b.end, a.end))[0]!;
   const graceDays = config.calendar.graceDays;
-  const kpiQuality = reportKpis.map((kpi) => ({
-    kpi: kpi.id,
-    ...engine.coverageFindings(kpi.id, widest, asOf, graceDays),
-  }));
+  const kpiQuality: KpiDataQuality[] = reportKpis.map((kpi) => {
+    const widestFindings = engine.coverageFindings(kpi.id, widest, asOf, graceDays);
+    return {
+      kpi: kpi.id,
+      ...widestFindings,
+      gapsByRange: ranges.map((r) => ({
+        range: r.kind,
+        gaps: r === widest ? widestFindings.gaps : engine.coverageFindings(kpi.id, r, asOf, graceDays).gaps,
+      })),
+    };
+  });
   const relevant = new Set(
     reportKpis.flatMap((k) => [k.id, k.numerator, k.denominator].filter(Boolean) as string[]),
   );
@@ -394,7 +437,23 @@ export function buildReportModel(
     return k ? text(language, k.name.en, k.name.zh) : id;
   };
   const notes: string[] = [];
+  const scopeDimensions = Object.keys(scope.dims)
+    .map((d) => {
+      const dimension = config.dimensions.find((x) => x.id === d);
+      return dimension ? text(language, dimension.name.en, dimension.name.zh) : d;
+    })
+    .join(language === 'zh' ? '、' : ', ');
   for (const q of kpiQuality) {
+    if (!q.reportedAtLevel) {
+      notes.push(
+        text(
+          language,
+          `${nameOf(q.kpi)}: not reported at this level — its uploads carry no ${scopeDimensions}, so this report has no figures for it.`,
+          `${nameOf(q.kpi)}：未按${scopeDimensions}上报，本报告无此层级的数据。`,
+        ),
+      );
+      continue;
+    }
     if (q.stale) {
       notes.push(
         q.dataThrough
@@ -406,13 +465,19 @@ export function buildReportModel(
           : text(language, `${nameOf(q.kpi)}: no data yet.`, `${nameOf(q.kpi)}：尚无数据。`),
       );
     }
-    if (q.gaps.length > 0) {
-      const days = q.gaps.reduce((n, g) => n + daysInclusive(g.start, g.end), 0);
+    // Days without data, per shown range (a reader of the WTD column needs the WTD gaps).
+    const perRange = q.gapsByRange
+      .map((g) => ({
+        label: RANGE_LABELS[g.range],
+        days: g.gaps.reduce((n, x) => n + daysInclusive(x.start, x.end), 0),
+      }))
+      .filter((g) => g.days > 0);
+    if (perRange.length > 0) {
       notes.push(
         text(
           language,
-          `${nameOf(q.kpi)}: ${days} day(s) without data between ${widest.start} and ${asOf}.`,
-          `${nameOf(q.kpi)}：${widest.start} 至 ${asOf} 之间有 ${days} 天无数据。`,
+          `${nameOf(q.kpi)}: day(s) without data up to ${asOf} — ${perRange.map((g) => `${g.label.en} ${g.days}`).join(', ')}.`,
+          `${nameOf(q.kpi)}：截至 ${asOf} 无数据天数——${perRange.map((g) => `${g.label.zh} ${g.days} 天`).join('，')}。`,
         ),
       );
     }
@@ -438,14 +503,41 @@ export function buildReportModel(
       ),
     );
   }
+  const dimensionName = (id: string) => {
+    const d = config.dimensions.find((x) => x.id === id);
+    return d ? text(language, d.name.en, d.name.zh) : id;
+  };
   for (const m of targetMismatches) {
     const pct = `${(m.differencePct * 100).toFixed(2)}%`;
     const group = scopeKey(m.group);
+    const finer = dimensionName(m.finerDimension);
+    notes.push(
+      m.usedDimension === null
+        ? text(
+            language,
+            `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): the finer targets by ${finer} add up to ${m.sumOfFinerTargets.toFixed(2)}, not ${m.explicitTarget.toFixed(2)} (${pct}).`,
+            `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：按${finer}细分的目标合计 ${m.sumOfFinerTargets.toFixed(2)}，与总目标 ${m.explicitTarget.toFixed(2)} 不一致（${pct}）。`,
+          )
+        : text(
+            language,
+            `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): no target of its own; the targets by ${dimensionName(m.usedDimension)} (used) add up to ${m.explicitTarget.toFixed(2)}, those by ${finer} to ${m.sumOfFinerTargets.toFixed(2)} (${pct}).`,
+            `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：无直接目标；按${dimensionName(m.usedDimension)}汇总的目标（采用）合计 ${m.explicitTarget.toFixed(2)}，按${finer}汇总为 ${m.sumOfFinerTargets.toFixed(2)}（${pct}）。`,
+          ),
+    );
+  }
+  // Impossible values: a KPI's declared bounds broken (D18), for the KPIs this report shows.
+  const boundsViolations = engine.boundsFindings().filter((b) => reportKpis.some((k) => k.id === b.kpi));
+  for (const b of boundsViolations) {
+    const kpi = kpiById.get(b.kpi);
+    const show = (v: number) => (kpi?.unit === 'percent' ? `${(v * 100).toFixed(1)}%` : String(v));
+    const allowed = [b.bounds.min, b.bounds.max].map((v) => (v === undefined ? '' : show(v))).join('–');
+    const where = scopeKey(b.dims);
+    const when = b.firstPeriod === b.lastPeriod ? b.firstPeriod : `${b.firstPeriod} … ${b.lastPeriod}`;
     notes.push(
       text(
         language,
-        `${nameOf(m.kpi)} ${m.period} (${m.version}, ${group}): the finer targets add up to ${m.sumOfFinerTargets.toFixed(2)}, not ${m.explicitTarget.toFixed(2)} (${pct}).`,
-        `${nameOf(m.kpi)} ${m.period}（${m.version}，${group}）：细分目标合计 ${m.sumOfFinerTargets.toFixed(2)}，与总目标 ${m.explicitTarget.toFixed(2)} 不一致（${pct}）。`,
+        `${nameOf(b.kpi)} (${where}): impossible value(s) in ${b.periods} period(s), ${when} — e.g. ${show(b.worstValue)}, outside ${allowed}${kpi?.aggregation === 'ratio' ? ` (${kpi.numerator} ÷ ${kpi.denominator})` : ''}; check the uploads.`,
+        `${nameOf(b.kpi)}（${where}）：${b.periods} 个期间的数值不可能（${when}），例如 ${show(b.worstValue)}，超出 ${allowed}${kpi?.aggregation === 'ratio' ? `（${kpi.numerator} ÷ ${kpi.denominator}）` : ''}，请检查上传数据。`,
       ),
     );
   }
@@ -458,7 +550,7 @@ export function buildReportModel(
       ),
     );
   }
-  const dataQuality: DataQuality = { kpis: kpiQuality, targetMismatches, notes };
+  const dataQuality: DataQuality = { kpis: kpiQuality, targetMismatches, boundsViolations, notes };
 
   return {
     schemaVersion: REPORT_MODEL_SCHEMA_VERSION,

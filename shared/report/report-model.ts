@@ -5,6 +5,8 @@
  * formatting is the renderer's job. `null` means "not defined" (e.g. variancePct when the
  * target is 0) and renders as a dash.
  */
+
+import type { BoundsFinding, OutlookFigures, TargetMismatchFinding } from '../domain/engine.ts';
 import type {
   Aggregation,
   DateRange,
@@ -54,24 +56,8 @@ export interface KpiRangeRow extends VarianceFigures {
   readonly range: RangeKind;
 }
 
-export type Outlook =
-  | {
-      readonly kpi: string;
-      readonly kind: 'sum';
-      readonly annualTarget: number | null;
-      readonly ytdActual: number | null;
-      readonly ytdTarget: number | null;
-      readonly forecast: number | null;
-      readonly gapToAnnual: number | null;
-      readonly requiredPace: number | null;
-    }
-  | { readonly kpi: string; readonly kind: 'ratio'; readonly ytdRatio: number | null }
-  | {
-      readonly kpi: string;
-      readonly kind: 'snapshot';
-      readonly latestValue: number | null;
-      readonly latestPeriod: PeriodKey | null;
-    };
+/** The outlook of one KPI (spec §7): by aggregation kind. */
+export type Outlook = { readonly kpi: string } & OutlookFigures;
 
 export interface ScorecardEntry {
   readonly kpi: string;
@@ -99,16 +85,25 @@ export interface Headline {
 
 export interface BreakdownRow extends VarianceFigures {
   readonly kpi: string;
+  /** The value id; for a two-dimension breakdown the two ids joined by `|` (`tmall|pets`). */
   readonly value: string;
+  /** The value's name; for a two-dimension breakdown both names joined by ` · `. */
   readonly label: LocalizedText;
+  /** The dimension values of the row's cell, e.g. `{ channel: 'tmall', category: 'pets' }`. */
+  readonly dims: DimensionValues;
   /** Where the target came from (spec §6). */
   readonly targetSource: 'explicit' | 'sum_of_finer' | 'none';
 }
 
 export interface Breakdown {
+  /** The first (or only) dimension. */
   readonly dimension: string;
+  /** The dimension's name; for a two-dimension breakdown both names joined by ` × `. */
   readonly dimensionName: LocalizedText;
+  /** Every dimension of the breakdown: one, or two for a two-dimension breakdown. */
+  readonly dimensions: readonly string[];
   readonly range: RangeKind;
+  /** KPI-major: every cell (value, or pair of values) of the first KPI, then the next KPI. */
   readonly rows: readonly BreakdownRow[];
 }
 
@@ -151,9 +146,13 @@ export interface MilestoneRow {
 
 export interface MilestoneSummary {
   readonly items: readonly MilestoneRow[];
-  /** Milestones due on or before asOf, cancelled left out. */
+  /** How many milestones are due on or before asOf, cancelled left out (a count). */
   readonly dueCount: number;
+  /** Σ weight of those milestones: the denominator of both rates. */
+  readonly dueWeight: number;
+  /** Weighted by milestone weight: Σ weight done (on time or late) ÷ dueWeight (spec §8). */
   readonly completion: number | null;
+  /** Weighted by milestone weight: Σ weight done on time ÷ dueWeight (spec §8). */
   readonly onTime: number | null;
 }
 
@@ -163,22 +162,26 @@ export interface KpiDataQuality {
   readonly stale: boolean;
   /** Runs of days inside the widest shown range with no data. */
   readonly gaps: readonly DateRange[];
+  /** The gaps of every shown range, in the order of `ranges`. */
+  readonly gapsByRange: readonly { readonly range: RangeKind; readonly gaps: readonly DateRange[] }[];
+  /**
+   * False when the KPI is uploaded, but never at this report's scope dimensions (e.g.
+   * conversion rate in a category report while sessions come only by channel): "not reported
+   * at this level", neither stale nor gappy.
+   */
+  readonly reportedAtLevel: boolean;
 }
 
-export interface TargetMismatch {
-  readonly kpi: string;
-  readonly version: string;
-  readonly period: PeriodKey;
-  readonly group: DimensionValues;
-  readonly explicitTarget: number;
-  readonly sumOfFinerTargets: number;
-  /** (sumOfFiner − explicit) / |explicit|. */
-  readonly differencePct: number;
-}
+/** Targets that do not add up (spec §6; docs/variance-decisions.md D6, D11). */
+export type TargetMismatch = TargetMismatchFinding;
+
+/** Actuals outside their KPI's declared bounds (docs/variance-decisions.md D18). */
+export type BoundsViolation = BoundsFinding;
 
 export interface DataQuality {
   readonly kpis: readonly KpiDataQuality[];
   readonly targetMismatches: readonly TargetMismatch[];
+  readonly boundsViolations: readonly BoundsViolation[];
   /** Free-text findings, already localised to the report language. */
   readonly notes: readonly string[];
 }

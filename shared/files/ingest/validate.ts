@@ -5,6 +5,7 @@
  */
 import type { PlanConfig } from '../../config/schema.ts';
 import { fiscalYearOf } from '../../domain/calendar.ts';
+import { outOfBoundsMessage } from '../../domain/kpi.ts';
 import { closestMatch, SuggestionBudget } from '../../domain/suggest.ts';
 import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
@@ -519,7 +520,11 @@ export class ActualsValidator extends BaseValidator {
     const period = this.period(periodCell);
     if (!period.ok) this.error(row.row, periodCol, periodCell, 'bad_date', period.message);
     else this.fiscalYear(row.row, periodCol, periodCell, period);
-    const value = this.value(row, f.value!, kpi?.unit === 'percent');
+    const valueCol = f.value!;
+    const value = this.value(row, valueCol, kpi?.unit === 'percent');
+    // An actual outside its KPI's declared bounds is impossible (docs/variance-decisions.md D18).
+    const outOfBounds = kpi && value.ok ? outOfBoundsMessage(kpi, value.value) : null;
+    if (outOfBounds) this.error(row.row, valueCol, row.cells[valueCol] ?? null, 'out_of_bounds', outOfBounds);
     const dims = this.dims(row);
     if (this.errors.count !== before || !kpi || !period.ok || !value.ok || !dims) return;
     const key = this.compositeKey(

@@ -217,13 +217,24 @@ function buildContent(model: ReportModel, options: RenderEmailOptions): Content 
   };
 
   const focusRange = h?.range ?? model.scorecard.range ?? model.ranges[0]?.kind;
+  const outlookOf = new Map(model.outlook.map((o) => [o.kpi, o]));
   const kpiRows = model.table
     .filter((r) => r.range === focusRange)
     .map((r) => {
       const kpi = kpis.get(r.kpi);
+      const value = (v: number | null) => (kpi ? formatKpiValue(v, kpi, lang) : formatNumber(v, 2));
+      // A snapshot holds for one period: say which, and without one in the range show the
+      // latest value with its period (spec §7) rather than a bare dash.
+      const o = outlookOf.get(r.kpi);
+      const latest = r.actual === null && o?.kind === 'snapshot' && o.latestPeriod ? o : null;
+      const actual = latest
+        ? `${value(latest.latestValue)} (${latest.latestPeriod})`
+        : r.valuePeriod
+          ? `${value(r.actual)} (${r.valuePeriod})`
+          : value(r.actual);
       return {
         name: kpiLabel(kpis, r.kpi, lang),
-        actual: kpi ? formatKpiValue(r.actual, kpi, lang) : formatNumber(r.actual, 2),
+        actual,
         target: kpi ? formatKpiValue(r.target, kpi, lang) : formatNumber(r.target, 2),
         pct: formatVariancePct(r.variancePct),
         chip: { word: statusWord(r.status, lang), status: r.status },

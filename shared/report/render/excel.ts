@@ -548,7 +548,8 @@ function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
         [statusWord(row.status, lang), book.status(row.status)],
         [kpi?.benchmark ?? null, vf],
         [dateValue(row.dataThrough), book.date()],
-        [`${row.coveredDays}/${row.rangeDays}`, book.num('@')],
+        // A snapshot's value holds for one period: show it instead of a day count.
+        [row.valuePeriod ?? `${row.coveredDays}/${row.rangeDays}`, book.num('@')],
         sum ? [sum.annualTarget, vf] : [undefined],
         sum ? [sum.forecast, vf] : [undefined],
         sum ? [sum.gapToAnnual, varf] : [undefined],

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../shared/domain/calendar.ts';
 import { createEngine, dimsKey, EngineError, type EngineInput } from '../../../shared/domain/engine.ts';
-import type { ActualFact, KpiDefinition, TargetFact } from '../../../shared/domain/types.ts';
+import type { ActualFact, TargetFact } from '../../../shared/domain/types.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
-  return {
-    id,
-    name: { en: id, zh: id },
-    unit: 'count',
-    currency: 'CNY',
-    aggregation: 'sum',
-    direction: 'higher_is_better',
-    tolerance: { atRisk: 0.02, offTrack: 0.1 },
-    weight: 1,
-    phasing: 'calendar_days',
-    aliases: [],
-    ...extra,
-  };
-}
+const kpi = testKpi;
 
 const daily = (k: string, start: string, days: number, value: number, dims = {}): ActualFact[] =>
   Array.from({ length: days }, (_, i) => ({ kpi: k, period: addDays(start, i), dims, value }));
@@ -164,9 +151,14 @@ describe('engine: phasing and targets', () => {
     expect(a).toMatchObject({ targetSource: 'explicit' });
     expect(a.target).toBeCloseTo(100, 9);
     expect(engine.evaluate({ kpi: 'gmv', range: NOV, group: { channel: 'c' } }).targetSource).toBe('none');
-    // channel=a (100) vs its only finer target a×x (50): −50 %; category=x (290) vs a×x (50).
+    // channel=a (100) vs its only finer target a×x (50): −50 %; category=x (290) vs a×x (50);
+    // the total has no target of its own: its channel split (300) vs its category split (290).
     const mismatches = engine.targetMismatches();
-    expect(mismatches.map((m) => dimsKey(m.group)).sort()).toEqual(['category=x', 'channel=a']);
+    expect(mismatches.map((m) => dimsKey(m.group)).sort()).toEqual(['', 'category=x', 'channel=a']);
+    const splits = mismatches.find((m) => dimsKey(m.group) === '');
+    expect(splits).toMatchObject({ usedDimension: 'channel', finerDimension: 'category', period: 'FY2026' });
+    expect(splits?.explicitTarget).toBeCloseTo(300, 9);
+    expect(splits?.sumOfFinerTargets).toBeCloseTo(290, 9);
   });
 
   it('does not crash on mixed target grains for one series', () => {

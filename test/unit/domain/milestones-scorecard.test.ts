@@ -60,8 +60,13 @@ describe('milestones', () => {
       ],
       '2026-11-22',
     );
-    expect(rates).toEqual({ dueCount: 1, completion: 1, onTime: 1 });
-    expect(milestoneRates([], '2026-11-22')).toEqual({ dueCount: 0, completion: null, onTime: null });
+    expect(rates).toEqual({ dueCount: 1, dueWeight: 3, completion: 1, onTime: 1 });
+    expect(milestoneRates([], '2026-11-22')).toEqual({
+      dueCount: 0,
+      dueWeight: 0,
+      completion: null,
+      onTime: null,
+    });
   });
 });
 
@@ -101,5 +106,48 @@ describe('variance and scorecard', () => {
       { owner: 'tech', score: null },
       { owner: 'unassigned', score: 0.9 },
     ]);
+  });
+});
+
+describe('milestones as of asOf (issue 14 point 3)', () => {
+  it('does not count a completion after asOf: the milestone was still open then', () => {
+    const done = m({
+      status: 'done',
+      start: '2026-11-01',
+      due: '2026-11-10',
+      completedOn: '2026-11-08',
+      progress: 1,
+    });
+    expect(evaluateMilestone(done, '2026-11-20').state).toBe('done');
+    // On 5 Nov it was not done yet: in progress inside its window, due within 7 days.
+    expect(evaluateMilestone(done, '2026-11-05')).toMatchObject({ state: 'on_track', dueSoon: true });
+    expect(evaluateMilestone(done, '2026-11-05').expectedProgress).toBeCloseTo(0.5, 12);
+    // Completed late, after an asOf past the due date: overdue on that asOf, not done_late.
+    const late = m({ status: 'done', due: '2026-11-10', completedOn: '2026-11-15' });
+    expect(evaluateMilestone(late, '2026-11-12')).toMatchObject({ state: 'overdue', daysOverdue: 2 });
+    expect(evaluateMilestone(late, '2026-11-16')).toMatchObject({ state: 'done_late', daysLate: 5 });
+    // And the rates agree: due by 12 Nov, not completed as of then.
+    expect(milestoneRates([late], '2026-11-12')).toMatchObject({ dueCount: 1, completion: 0, onTime: 0 });
+    expect(milestoneRates([late], '2026-11-16')).toMatchObject({ completion: 1, onTime: 0 });
+  });
+
+  it('gives a cancelled milestone no expected progress', () => {
+    const cancelled = m({ status: 'cancelled', start: '2026-11-01', due: '2026-11-30', progress: 0.1 });
+    expect(evaluateMilestone(cancelled, '2026-11-15')).toMatchObject({
+      state: 'cancelled',
+      expectedProgress: null,
+      dueSoon: false,
+    });
+  });
+
+  it('states the count and the weight the weighted rates divide by', () => {
+    const rates = milestoneRates(
+      [
+        m({ id: 'a', status: 'done', due: '2026-11-01', completedOn: '2026-11-01', weight: 3 }),
+        m({ id: 'b', status: 'in_progress', due: '2026-11-02', weight: 1 }),
+      ],
+      '2026-11-22',
+    );
+    expect(rates).toEqual({ dueCount: 2, dueWeight: 4, completion: 0.75, onTime: 0.75 });
   });
 });

@@ -3,32 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { addDays, daysInclusive, periodRange } from '../../../shared/domain/calendar.ts';
 import { createEngine } from '../../../shared/domain/engine.ts';
 import { phaseTarget } from '../../../shared/domain/phasing.ts';
-import type {
-  ActualFact,
-  KpiDefinition,
-  PhasingProfile,
-  TargetFact,
-  VarianceStatus,
-} from '../../../shared/domain/types.ts';
+import type { ActualFact, PhasingProfile, TargetFact, VarianceStatus } from '../../../shared/domain/types.ts';
 import { statusOf } from '../../../shared/domain/variance.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 
 const RUNS = { numRuns: 100 };
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
-  return {
-    id,
-    name: { en: id, zh: id },
-    unit: 'count',
-    currency: 'CNY',
-    aggregation: 'sum',
-    direction: 'higher_is_better',
-    tolerance: { atRisk: 0.02, offTrack: 0.1 },
-    weight: 1,
-    phasing: 'calendar_days',
-    aliases: [],
-    ...extra,
-  };
-}
+const kpi = testKpi;
 
 const periodKeyArb = fc.oneof(
   fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`),

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, reportRange } from '../../../shared/domain/calendar.ts';
 import { createEngine, type EngineInput } from '../../../shared/domain/engine.ts';
-import type { ActualFact, KpiDefinition, RangeKind, TargetFact } from '../../../shared/domain/types.ts';
+import type { ActualFact, RangeKind, TargetFact } from '../../../shared/domain/types.ts';
+import { testKpi } from '../../fixtures/kpi.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../fixtures/spec-example.ts';
 
-function kpi(id: string, extra: Partial<KpiDefinition> = {}): KpiDefinition {
-  return {
-    id,
-    name: { en: id, zh: id },
-    unit: 'count',
-    currency: 'CNY',
-    aggregation: 'sum',
-    direction: 'higher_is_better',
-    tolerance: { atRisk: 0.02, offTrack: 0.1 },
-    weight: 1,
-    phasing: 'calendar_days',
-    aliases: [],
-    ...extra,
-  };
-}
+const kpi = testKpi;
 
 const daily = (k: string, start: string, days: number, value: number, dims = {}): ActualFact[] =>
   Array.from({ length: days }, (_, i) => ({ kpi: k, period: addDays(start, i), dims, value }));

@@ -134,7 +134,14 @@ describe('buildReportModel on the spec §10 world', () => {
 
   it('reports complete data, the rejected upload and the about block', () => {
     const gmv = model.dataQuality.kpis.find((k) => k.kpi === 'gmv');
-    expect(gmv).toEqual({ kpi: 'gmv', dataThrough: '2026-11-22', stale: false, gaps: [] });
+    expect(gmv).toEqual({
+      kpi: 'gmv',
+      dataThrough: '2026-11-22',
+      stale: false,
+      gaps: [],
+      gapsByRange: model.ranges.map((r) => ({ range: r.kind, gaps: [] })),
+      reportedAtLevel: true,
+    });
     expect(model.dataQuality.kpis.find((k) => k.kpi === 'repurchase_rate')?.stale).toBe(false);
     expect(model.dataQuality.targetMismatches).toEqual([]);
     expect(model.dataQuality.notes.some((n) => n.includes('actuals/bad.csv'))).toBe(true);
@@ -352,5 +359,44 @@ describe('buildReportModel versions and fiscal boundaries', () => {
     expect(lastQuarter?.target).toBeCloseTo(92_000, 6);
     expect(lastQuarter?.status).toBe('on_track');
     expect(m.trend.periods[0]?.start).toBe('2026-01-01');
+  });
+});
+
+describe('scoped and partial data tell the truth (issue 14 point 4)', () => {
+  it('says a KPI never uploaded at the scope’s dimension is not reported at this level, not stale', () => {
+    // In the §10 world only GMV comes by channel; orders and sessions come as totals.
+    const tmall = buildReportModel(specConfig, specData, 'weekly-progress', SPEC_AS_OF, {
+      generatedAt: GENERATED_AT,
+      scope: { channel: 'tmall' },
+    });
+    const quality = (kpi: string) => tmall.dataQuality.kpis.find((k) => k.kpi === kpi)!;
+    expect(quality('gmv')).toMatchObject({ reportedAtLevel: true, stale: false, dataThrough: '2026-11-22' });
+    for (const kpi of ['orders', 'sessions', 'conversion_rate', 'aov']) {
+      expect(quality(kpi)).toMatchObject({ reportedAtLevel: false, stale: false, gaps: [] });
+    }
+    const notes = tmall.dataQuality.notes.join('\n');
+    expect(notes).toMatch(/Conversion rate: not reported at this level/i);
+    expect(notes).not.toMatch(/Conversion rate: no data yet/i);
+  });
+
+  it('gives the gaps of every shown range, not only the widest', () => {
+    const missing = new Set(['2026-11-18', '2026-10-05']);
+    const data = {
+      ...specData,
+      actuals: specData.actuals.filter((a) => !(a.kpi === 'orders' && missing.has(a.period))),
+    };
+    const m = buildReportModel(specConfig, data, 'weekly-progress', SPEC_AS_OF, {
+      generatedAt: GENERATED_AT,
+    });
+    const orders = m.dataQuality.kpis.find((k) => k.kpi === 'orders')!;
+    const days = (range: string) =>
+      orders.gapsByRange.find((g) => g.range === range)!.gaps.map((g) => `${g.start}…${g.end}`);
+    expect(days('WTD')).toEqual(['2026-11-18…2026-11-18']);
+    expect(days('MTD')).toEqual(['2026-11-18…2026-11-18']);
+    expect(days('QTD')).toEqual(['2026-10-05…2026-10-05', '2026-11-18…2026-11-18']);
+    expect(days('LAST_MONTH')).toEqual(['2026-10-05…2026-10-05']);
+    expect(m.dataQuality.notes.join('\n')).toContain(
+      'Orders: day(s) without data up to 2026-11-22 — Week to date 1, Month to date 1, Quarter to date 2, Year to date 2, Last complete month 1.',
+    );
   });
 });
