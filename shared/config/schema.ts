@@ -7,7 +7,8 @@
 import awsCronParser from 'aws-cron-parser';
 import * as z from 'zod';
 import { closestMatch } from '../domain/suggest.ts';
-import { aliasKey, namesOf } from './aliases.ts';
+import { namesOf } from './aliases.ts';
+import { foldName } from './fold-name.ts';
 
 const ID = /^[a-z][a-z0-9_]*$/;
 const idSchema = z
@@ -509,7 +510,7 @@ export const PlanConfigSchema = z
       items.forEach((item, i) => {
         const mine = new Set<string>();
         namesOf(item).forEach((name, n) => {
-          const key = aliasKey(name);
+          const key = foldName(name);
           if (!key || mine.has(key)) return;
           mine.add(key);
           const other = owner.get(key);
