@@ -6,6 +6,7 @@
  */
 import awsCronParser from 'aws-cron-parser';
 import * as z from 'zod';
+import { dimsKey } from '../domain/engine.ts';
 import { closestMatch } from '../domain/suggest.ts';
 import { namesOf } from './aliases.ts';
 import { foldName } from './fold-name.ts';
@@ -656,11 +657,7 @@ export const PlanConfigSchema = z
       }
       const sameRecipient = new Set<string>();
       report.recipients.forEach((recipient, p) => {
-        const scopeKey = Object.entries(recipient.scope ?? {})
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([dim, value]) => `${dim}=${value}`)
-          .join(',');
-        const who = `${recipient.email.toLowerCase()} ${scopeKey}`;
+        const who = `${recipient.email.toLowerCase()} ${dimsKey(recipient.scope ?? {})}`;
         if (sameRecipient.has(who)) {
           issue(
             at('recipients', p),
