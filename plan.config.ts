@@ -281,17 +281,16 @@ export default defineConfig({
     {
       // Month shares only: a quarterly/annual target leans towards 618 (June) and Double 11
       // (November) and the December year-end sale; February is light (Spring Festival
-      // logistics pause). Inside a month every day weighs the same: for spend that is booked
-      // evenly (marketing budgets set per quarter).
+      // logistics pause). Monthly targets are spread evenly over their days, because finance
+      // already sets them per month with the promotion in mind.
       id: 'promo_peaks',
       name: { en: 'Promotion months (618, Double 11)', zh: '大促月份加权（618、双十一）' },
       months: { 1: 0.9, 2: 0.7, 3: 0.9, 5: 1.1, 6: 1.4, 9: 1.1, 10: 1.1, 11: 1.7, 12: 1.3 },
     },
     {
-      // Month shares plus the promotion days themselves: for sales and order volumes, which
-      // concentrate on the event days (presale opening, 618, Double 11, Double 12). A monthly
-      // target is spread over the month with these day weights, so the week of Double 11 is
-      // compared with its own share of November and is no false alarm.
+      // Month shares plus the promotion days themselves: for KPIs whose targets are set per
+      // quarter or month but whose sales concentrate on the event days (presale opening,
+      // 618, Double 11, Double 12).
       id: 'promo_days',
       name: { en: 'Promotion days (618, Double 11, Double 12)', zh: '大促日加权（618、双十一、双十二）' },
       months: { 1: 0.9, 2: 0.7, 3: 0.9, 5: 1.1, 6: 1.4, 9: 1.1, 10: 1.1, 11: 1.7, 12: 1.3 },
@@ -344,7 +343,7 @@ export default defineConfig({
       aggregation: 'sum',
       direction: 'higher_is_better',
       weight: 3,
-      phasing: 'promo_days',
+      phasing: 'promo_peaks',
       owner: 'operations',
       aliases: [
         'Gross merchandise value',
@@ -365,7 +364,7 @@ export default defineConfig({
       unit: 'count',
       aggregation: 'sum',
       direction: 'higher_is_better',
-      phasing: 'promo_days',
+      phasing: 'promo_peaks',
       owner: 'operations',
       aliases: ['Order count', 'Paid orders', '訂單數', '订单量', '訂單量', '支付订单数', '支付訂單數'],
     },
@@ -375,7 +374,7 @@ export default defineConfig({
       unit: 'count',
       aggregation: 'sum',
       direction: 'higher_is_better',
-      phasing: 'promo_days',
+      phasing: 'promo_peaks',
       owner: 'marketing',
       aliases: ['Visits', 'Traffic', '訪問次數', '访问量', '訪問量', '流量', '访客数', '訪客數'],
     },
@@ -435,7 +434,6 @@ export default defineConfig({
       name: { en: 'Returned orders', zh: '退货订单数' },
       unit: 'count',
       aggregation: 'sum',
-      phasing: 'promo_days',
       direction: 'lower_is_better',
       owner: 'supply_chain',
       aliases: ['Returns', '退貨訂單數', '退货单数', '退貨單數', '退货量', '退貨量'],
@@ -517,7 +515,6 @@ export default defineConfig({
       unit: 'currency',
       currency: 'CNY',
       aggregation: 'sum',
-      phasing: 'promo_peaks',
       direction: 'closer_is_better',
       tolerance: { atRisk: 0.05, offTrack: 0.15 },
       owner: 'marketing',
@@ -570,7 +567,6 @@ export default defineConfig({
       name: { en: 'Shipped orders', zh: '发货订单数' },
       unit: 'count',
       aggregation: 'sum',
-      phasing: 'promo_days',
       direction: 'higher_is_better',
       owner: 'supply_chain',
       aliases: ['Shipments', '發貨訂單數', '发货量', '發貨量', '已发货订单', '已發貨訂單'],
@@ -580,7 +576,6 @@ export default defineConfig({
       name: { en: 'Orders shipped on time', zh: '准时履约订单数' },
       unit: 'count',
       aggregation: 'sum',
-      phasing: 'promo_days',
       direction: 'higher_is_better',
       owner: 'supply_chain',
       aliases: ['On-time orders', 'On time shipments', '準時履約訂單數', '准时发货订单', '準時發貨訂單'],

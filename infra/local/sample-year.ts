@@ -166,11 +166,13 @@ function roundFor(kpi: KpiConfig, value: number): number {
  * The sales KPIs (the headline, GMV, and every sum KPI that feeds a ratio) are generated per
  * sales cell and day from one figure: the headline's value, times each ratio's rate in that
  * cell, so every row is consistent (on-time ≤ shipped ≤ orders ≤ sessions, returned ≤ orders,
- * high-margin GMV ≤ GMV). Every sum is drawn from the same curve its targets are phased with
- * (the KPI's phasing profile: month shares and promotion-day weights), so a Double 11 week is
- * compared with its own share of November. Targets are the plan of the very cells the actuals
- * come from, at the total, at every single dimension and at the cells themselves, in the
- * budget and in a lower re-forecast.
+ * high-margin GMV ≤ GMV). Every sum is drawn from the very curve the engine phases its targets
+ * with (the headline's or the KPI's own phasing profile: month shares, and promotion-day
+ * weights where the profile has them), so the weeks of 618 and Double 11 are judged against
+ * their own share of the month and raise no false alarm. Targets are the plan of the very
+ * cells the actuals come from, at the total, at every dimension value, at each category
+ * crossed with each other dimension and at the cells, in the budget and in a lower
+ * re-forecast.
  */
 export async function generateSampleYear(
   config: PlanConfig,
