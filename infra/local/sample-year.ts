@@ -100,7 +100,8 @@ interface Grain {
 }
 const GRAINS: readonly Grain[] = [
   { crossed: CROSSED_DIMS, sideDims: true },
-  { crossed: CROSSED_DIMS.slice(1), sideDims: true },
+  ...CROSSED_DIMS.map((dim) => ({ crossed: [dim], sideDims: true })).reverse(),
+  ...CROSSED_DIMS.map((dim) => ({ crossed: [dim], sideDims: false })).reverse(),
   { crossed: [], sideDims: true },
   { crossed: [], sideDims: false },
 ];
