@@ -44,13 +44,14 @@ function figures(model: ReportModel, kpi: string, range: string) {
 
 const zhBuffer = renderWorkbook(reportModelZh);
 const enBuffer = renderWorkbook(reportModelEn);
+const BOTH_LANGUAGES = [
+  [reportModelZh, zhBuffer],
+  [reportModelEn, enBuffer],
+] as const;
 
 describe('renderWorkbook', () => {
   it('names the sheets in the report language, one per breakdown', async () => {
-    for (const [model, buffer] of [
-      [reportModelZh, zhBuffer],
-      [reportModelEn, enBuffer],
-    ] as const) {
+    for (const [model, buffer] of BOTH_LANGUAGES) {
       const wb = await load(await buffer);
       const l = labels(model.report.language);
       const breakdownSheets = model.breakdowns.map(
@@ -244,10 +245,7 @@ describe('renderWorkbook', () => {
   });
 
   it('names every range with the one label list, on the Summary and on the About sheet', async () => {
-    for (const [model, buffer] of [
-      [reportModelZh, zhBuffer],
-      [reportModelEn, enBuffer],
-    ] as const) {
+    for (const [model, buffer] of BOTH_LANGUAGES) {
       const wb = await load(await buffer);
       const l = labels(model.report.language);
       const texts = new Set<string>();
