@@ -80,9 +80,6 @@ export function mulberry32(seed: number): () => number {
 /** Mon … Sun multipliers: weekends sell more, Monday least (mean 1). */
 const WEEKDAY = [0.92, 0.94, 0.96, 0.98, 1.02, 1.1, 1.08] as const;
 
-/** 618 and Double 11 seasonality for a configuration without phasing profiles. */
-const FALLBACK_MONTHS: Record<string, number> = { 2: 0.7, 6: 1.4, 11: 1.8, 12: 1.2 };
-
 /** The two dimensions sales are split by (their cartesian product), in order of preference. */
 const CROSSED_DIMS = ['channel', 'category'];
 /** Dimensions each sales cell carries one value of, rotated so every value occurs in every scope. */
@@ -233,8 +230,6 @@ export async function generateSampleYear(
 
   // --- the plan: one curve per phasing profile, a share per cell, a rate per ratio and cell -----
   const profiles = new Map(config.phasing.map((p) => [p.id, p]));
-  const businessMonths =
-    config.phasing.find((p) => p.months && Object.keys(p.months).length > 0)?.months ?? FALLBACK_MONTHS;
   const shapeCache = new Map<string, number>();
   /** The profile's weight of a day relative to an average day of the year (month share × day weight). */
   const shape = (kpi: KpiConfig, date: LocalDate): number => {
@@ -243,8 +238,7 @@ export async function generateSampleYear(
     if (value === undefined) {
       const profile = profiles.get(kpi.phasing);
       const month = Number(date.slice(5, 7));
-      const monthWeight =
-        profile?.months?.[String(month)] ?? (profile ? 1 : (businessMonths[String(month)] ?? 1));
+      const monthWeight = profile?.months?.[String(month)] ?? 1; // no profile: calendar_days, every day alike
       const days = profile?.days ?? {};
       const length = daysInMonth(Number(date.slice(0, 4)), month);
       let sum = 0;
@@ -316,7 +310,7 @@ export async function generateSampleYear(
   /** The planned value of a KPI on a day in a cell (the targets' source; actuals vary around it). */
   const plan = (kpi: KpiConfig, date: LocalDate, cell: Dims): number => {
     const f = factor.get(kpi.id);
-    if (f) return headlineDaily * cellShare.get(cell)! * f.get(cell)! * shape(kpi, date);
+    if (f) return headlineDaily * cellShare.get(cell)! * f.get(cell)! * shape(headline!, date);
     return sideDaily(kpi) * (sideShare.get(`${kpi.id}|${dimsKey(cell)}`) ?? 1) * shape(kpi, date);
   };
 
@@ -505,7 +499,8 @@ export async function generateSampleYear(
   const quarterly = sideKpis.find((k) => k.unit === 'currency' && k.id !== staleKpi?.id);
   const periodsOf = (k: KpiConfig) =>
     k === quarterly ? [1, 2, 3, 4].map((q) => `${options.fiscalYear}-Q${q}`) : months;
-  // Plans are ambitious (2 % above the curve); the re-forecast of the second half is lower.
+  // Plans are ambitious (sums 2 % above the curve, rates half a percent better); the
+  // re-forecast of the second half is lower.
   const versions: { id: string; scale: (period: string) => number; withCells: boolean }[] = [
     { id: budget, scale: () => 1.02, withCells: true },
     ...(reforecast
@@ -534,7 +529,7 @@ export async function generateSampleYear(
       const den = kpiById.get(r.denominator!)!;
       if (!factor.has(num.id) || !factor.has(den.id)) continue;
       const ambition =
-        r.direction === 'lower_is_better' ? 0.98 : r.direction === 'higher_is_better' ? 1.01 : 1;
+        r.direction === 'lower_is_better' ? 0.995 : r.direction === 'higher_is_better' ? 1.005 : 1;
       for (const m of months) {
         for (const group of groupsOf(cells, version.withCells)) {
           let value = (planOver(num, m, group) / planOver(den, m, group)) * ambition;

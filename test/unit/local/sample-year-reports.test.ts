@@ -73,7 +73,7 @@ describe('the sample year of npm start', () => {
     }
   });
 
-  it('gives every report, in every scope, data and targets for its sum and ratio KPIs in every range', () => {
+  it('gives every report, in every scope, data and targets for its sum and ratio KPIs in every range, none off track company-wide', () => {
     for (const report of planConfig.reports) {
       for (const scope of reportScopes(planConfig, report)) {
         const m = model(report.id, AS_OF, scope.dims);
@@ -83,6 +83,9 @@ describe('the sample year of npm start', () => {
           const at = `${report.id} [${scope.key}] ${row.kpi} ${row.range}`;
           expect(row.actual, at).not.toBeNull();
           expect(row.target, at).not.toBeNull();
+          // The story's shortfalls are local (two categories, one supplier): a whole-company
+          // figure off track means targets and actuals were drawn from different plans.
+          if (scope.key === 'all') expect(row.status, `${at}: ${row.variancePct}`).not.toBe('off_track');
         }
       }
     }
