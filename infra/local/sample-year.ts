@@ -21,6 +21,7 @@ import {
   periodRange,
   toEpochDay,
 } from '../../shared/domain/calendar.ts';
+import { dimsKey } from '../../shared/domain/engine.ts';
 import type { LocalDate } from '../../shared/domain/types.ts';
 
 /** One file to drop into the uploads bucket. */
@@ -43,6 +44,8 @@ export interface SampleYear {
     readonly behindCategories: string[];
     readonly staleKpi: string | null;
     readonly lateMilestone: string;
+    /** The supplier whose on-time rate falls behind (null without a supplier dimension). */
+    readonly lateSupplier: string | null;
     readonly actualRows: number;
   };
 }
@@ -52,9 +55,15 @@ export interface SampleYearOptions {
   readonly fiscalYear: string;
   /** Actuals run up to and including this day (one stale KPI stops 7 days earlier). */
   readonly asOf: LocalDate;
-  /** Upper bound on daily actual rows over all KPIs; dimensions are dropped to stay under. */
+  /**
+   * Upper bound on daily actual rows over all KPIs (default {@link DEFAULT_MAX_ACTUAL_ROWS});
+   * the year is made coarser (fewer sales cells, then totals only) to stay under.
+   */
   readonly maxActualRows?: number;
 }
+
+/** Enough rows for sales by channel × category (with region, segment and supplier) every day. */
+export const DEFAULT_MAX_ACTUAL_ROWS = 120_000;
 
 /** mulberry32: tiny, fast, good enough for sample data, and reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -71,20 +80,28 @@ export function mulberry32(seed: number): () => number {
 /** Mon … Sun multipliers: weekends sell more, Monday least (mean 1). */
 const WEEKDAY = [0.92, 0.94, 0.96, 0.98, 1.02, 1.1, 1.08] as const;
 
-/** Dimension ids the story prefers, in order of importance; others follow in config order. */
-const PREFERRED_DIMS = ['channel', 'category', 'region_tier', 'user_segment'];
-
-/** 618 and Double 11 seasonality for a configuration without phasing profiles. */
-const FALLBACK_MONTHS: Record<string, number> = { 2: 0.7, 6: 1.4, 11: 1.8, 12: 1.2 };
-const FALLBACK_DAYS: Record<string, number> = { '06-18': 4, '06-17': 2, '11-10': 2.5, '11-11': 6 };
+/** The two dimensions sales are split by (their cartesian product), in order of preference. */
+const CROSSED_DIMS = ['channel', 'category'];
+/** Dimensions each sales cell carries one value of, rotated so every value occurs in every scope. */
+const ATTACHED_DIMS = ['region_tier', 'user_segment', 'supplier'];
 
 type Dims = Record<string, string>;
+type Row = (string | number)[];
 
-interface Series {
-  readonly kpi: KpiConfig;
-  readonly dims: string[];
-  readonly combos: Dims[];
+/** How coarse the year is, finest first: the first that fits `maxActualRows` is used. */
+interface Grain {
+  /** Crossed dimensions of the sales cells. */
+  readonly crossed: readonly string[];
+  /** Whether the KPIs outside the sales grain keep a dimension. */
+  readonly sideDims: boolean;
 }
+const GRAINS: readonly Grain[] = [
+  { crossed: CROSSED_DIMS, sideDims: true },
+  ...CROSSED_DIMS.map((dim) => ({ crossed: [dim], sideDims: true })).reverse(),
+  ...CROSSED_DIMS.map((dim) => ({ crossed: [dim], sideDims: false })).reverse(),
+  { crossed: [], sideDims: true },
+  { crossed: [], sideDims: false },
+];
 
 function cartesian(config: PlanConfig, dimIds: readonly string[]): Dims[] {
   let out: Dims[] = [{}];
@@ -94,6 +111,32 @@ function cartesian(config: PlanConfig, dimIds: readonly string[]): Dims[] {
     out = out.flatMap((combo) => dim.values.map((v) => ({ ...combo, [id]: v.id })));
   }
   return out;
+}
+
+/**
+ * The sales cells of a grain: the crossed dimensions' product, each cell carrying one value of
+ * every attached dimension, rotated by the cell's position so that every value of an attached
+ * dimension occurs under every value of each crossed one (every category copy of a report has
+ * every region tier and user segment). Suppliers follow the category (supplier i serves
+ * category i), as a supplier serves its own category.
+ */
+function salesCells(config: PlanConfig, crossed: readonly string[]): Dims[] {
+  const values = (id: string) => config.dimensions.find((d) => d.id === id)?.values.map((v) => v.id) ?? [];
+  const present = crossed.filter((id) => values(id).length > 0);
+  if (present.length === 0) return [{}];
+  const cells = cartesian(config, present);
+  const position = (cell: Dims, id: string) => values(id).indexOf(cell[id]!);
+  return cells.map((cell) => {
+    const [a, b] = [position(cell, present[0]!), present[1] ? position(cell, present[1]) : 0];
+    const category = present.includes('category') ? position(cell, 'category') : a;
+    const out: Dims = { ...cell };
+    ATTACHED_DIMS.forEach((id, k) => {
+      const vs = values(id);
+      if (vs.length === 0) return;
+      out[id] = id === 'supplier' ? vs[category % vs.length]! : vs[(a + b * (k + 1)) % vs.length]!;
+    });
+    return out;
+  });
 }
 
 function csvField(value: string | number): string {
@@ -117,6 +160,17 @@ function roundFor(kpi: KpiConfig, value: number): number {
 
 /**
  * Generates the sample year. Pure: no clock, no I/O, no `Math.random`.
+ *
+ * The sales KPIs (the headline, GMV, and every sum KPI that feeds a ratio) are generated per
+ * sales cell and day from one figure: the headline's value, times each ratio's rate in that
+ * cell, so every row is consistent (on-time ≤ shipped ≤ orders ≤ sessions, returned ≤ orders,
+ * high-margin GMV ≤ GMV). Every sum is drawn from the very curve the engine phases its targets
+ * with (the headline's or the KPI's own phasing profile: month shares, and promotion-day
+ * weights where the profile has them), so the weeks of 618 and Double 11 are judged against
+ * their own share of the month and raise no false alarm. Targets are the plan of the very
+ * cells the actuals come from, at the total, at every dimension value, at each category
+ * crossed with each other dimension and at the cells, in the budget and in a lower
+ * re-forecast.
  */
 export async function generateSampleYear(
   config: PlanConfig,
@@ -127,19 +181,13 @@ export async function generateSampleYear(
   const startMonth = config.calendar.fiscalYearStartMonth;
   const year = periodRange(options.fiscalYear, startMonth);
   const lastDay = compareDates(options.asOf, year.end) < 0 ? options.asOf : year.end;
-  const maxRows = options.maxActualRows ?? 50_000;
+  const maxRows = options.maxActualRows ?? DEFAULT_MAX_ACTUAL_ROWS;
+  const dimValues = (id: string) => config.dimensions.find((d) => d.id === id)?.values.map((v) => v.id) ?? [];
+  const hasDim = (id: string) => dimValues(id).length > 0;
 
-  const dimOrder = [
-    ...PREFERRED_DIMS.filter((id) => config.dimensions.some((d) => d.id === id)),
-    ...config.dimensions.map((d) => d.id).filter((id) => !PREFERRED_DIMS.includes(id)),
-  ].slice(0, 4);
-  const dimSize = (id: string) => config.dimensions.find((d) => d.id === id)?.values.length ?? 1;
-  const [dimA, dimB, dimC, dimD] = dimOrder;
-  const categoryDim = dimOrder.includes('category') ? 'category' : dimB;
-  const channelDim = dimOrder.includes('channel') ? 'channel' : dimA;
-
-  // --- which KPIs get which dimensions -----------------------------------------------------
+  // --- KPI roles ------------------------------------------------------------------------------
   const kpis = config.kpis;
+  const kpiById = new Map(kpis.map((k) => [k.id, k]));
   const ratios = kpis.filter((k) => k.aggregation === 'ratio');
   const components = new Set(ratios.flatMap((r) => [r.numerator!, r.denominator!]));
   const sums = kpis.filter((k) => k.aggregation === 'sum');
@@ -149,75 +197,129 @@ export async function generateSampleYear(
     sums.find((k) => k.unit === 'currency' && components.has(k.id)) ??
     sums.find((k) => k.unit === 'currency') ??
     sums[0];
-  const headlinePartners = new Set<string>(headline ? [headline.id] : []);
-  // Its partner in a money-per-unit ratio (AOV = GMV ÷ orders) keeps the same dimensions.
-  for (const r of ratios.filter((x) => x.unit === 'currency')) {
-    if (r.numerator === headline?.id) headlinePartners.add(r.denominator!);
-    if (r.denominator === headline?.id) headlinePartners.add(r.numerator!);
-  }
-  // The stale KPI: a sum KPI that feeds no ratio, preferring a low weight (new users).
+  const salesKpis = sums.filter((k) => components.has(k.id) || k.id === headline?.id);
+  const sideKpis = sums.filter((k) => !salesKpis.includes(k));
+  // The stale KPI: a sum KPI that feeds no ratio, preferring a count (new users).
   const staleKpi =
-    [...sums].reverse().find((k) => !components.has(k.id) && k.unit !== 'currency') ??
-    [...sums].reverse().find((k) => !components.has(k.id)) ??
-    null;
-
-  const seriesDims = (kpi: KpiConfig): string[] => {
-    if (headlinePartners.has(kpi.id)) return [dimA, dimB, dimC].filter((d): d is string => !!d);
-    if (components.has(kpi.id)) return [dimA, dimB].filter((d): d is string => !!d);
-    if (kpi.unit === 'currency') return [channelDim].filter((d): d is string => !!d);
-    return [dimC, dimD].filter((d): d is string => !!d);
-  };
-  const dayCount = toEpochDay(lastDay) - toEpochDay(year.start) + 1;
-  const series: Series[] = sums.map((kpi) => ({ kpi, dims: seriesDims(kpi), combos: [] }));
-  const rowsOf = (s: Series) => s.dims.reduce((n, d) => n * dimSize(d), 1) * dayCount;
-  // Over budget: drop the last dimension of the series with the most rows per unit of
-  // importance (the headline KPI and its ratio partners keep theirs longest).
-  const importance = (s: Series) => (headlinePartners.has(s.kpi.id) ? 2 : components.has(s.kpi.id) ? 1 : 0);
-  for (;;) {
-    const total = series.reduce((n, s) => n + rowsOf(s), 0);
-    if (total <= maxRows) break;
-    const victim = series
-      .filter((s) => s.dims.length > (importance(s) === 2 ? 1 : 0))
-      .sort((a, b) => rowsOf(b) / (importance(b) + 1) ** 2 - rowsOf(a) / (importance(a) + 1) ** 2)[0];
-    if (!victim) break;
-    // The headline's partners drop dimensions together so their ratio stays comparable per group.
-    const group = importance(victim) === 2 ? series.filter((s) => importance(s) === 2) : [victim];
-    for (const s of group) s.dims.pop();
-  }
-  for (const s of series) (s as { combos: Dims[] }).combos = cartesian(config, s.dims);
-
-  // --- base magnitudes, consistent through ratio benchmarks ---------------------------------
-  const dailyTotal = new Map<string, number>();
+    [...sideKpis].reverse().find((k) => k.unit !== 'currency') ?? [...sideKpis].reverse()[0] ?? null;
   const defaultRatio = (k: KpiConfig) =>
     k.benchmark ?? (k.unit === 'percent' ? 0.05 : k.unit === 'currency' ? 180 : 1);
-  if (headline) dailyTotal.set(headline.id, 3_000_000);
-  for (let pass = 0; pass < 4; pass++) {
-    for (const r of ratios) {
-      const n = dailyTotal.get(r.numerator!);
-      const d = dailyTotal.get(r.denominator!);
-      if (n !== undefined && d === undefined) dailyTotal.set(r.denominator!, n / defaultRatio(r));
-      if (d !== undefined && n === undefined) dailyTotal.set(r.numerator!, d * defaultRatio(r));
-    }
-  }
-  for (const k of sums) {
-    if (!dailyTotal.has(k.id)) {
-      dailyTotal.set(
-        k.id,
-        k.unit === 'currency' ? 120_000 : k.unit === 'count' ? 4_000 : k.unit === 'minutes' ? 30 : 100,
+
+  // --- grain: the finest that fits the row budget ------------------------------------------------
+  const dayCount = toEpochDay(lastDay) - toEpochDay(year.start) + 1;
+  const inSupplierReport = (k: KpiConfig) =>
+    config.reports.some((r) => r.kpis.includes(k.id) && r.breakdowns.includes('supplier'));
+  const sideCellsOf = (k: KpiConfig, grain: Grain): Dims[] => {
+    if (!grain.sideDims) return [{}];
+    // Supplier-report KPIs (supply-chain spend) by category and its supplier; others by channel.
+    if (inSupplierReport(k) && hasDim('category')) {
+      return salesCells(config, ['category']).map((c) =>
+        Object.fromEntries(Object.entries(c).filter(([d]) => d === 'category' || d === 'supplier')),
       );
     }
-  }
+    return hasDim('channel') ? cartesian(config, ['channel']) : [{}];
+  };
+  const rowsOf = (grain: Grain) =>
+    dayCount *
+    (salesCells(config, grain.crossed).length * salesKpis.length +
+      sideKpis.reduce((n, k) => n + sideCellsOf(k, grain).length, 0));
+  const grain = GRAINS.find((g) => rowsOf(g) <= maxRows) ?? GRAINS[GRAINS.length - 1]!;
+  const cells = salesCells(config, grain.crossed);
+  const cellDims = [...new Set(cells.flatMap((c) => Object.keys(c)))];
+  const sideCellsByKpi = new Map(sideKpis.map((k) => [k.id, sideCellsOf(k, grain)]));
 
-  // Shares of each dimension value (seeded, normalised) and the story's laggards.
-  const shares = new Map<string, number>();
-  for (const dim of config.dimensions) {
-    const raw = dim.values.map((_, i) => (1 + random()) / (1 + i * 0.25));
+  // --- the plan: one curve per phasing profile, a share per cell, a rate per ratio and cell -----
+  const profiles = new Map(config.phasing.map((p) => [p.id, p]));
+  const shapeCache = new Map<string, number>();
+  /** The profile's weight of a day relative to an average day of the year (month share × day weight). */
+  const shape = (kpi: KpiConfig, date: LocalDate): number => {
+    const key = `${kpi.phasing}|${date}`;
+    let value = shapeCache.get(key);
+    if (value === undefined) {
+      const profile = profiles.get(kpi.phasing);
+      const month = Number(date.slice(5, 7));
+      const monthWeight = profile?.months?.[String(month)] ?? 1; // no profile: calendar_days, every day alike
+      const days = profile?.days ?? {};
+      const length = daysInMonth(Number(date.slice(0, 4)), month);
+      let sum = 0;
+      for (let d = 1; d <= length; d++) sum += days[`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`] ?? 1;
+      value = (monthWeight * (days[date.slice(5)] ?? 1) * length) / sum;
+      shapeCache.set(key, value);
+    }
+    return value;
+  };
+  const cellShare = new Map<Dims, number>();
+  {
+    const raw = cells.map((_, i) => (1 + random()) / (1 + (i % 7) * 0.15));
     const total = raw.reduce((a, b) => a + b, 0);
-    dim.values.forEach((v, i) => {
-      shares.set(`${dim.id}=${v.id}`, raw[i]! / total);
+    cells.forEach((c, i) => {
+      cellShare.set(c, raw[i]! / total);
     });
   }
-  const categories = config.dimensions.find((d) => d.id === categoryDim)?.values.map((v) => v.id) ?? [];
+  // Each sales KPI is the headline times a factor per cell, resolved through the ratios.
+  const factor = new Map<string, Map<Dims, number>>();
+  if (headline) factor.set(headline.id, new Map(cells.map((c) => [c, 1])));
+  const rateOf = (r: KpiConfig) =>
+    new Map(
+      cells.map((c) => {
+        const rate = defaultRatio(r) * jitter(r.unit === 'percent' && defaultRatio(r) > 0.5 ? 0.015 : 0.06);
+        return [c, r.unit === 'percent' ? Math.min(rate, 0.995) : rate];
+      }),
+    );
+  const countPartner = salesKpis.find(
+    (k) => k.unit === 'count' && ratios.some((r) => r.numerator === headline?.id && r.denominator === k.id),
+  );
+  for (let pass = 0; pass < 2 * ratios.length + 2; pass++) {
+    let progressed = false;
+    for (const r of ratios) {
+      const num = factor.get(r.numerator!);
+      const den = factor.get(r.denominator!);
+      if (num && !den) {
+        const rate = rateOf(r);
+        factor.set(r.denominator!, new Map(cells.map((c) => [c, num.get(c)! / rate.get(c)!])));
+        progressed = true;
+      } else if (den && !num) {
+        const rate = rateOf(r);
+        factor.set(r.numerator!, new Map(cells.map((c) => [c, den.get(c)! * rate.get(c)!])));
+        progressed = true;
+      }
+    }
+    if (progressed) continue;
+    // A ratio neither of whose components is known yet (on-time ÷ shipped): its denominator
+    // is a share of the orders (what is shipped of what was ordered).
+    const open = ratios.find((r) => !factor.has(r.numerator!) && !factor.has(r.denominator!));
+    if (!open) break;
+    const base = countPartner ? factor.get(countPartner.id) : undefined;
+    factor.set(
+      open.denominator!,
+      new Map(cells.map((c) => [c, base ? base.get(c)! * 0.985 : 1 / defaultRatio(headline!)])),
+    );
+  }
+  const headlineDaily = 3_000_000;
+  const sideDaily = (k: KpiConfig) =>
+    k.unit === 'currency' ? 120_000 : k.unit === 'count' ? 4_000 : k.unit === 'minutes' ? 30 : 100;
+  const sideShare = new Map<string, number>();
+  for (const k of sideKpis) {
+    const sideCells = sideCellsByKpi.get(k.id)!;
+    const raw = sideCells.map(() => 1 + random());
+    const total = raw.reduce((a, b) => a + b, 0);
+    sideCells.forEach((c, i) => {
+      sideShare.set(`${k.id}|${dimsKey(c)}`, raw[i]! / total);
+    });
+  }
+  /** The planned value of a KPI on a day in a cell (the targets' source; actuals vary around it). */
+  const plan = (kpi: KpiConfig, date: LocalDate, cell: Dims): number => {
+    const f = factor.get(kpi.id);
+    if (f) return headlineDaily * cellShare.get(cell)! * f.get(cell)! * shape(headline!, date);
+    return sideDaily(kpi) * (sideShare.get(`${kpi.id}|${dimsKey(cell)}`) ?? 1) * shape(kpi, date);
+  };
+
+  /** The weekday cycle, except on promotion days, whose weight already says how much they sell. */
+  const weekdayOn = (kpi: KpiConfig, date: LocalDate) =>
+    profiles.get(kpi.phasing)?.days?.[date.slice(5)] !== undefined ? 1 : WEEKDAY[isoDayOfWeek(date) - 1]!;
+
+  // --- the story: two categories behind plan, one supplier late ------------------------------
+  const categories = dimValues('category');
   const behindCategories = [
     ...['pets', 'health_food', 'home_appliances'].filter((c) => categories.includes(c)),
     ...categories,
@@ -225,159 +327,223 @@ export async function generateSampleYear(
     .filter((c, i, all) => all.indexOf(c) === i)
     .slice(0, 2);
   const behindFrom = addDays(lastDay, -75);
+  const lateSupplier = dimValues('supplier')[1] ?? null;
+  // The rate whose shortfall makes the late supplier late: a percent ratio near 1 (on-time).
+  const punctuality = ratios.find((r) => r.unit === 'percent' && defaultRatio(r) > 0.5) ?? null;
 
-  /** Plan (what the targets are built from) of a KPI on a day for one combination. */
-  const profiles = new Map(config.phasing.map((p) => [p.id, p]));
-  const shapeCache = new Map<string, number>();
-  const shape = (kpi: KpiConfig, date: LocalDate): number => {
-    const key = `${kpi.phasing}|${date}`;
-    let value = shapeCache.get(key);
-    if (value === undefined) {
-      value = rawShape(kpi, date);
-      shapeCache.set(key, value);
-    }
-    return value;
-  };
-  // One business curve for every KPI: the same month levels (the peak months of the
-  // configuration's phasing, so ratios of two KPIs hold month by month), and inside a month
-  // the KPI's own day weights (the 618 and Double 11 days), as the engine phases targets.
-  const businessMonths =
-    config.phasing.find((p) => p.months && Object.keys(p.months).length > 0)?.months ?? FALLBACK_MONTHS;
-  const peakDays =
-    config.phasing.find((p) => p.days && Object.keys(p.days).length > 0)?.days ?? FALLBACK_DAYS;
-  const rawShape = (kpi: KpiConfig, date: LocalDate): number => {
-    const profile = profiles.get(kpi.phasing);
-    const month = Number(date.slice(5, 7));
-    const monthWeight = profile?.months?.[String(month)] ?? businessMonths[String(month)] ?? 1;
-    // KPIs phased without day weights still sell more on promotion days; their within-month
-    // like-for-like target just does not know it (a realistic source of weekly variance)
-    // (at a third of the strength, so a weekly report after a peak is not all red).
-    const own = profile?.days && Object.keys(profile.days).length > 0;
-    const weight = (md: string) => {
-      const w = (own ? profile!.days! : peakDays)[md] ?? 1;
-      return own ? w : 1 + (w - 1) / 3;
-    };
-    const dim = daysInMonth(Number(date.slice(0, 4)), month);
-    let sum = 0;
-    for (let d = 1; d <= dim; d++) sum += weight(`${date.slice(5, 7)}-${String(d).padStart(2, '0')}`);
-    return (monthWeight * weight(date.slice(5)) * dim) / sum;
-  };
-  const comboShare = (combo: Dims) =>
-    Object.entries(combo).reduce((p, [dim, value]) => p * (shares.get(`${dim}=${value}`) ?? 1), 1);
-  const plan = (kpi: KpiConfig, date: LocalDate, combo: Dims) =>
-    dailyTotal.get(kpi.id)! * shape(kpi, date) * comboShare(combo);
-
-  // --- actuals --------------------------------------------------------------------------------
-  const perf = new Map<string, number>();
-  const performance = (kpi: KpiConfig, date: LocalDate, combo: Dims) => {
-    const key = `${kpi.id}|${JSON.stringify(combo)}`;
-    let base = perf.get(key);
-    if (base === undefined) {
-      base = kpi.direction === 'lower_is_better' ? jitter(0.03) * 1.01 : jitter(0.04) * 1.01;
-      perf.set(key, base);
-    }
-    const cat = categoryDim ? combo[categoryDim] : undefined;
-    const lagging = cat !== undefined && behindCategories.includes(cat) && date >= behindFrom;
-    return base * (lagging ? 0.84 : 1);
-  };
-
-  type Row = (string | number)[];
+  // --- actuals -----------------------------------------------------------------------------------
   const actualFiles: { kpi: KpiConfig; dims: string[]; rows: Row[] }[] = [];
   let actualRows = 0;
-  for (const s of series) {
-    const end = s.kpi.id === staleKpi?.id ? addDays(lastDay, -7) : lastDay;
+  const ordered: KpiConfig[] = headline ? [headline] : [];
+  while (ordered.length < salesKpis.length) {
+    const next = ratios.flatMap((r) => {
+      const num = kpiById.get(r.numerator!)!;
+      const den = kpiById.get(r.denominator!)!;
+      if (ordered.includes(num) && !ordered.includes(den)) return [{ kpi: den, from: num, ratio: r }];
+      if (ordered.includes(den) && !ordered.includes(num)) return [{ kpi: num, from: den, ratio: r }];
+      return [];
+    })[0];
+    const kpi = next?.kpi ?? salesKpis.find((k) => !ordered.includes(k));
+    if (!kpi) break;
+    ordered.push(kpi);
+  }
+  // Day by day, cell by cell: the headline first, then each KPI from one it is a ratio of.
+  const salesRows = new Map<string, Row[]>(salesKpis.map((k) => [k.id, []]));
+  const perf = new Map(cells.map((c) => [c, jitter(0.03) * 1.01]));
+  for (let date = year.start; date <= lastDay; date = addDays(date, 1)) {
+    for (const cell of cells) {
+      const lagging = behindCategories.includes(cell.category ?? '') && date >= behindFrom;
+      const value = new Map<string, number>();
+      for (const kpi of ordered) {
+        let v: number;
+        if (kpi === headline) {
+          v =
+            plan(kpi, date, cell) *
+            weekdayOn(kpi, date) *
+            perf.get(cell)! *
+            (lagging ? 0.88 : 1) *
+            jitter(0.05);
+        } else {
+          const ratio = ratios.find(
+            (r) =>
+              (r.numerator === kpi.id && value.has(r.denominator!)) ||
+              (r.denominator === kpi.id && value.has(r.numerator!)),
+          );
+          const f = factor.get(kpi.id)!.get(cell)!;
+          if (ratio?.numerator === kpi.id) {
+            const base = value.get(ratio.denominator!)!;
+            let rate = (f / factor.get(ratio.denominator!)!.get(cell)!) * jitter(0.02);
+            if (ratio === punctuality && cell.supplier === lateSupplier && date >= behindFrom) rate *= 0.95;
+            v = ratio.unit === 'percent' ? base * Math.min(rate, 1) : base * rate;
+          } else if (ratio) {
+            const base = value.get(ratio.numerator!)!;
+            v = base * (f / factor.get(ratio.numerator!)!.get(cell)!) * jitter(0.02);
+            // A denominator never falls below its numerator (sessions ≥ orders ≥ shipped).
+            if (ratio.unit === 'percent') v = Math.max(v, base);
+          } else if (countPartner && value.has(countPartner.id)) {
+            // Shipped orders: a share of the orders, never more.
+            const orders = value.get(countPartner.id)!;
+            v = Math.min(orders * (f / factor.get(countPartner.id)!.get(cell)!) * jitter(0.01), orders);
+          } else {
+            v = plan(kpi, date, cell) * weekdayOn(kpi, date) * jitter(0.05);
+          }
+        }
+        v = roundFor(kpi, v);
+        value.set(kpi.id, v);
+        salesRows.get(kpi.id)!.push([date, ...cellDims.map((d) => cell[d] ?? ''), v]);
+      }
+    }
+  }
+  for (const kpi of salesKpis) {
+    const rows = salesRows.get(kpi.id)!;
+    actualRows += rows.length;
+    actualFiles.push({ kpi, dims: cellDims, rows });
+  }
+  for (const kpi of sideKpis) {
+    const sideCells = sideCellsByKpi.get(kpi.id)!;
+    const dims = [...new Set(sideCells.flatMap((c) => Object.keys(c)))];
+    const end = kpi.id === staleKpi?.id ? addDays(lastDay, -7) : lastDay;
+    const level = new Map(sideCells.map((c) => [c, jitter(0.04) * 1.01]));
     const rows: Row[] = [];
     for (let date = year.start; date <= end; date = addDays(date, 1)) {
-      const weekday = WEEKDAY[isoDayOfWeek(date) - 1]!;
-      for (const combo of s.combos) {
-        const value = plan(s.kpi, date, combo) * weekday * performance(s.kpi, date, combo) * jitter(0.06);
-        rows.push([date, ...s.dims.map((d) => combo[d]!), roundFor(s.kpi, value)]);
+      for (const cell of sideCells) {
+        const v = plan(kpi, date, cell) * weekdayOn(kpi, date) * level.get(cell)! * jitter(0.05);
+        rows.push([date, ...dims.map((d) => cell[d]!), roundFor(kpi, v)]);
       }
     }
     actualRows += rows.length;
-    actualFiles.push({ kpi: s.kpi, dims: s.dims, rows });
+    actualFiles.push({ kpi, dims, rows });
   }
 
-  // Snapshot KPIs: monthly, for complete months only, overall and by the last dimension.
+  // Snapshot KPIs: monthly, for complete months only, overall and by one dimension.
   const months: string[] = [];
   for (let d = year.start; d <= year.end; d = addDays(periodRange(d.slice(0, 7), startMonth).end, 1)) {
     months.push(d.slice(0, 7));
   }
   const completeMonths = months.filter((m) => periodRange(m, startMonth).end <= lastDay);
-  const snapshotDim = dimD ?? dimC;
+  const snapshotDim = ['user_segment', 'region_tier', ...config.dimensions.map((d) => d.id)].find(hasDim);
+  const snapshotCells: Dims[] = [{}, ...(snapshotDim ? cartesian(config, [snapshotDim]) : [])];
   const snapshotBase = (k: KpiConfig) => k.benchmark ?? (k.unit === 'percent' ? 0.3 : 50);
   const snapshotRows: { kpi: KpiConfig; rows: Row[] }[] = snapshots.map((k) => {
     const rows: Row[] = [];
     for (const m of completeMonths) {
-      rows.push([m, '', roundFor(k, snapshotBase(k) * 0.95 * jitter(0.04))]);
-      if (snapshotDim) {
-        for (const combo of cartesian(config, [snapshotDim])) {
-          rows.push([m, combo[snapshotDim]!, roundFor(k, snapshotBase(k) * jitter(0.15))]);
-        }
+      for (const cell of snapshotCells) {
+        const spread = snapshotDim && cell[snapshotDim] ? 0.06 : 0.03;
+        let v = snapshotBase(k) * jitter(spread);
+        if (k.unit === 'percent') v = Math.min(v, 0.999);
+        rows.push([m, snapshotDim ? (cell[snapshotDim] ?? '') : '', roundFor(k, v)]);
       }
     }
     return { kpi: k, rows };
   });
 
-  // --- targets ---------------------------------------------------------------------------------
-  const version = config.targetVersions[0]?.id ?? 'budget';
-  const monthPlan = (kpi: KpiConfig, month: string, combo: Dims) => {
-    const r = periodRange(month, startMonth);
-    let sum = 0;
-    for (let d = r.start; d <= r.end; d = addDays(d, 1)) sum += plan(kpi, d, combo);
-    return sum;
-  };
+  // --- targets -----------------------------------------------------------------------------------
+  const budget = config.targetVersions[0]?.id ?? 'budget';
+  const reforecast = config.targetVersions[1]?.id ?? null;
+  const targetDims = [
+    ...new Set([...cellDims, ...actualFiles.flatMap((f) => f.dims), ...(snapshotDim ? [snapshotDim] : [])]),
+  ];
   const targetRows: Row[] = []; // version, kpi, period, dims…, value
-  const targetDims = dimOrder;
-  const targetRow = (kpi: KpiConfig, period: string, combo: Dims, value: number): Row => [
+  const targetRow = (version: string, kpi: KpiConfig, period: string, group: Dims, value: number): Row => [
     version,
     kpi.id,
     period,
-    ...targetDims.map((d) => combo[d] ?? ''),
+    ...targetDims.map((d) => group[d] ?? ''),
     roundFor(kpi, value),
   ];
-  const quarterly = sums.find((k) => k.unit === 'currency' && !components.has(k.id));
-  for (const s of series) {
-    const k = s.kpi;
-    // Targets a little above the plan curve: plans are ambitious.
-    const stretch = 1.02;
-    if (k.id === quarterly?.id) {
-      for (const q of [1, 2, 3, 4]) {
-        const key = `${options.fiscalYear}-Q${q}`;
-        const r = periodRange(key, startMonth);
-        for (const combo of s.combos) {
-          let sum = 0;
-          for (let d = r.start; d <= r.end; d = addDays(d, 1)) sum += plan(k, d, combo);
-          targetRows.push(targetRow(k, key, combo, sum * stretch));
-        }
-      }
-      continue;
-    }
-    const levels: Dims[][] = [];
-    if (channelDim && s.dims.includes(channelDim)) levels.push(cartesian(config, [channelDim]));
-    if (k.id === headline?.id && categoryDim && s.dims.includes(categoryDim)) {
-      levels.push(cartesian(config, [categoryDim]));
-    }
-    if (levels.length === 0) levels.push([{}]);
-    for (const level of levels) {
-      for (const combo of level) {
-        // Σ of the plan over the finer combinations that refine this level.
-        const finer = s.combos.filter((c) => Object.entries(combo).every(([d, v]) => c[d] === v));
-        for (const m of months) {
-          const value = finer.reduce((n, c) => n + monthPlan(k, m, c), 0);
-          targetRows.push(targetRow(k, m, combo, value * stretch));
-        }
+  /**
+   * The groups targets are set for: the total, each value of each dimension, and with
+   * `withCells` each category crossed with each other dimension (a category manager's plan by
+   * channel, region and segment) and each cell.
+   */
+  const groupsOf = (kpiCells: readonly Dims[], withCells: boolean): Dims[] => {
+    const dims = [...new Set(kpiCells.flatMap((c) => Object.keys(c)))];
+    const distinct = (pick: (c: Dims) => Dims) => [
+      ...new Map(kpiCells.map((c) => [dimsKey(pick(c)), pick(c)])).values(),
+    ];
+    const groups: Dims[] = [{}];
+    for (const d of dims) groups.push(...distinct((c) => ({ [d]: c[d]! })));
+    if (withCells && dims.length > 2 && dims.includes('category')) {
+      for (const d of dims) {
+        if (d !== 'category') groups.push(...distinct((c) => ({ category: c.category!, [d]: c[d]! })));
       }
     }
-  }
-  for (const r of ratios) {
-    for (const m of months) {
-      const value = r.direction === 'lower_is_better' ? defaultRatio(r) * 0.97 : defaultRatio(r) * 1.02;
-      targetRows.push(targetRow(r, m, {}, value));
+    if (withCells && dims.length > 1) groups.push(...kpiCells);
+    return groups;
+  };
+  const cellsOfKpi = (k: KpiConfig) => (factor.has(k.id) ? cells : sideCellsByKpi.get(k.id)!);
+  const inGroup = (cell: Dims, group: Dims) => Object.entries(group).every(([d, v]) => cell[d] === v);
+  // The plan of each KPI, cell and period, summed once (targets add these up per group).
+  const periodPlans = new Map<string, Map<Dims, number>>();
+  const planOf = (k: KpiConfig, period: string, cell: Dims): number => {
+    const key = `${k.id}|${period}`;
+    let byCell = periodPlans.get(key);
+    if (!byCell) {
+      byCell = new Map();
+      const range = periodRange(period, startMonth);
+      for (const c of cellsOfKpi(k)) {
+        let sum = 0;
+        for (let d = range.start; d <= range.end; d = addDays(d, 1)) sum += plan(k, d, c);
+        byCell.set(c, sum);
+      }
+      periodPlans.set(key, byCell);
     }
-  }
-  for (const k of snapshots) {
-    for (const m of months) targetRows.push(targetRow(k, m, {}, snapshotBase(k)));
+    return byCell.get(cell) ?? 0;
+  };
+  const planOver = (k: KpiConfig, period: string, group: Dims) => {
+    let sum = 0;
+    for (const cell of cellsOfKpi(k)) if (inGroup(cell, group)) sum += planOf(k, period, cell);
+    return sum;
+  };
+  // Spend plans are quarterly for one KPI (finance sets the marketing budget per quarter).
+  const quarterly = sideKpis.find((k) => k.unit === 'currency' && k.id !== staleKpi?.id);
+  const periodsOf = (k: KpiConfig) =>
+    k === quarterly ? [1, 2, 3, 4].map((q) => `${options.fiscalYear}-Q${q}`) : months;
+  // Plans are ambitious (sums 2 % above the curve, rates half a percent better); the
+  // re-forecast of the second half is lower.
+  const versions: { id: string; scale: (period: string) => number; withCells: boolean }[] = [
+    { id: budget, scale: () => 1.02, withCells: true },
+    ...(reforecast
+      ? [
+          {
+            id: reforecast,
+            scale: (p: string) =>
+              p >= `${lastDay.slice(0, 4)}-07` || p.endsWith('Q3') || p.endsWith('Q4') ? 0.97 : 1,
+            withCells: false,
+          },
+        ]
+      : []),
+  ];
+  for (const version of versions) {
+    for (const k of sums) {
+      for (const period of periodsOf(k)) {
+        for (const group of groupsOf(cellsOfKpi(k), version.withCells)) {
+          targetRows.push(
+            targetRow(version.id, k, period, group, planOver(k, period, group) * version.scale(period)),
+          );
+        }
+      }
+    }
+    for (const r of ratios) {
+      const num = kpiById.get(r.numerator!)!;
+      const den = kpiById.get(r.denominator!)!;
+      if (!factor.has(num.id) || !factor.has(den.id)) continue;
+      const ambition =
+        r.direction === 'lower_is_better' ? 0.995 : r.direction === 'higher_is_better' ? 1.005 : 1;
+      for (const m of months) {
+        for (const group of groupsOf(cells, version.withCells)) {
+          let value = (planOver(num, m, group) / planOver(den, m, group)) * ambition;
+          if (r.unit === 'percent') value = Math.min(value, 1);
+          targetRows.push(targetRow(version.id, r, m, group, value));
+        }
+      }
+    }
+    if (version.id !== budget) continue;
+    for (const k of snapshots) {
+      for (const m of months) {
+        for (const cell of snapshotCells) targetRows.push(targetRow(version.id, k, m, cell, snapshotBase(k)));
+      }
+    }
   }
 
   // --- milestones ------------------------------------------------------------------------------
@@ -496,7 +662,7 @@ export async function generateSampleYear(
 
   const gbkKpi =
     actualFiles.find(
-      (f) => f.kpi.id !== headline?.id && !headlinePartners.has(f.kpi.id) && components.has(f.kpi.id),
+      (f) => f.kpi.id !== headline?.id && f.kpi.id !== countPartner?.id && components.has(f.kpi.id),
     ) ?? actualFiles[actualFiles.length - 1];
   for (const f of actualFiles) {
     if (f === gbkKpi) {
@@ -551,24 +717,34 @@ export async function generateSampleYear(
     files.push(csv(`incoming/actuals/${s.kpi.id}-${fy}-monthly.csv`, toCsv(header, rows)));
   }
 
-  // Targets as an XLSX workbook, as finance would send them.
-  const workbook = new ExcelJS.Workbook();
-  workbook.created = new Date(`${year.start}T00:00:00Z`);
-  workbook.modified = workbook.created;
-  const sheet = workbook.addWorksheet('targets');
-  sheet.addRow(['version', 'kpi', 'period', ...targetDims, 'value']);
-  for (const r of targetRows) sheet.addRow(r);
-  files.push({
-    key: `incoming/targets/${version}-${fy}.xlsx`,
-    body: Buffer.from(await workbook.xlsx.writeBuffer()),
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    metadata: { 'uploader-email': 'finance@example-shop.com' },
-    expectRejected: false,
-  });
+  // Targets as finance would send them: an XLSX workbook per version with the total and each
+  // dimension value, and the category managers' detailed plan (two dimensions or more) as CSV.
+  const dimCount = (r: Row) => r.slice(3, -1).filter((v) => v !== '').length;
+  const targetHeader = ['version', 'kpi', 'period', ...targetDims, 'value'];
+  for (const version of versions) {
+    const workbook = new ExcelJS.Workbook();
+    workbook.created = new Date(`${year.start}T00:00:00Z`);
+    workbook.modified = workbook.created;
+    const sheet = workbook.addWorksheet('targets');
+    sheet.addRow(targetHeader);
+    for (const r of targetRows) if (r[0] === version.id && dimCount(r) <= 1) sheet.addRow(r);
+    files.push({
+      key: `incoming/targets/${version.id}-${fy}.xlsx`,
+      body: Buffer.from(await workbook.xlsx.writeBuffer()),
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      metadata: { 'uploader-email': 'finance@example-shop.com' },
+      expectRejected: false,
+    });
+    const detail = targetRows.filter((r) => r[0] === version.id && dimCount(r) > 1);
+    if (detail.length > 0) {
+      files.push(csv(`incoming/targets/${version.id}-${fy}-detail.csv`, toCsv(targetHeader, detail)));
+    }
+  }
 
   files.push(csv(`incoming/milestones/milestones-${fy}.csv`, toCsv(milestoneHeader, milestoneRows)));
 
   // The bad file: a partner's export with a channel nobody declared and a typo in a value.
+  const channelDim = hasDim('channel') ? 'channel' : config.dimensions[0]?.id;
   if (headline && channelDim) {
     const good = config.dimensions.find((x) => x.id === channelDim)!.values[0]!.id;
     const rows: Row[] = [
@@ -586,7 +762,8 @@ export async function generateSampleYear(
     ...actualFiles.map(
       (f) => `  ${f.kpi.id}: daily by ${f.dims.join(' × ') || 'total'} (${f.rows.length} rows)`,
     ),
-    `behind plan since ${behindFrom}: ${categoryDim ?? 'category'} ${behindCategories.join(', ')}`,
+    `behind plan since ${behindFrom}: category ${behindCategories.join(', ')}${lateSupplier && punctuality ? `; supplier ${lateSupplier} late (${punctuality.id})` : ''}`,
+    `targets: ${versions.map((v) => v.id).join(' and ')}, at the total, every dimension value${grain.crossed.length > 0 ? ' and every sales cell' : ''}`,
     staleKpi ? `stale: ${staleKpi.id} stops on ${addDays(lastDay, -7)}` : 'no stale KPI',
     `milestones: ${milestoneRows.length}; ${lateMilestone} done late, M2 overdue`,
     `files: ${files.length}, one meant to be rejected (unknown channel, non-numeric value)`,
@@ -594,6 +771,6 @@ export async function generateSampleYear(
   return {
     files,
     description,
-    story: { behindCategories, staleKpi: staleKpi?.id ?? null, lateMilestone, actualRows },
+    story: { behindCategories, staleKpi: staleKpi?.id ?? null, lateMilestone, lateSupplier, actualRows },
   };
 }

@@ -41,7 +41,7 @@ Options:
   --drop <dir>         folder watched by --serve (default ./drop)
   --fresh              delete the emulator data first and load the sample year again
   --seed <n>           seed of the sample year (default 2026)
-  --sample-rows <n>    at most this many daily actual rows (default 50000; fewer = faster)
+  --sample-rows <n>    at most this many daily actual rows (default 120000; fewer = coarser, faster)
   --report <id>        report to run (default weekly-progress)
   --config <file>      plan configuration (default: the repository's plan.config.ts)
 `;

@@ -49,6 +49,7 @@
  * conditions use expression attribute names).
  */
 import { createHash } from 'node:crypto';
+import { dimsKey as canonicalDimsKey } from '../domain/engine.ts';
 import type { DimensionValues } from '../domain/types.ts';
 
 export const PARTITION_KEY = 'pk';
@@ -68,14 +69,11 @@ export const TOTAL_DIMS_KEY = '_';
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Canonical form of a dimension combination: `dim=value` pairs sorted by dimension id and
- * joined by `,`; `_` when no dimension is fixed.
+ * A dimension combination as stored: the domain's canonical `dim=value,…` key, or `_` when no
+ * dimension is fixed (a key attribute cannot be empty).
  */
 export function dimsKey(dims: DimensionValues): string {
-  const pairs = Object.keys(dims)
-    .sort()
-    .map((k) => `${k}=${dims[k]}`);
-  return pairs.length === 0 ? TOTAL_DIMS_KEY : pairs.join(',');
+  return canonicalDimsKey(dims) || TOTAL_DIMS_KEY;
 }
 
 /** Inverse of {@link dimsKey}. */

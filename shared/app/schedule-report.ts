@@ -6,7 +6,7 @@
  * it must not pull in the workbook, email and MIME renderers (exceljs, nodemailer) it never uses.
  */
 import { randomUUID } from 'node:crypto';
-import { reportById, reportScopes } from '../config/lookup.ts';
+import { reportById, reportScopes, reportTimeZone } from '../config/lookup.ts';
 import type { PlanConfig, ReportConfig } from '../config/schema.ts';
 import { asOfForRule, isValidLocalDate, localDateOf } from '../domain/calendar.ts';
 import type { LocalDate } from '../domain/types.ts';
@@ -69,8 +69,7 @@ export function asOfOf(config: PlanConfig, report: ReportConfig, invocation: Rep
         `scheduledTime "${invocation.scheduledTime}" is not an ISO instant such as 2026-11-23T01:00:00Z`,
       );
     }
-    const timeZone = report.schedule.timeZone ?? config.calendar.timeZone;
-    const firedOn = localDateOf(instant, timeZone);
+    const firedOn = localDateOf(instant, reportTimeZone(config, report));
     return asOfForRule(firedOn, report.asOfRule, config.calendar.fiscalYearStartMonth);
   }
   if (!isValidLocalDate(invocation.asOf)) {

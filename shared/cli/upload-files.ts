@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PlanConfig } from '../config/schema.ts';
+import { dimsKey } from '../domain/engine.ts';
 import type { PlanData } from '../domain/types.ts';
 import { detectFormat } from '../files/ingest/detect.ts';
 import { KIND_SHEET_NAMES } from '../files/ingest/errors.ts';
@@ -127,11 +128,6 @@ export function planDataFromFiles(parsed: readonly ParsedFile[]): PlanData {
   const actuals = new Map<string, PlanData['actuals'][number]>();
   const targets = new Map<string, PlanData['targets'][number]>();
   const milestones = new Map<string, PlanData['milestones'][number]>();
-  const dimsKey = (dims: Readonly<Record<string, string>>) =>
-    Object.keys(dims)
-      .sort()
-      .map((k) => `${k}=${dims[k]}`)
-      .join('&');
   for (const { result } of parsed) {
     if (!result.ok) continue;
     if (result.kind === 'actuals') {

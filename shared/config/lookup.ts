@@ -2,6 +2,7 @@
  * Lookups over a validated plan configuration: a report or KPI by id (with "did you mean"
  * when the id is wrong) and the recipient scopes a report is sent to.
  */
+import { dimsKey } from '../domain/engine.ts';
 import { closestMatch } from '../domain/suggest.ts';
 import type { DimensionValues, LocalizedText } from '../domain/types.ts';
 import type { KpiConfig, PlanConfig, Recipient, ReportConfig } from './schema.ts';
@@ -102,9 +103,7 @@ function sortedEntries(dims: DimensionValues): [string, string][] {
  * stable however the admin orders the scope's fields.
  */
 export function scopeKey(dims: DimensionValues | undefined): string {
-  const entries = sortedEntries(dims ?? {});
-  if (entries.length === 0) return 'all';
-  return entries.map(([dim, value]) => `${dim}=${value}`).join(',');
+  return dimsKey(dims ?? {}) || 'all';
 }
 
 /** `{ en: 'Category = Pets', zh: '品类 = 宠物' }` from the dimensions' labels (ids when undeclared). */

@@ -6,8 +6,10 @@
  */
 import awsCronParser from 'aws-cron-parser';
 import * as z from 'zod';
+import { dimsKey } from '../domain/engine.ts';
 import { closestMatch } from '../domain/suggest.ts';
-import { aliasKey, namesOf } from './aliases.ts';
+import { namesOf } from './aliases.ts';
+import { foldName } from './fold-name.ts';
 
 const ID = /^[a-z][a-z0-9_]*$/;
 const idSchema = z
@@ -524,7 +526,7 @@ export const PlanConfigSchema = z
       items.forEach((item, i) => {
         const mine = new Set<string>();
         namesOf(item).forEach((name, n) => {
-          const key = aliasKey(name);
+          const key = foldName(name);
           if (!key || mine.has(key)) return;
           mine.add(key);
           const other = owner.get(key);
@@ -684,11 +686,7 @@ export const PlanConfigSchema = z
       }
       const sameRecipient = new Set<string>();
       report.recipients.forEach((recipient, p) => {
-        const scopeKey = Object.entries(recipient.scope ?? {})
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([dim, value]) => `${dim}=${value}`)
-          .join(',');
-        const who = `${recipient.email.toLowerCase()} ${scopeKey}`;
+        const who = `${recipient.email.toLowerCase()} ${dimsKey(recipient.scope ?? {})}`;
         if (sameRecipient.has(who)) {
           issue(
             at('recipients', p),

@@ -6,7 +6,7 @@
  * the words come from here there. Text output uses U+2212 (−) for negatives so a minus
  * never reads as a hyphen or a dash.
  */
-import type { MilestoneState, RangeKind, VarianceStatus } from '../domain/types.ts';
+import type { MilestoneState, VarianceStatus } from '../domain/types.ts';
 import type { Language, ReportKpi, ReportModel } from './report-model.ts';
 
 /** U+2212 MINUS SIGN. */
@@ -68,7 +68,6 @@ export interface Labels {
   };
   readonly status: Readonly<Record<VarianceStatus, string>>;
   readonly milestoneState: Readonly<Record<MilestoneState, string>>;
-  readonly range: Readonly<Record<RangeKind, string>>;
   readonly targetSource: Readonly<Record<'explicit' | 'sum_of_finer' | 'none', string>>;
   readonly yes: string;
   readonly no: string;
@@ -188,15 +187,6 @@ const zh: Labels = {
     on_track: '正常',
     not_started: '未开始',
     cancelled: '已取消',
-  },
-  range: {
-    WTD: '本周至今',
-    MTD: '本月至今',
-    QTD: '本季至今',
-    YTD: '本年至今',
-    LAST_WEEK: '上周',
-    LAST_MONTH: '上月',
-    LAST_QUARTER: '上季度',
   },
   targetSource: { explicit: '直接设定', sum_of_finer: '下级合计', none: '无' },
   yes: '是',
@@ -321,15 +311,6 @@ const en: Labels = {
     not_started: 'Not started',
     cancelled: 'Cancelled',
   },
-  range: {
-    WTD: 'Week to date',
-    MTD: 'Month to date',
-    QTD: 'Quarter to date',
-    YTD: 'Year to date',
-    LAST_WEEK: 'Last week',
-    LAST_MONTH: 'Last month',
-    LAST_QUARTER: 'Last quarter',
-  },
   targetSource: { explicit: 'Explicit', sum_of_finer: 'Sum of finer', none: 'None' },
   yes: 'Yes',
   no: 'No',
@@ -399,11 +380,6 @@ export function statusWord(status: VarianceStatus, language: Language): string {
 /** The milestone state word, e.g. `逾期` / `Overdue`. */
 export function milestoneStateWord(state: MilestoneState, language: Language): string {
   return LABELS[language].milestoneState[state];
-}
-
-/** The range name, e.g. `本月至今` / `Month to date`. */
-export function rangeName(range: RangeKind, language: Language): string {
-  return LABELS[language].range[range];
 }
 
 const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {

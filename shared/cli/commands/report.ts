@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { planDataQuery } from '../../app/run-report.ts';
-import { reportById } from '../../config/lookup.ts';
+import { reportById, scopeKey } from '../../config/lookup.ts';
 import type { PlanConfig } from '../../config/schema.ts';
 import type { PlanData } from '../../domain/types.ts';
 import { buildReportModel } from '../../report/build-report-model.ts';
@@ -145,17 +145,12 @@ export const reportCommand = {
     if (values.send) {
       const stack = await connectToLocalStack(ctx, config, values.endpoints);
       try {
-        const scopeKey = scope
-          ? Object.keys(scope)
-              .sort()
-              .map((k) => `${k}=${scope[k]}`)
-              .join(',')
-          : undefined;
+        const key = scope ? scopeKey(scope) : undefined;
         progress.step(`sending ${report.id} for ${asOf} through schedule-report → run-report`);
         const out = await stack.runReport({
           reportId: report.id,
           asOf,
-          ...(scopeKey ? { scope: scopeKey } : {}),
+          ...(key ? { scope: key } : {}),
           force: values.force === true,
         });
         progress.done();

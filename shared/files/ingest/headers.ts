@@ -3,81 +3,13 @@
  * traditional) names plus the configuration's dimension ids, names and aliases. Matching
  * ignores case, width, spaces and simplified/traditional differences of common characters.
  */
+import { namesOf } from '../../config/aliases.ts';
+import { foldName } from '../../config/fold-name.ts';
 import type { PlanConfig } from '../../config/schema.ts';
 import { closestMatch } from '../../domain/suggest.ts';
 import type { UploadKind } from '../../ports/index.ts';
 import { UploadFileError } from './errors.ts';
-import { type CellValue, cellText, foldName } from './normalize.ts';
-
-// Traditional → simplified for the characters that occur in plan headers and values, so one
-// alias list serves both scripts.
-const TRADITIONAL: Record<string, string> = {
-  際: '际',
-  標: '标',
-  數: '数',
-  類: '类',
-  區: '区',
-  戶: '户',
-  層: '层',
-  間: '间',
-  狀: '状',
-  態: '态',
-  負: '负',
-  責: '责',
-  進: '进',
-  週: '周',
-  權: '权',
-  開: '开',
-  編: '编',
-  號: '号',
-  題: '题',
-  稱: '称',
-  實: '实',
-  額: '额',
-  銷: '销',
-  單: '单',
-  訂: '订',
-  轉: '转',
-  換: '换',
-  結: '结',
-  預: '预',
-  並: '并',
-  廣: '广',
-  東: '东',
-  華: '华',
-  貓: '猫',
-  寵: '宠',
-  電: '电',
-  視: '视',
-  頻: '频',
-  線: '线',
-  會: '会',
-  員: '员',
-  舊: '旧',
-  務: '务',
-  價: '价',
-  無: '无',
-  項: '项',
-  贏: '赢',
-  門: '门',
-  車: '车',
-  運: '运',
-  營: '营',
-  動: '动',
-  計: '计',
-  劃: '划',
-  達: '达',
-  爾: '尔',
-};
-
-/** {@link foldName} plus traditional → simplified folding. */
-export function foldKey(text: string): string {
-  const folded = foldName(text);
-  if (!/[^ -~]/.test(folded)) return folded; // plain ASCII: nothing to fold
-  let out = '';
-  for (const ch of folded) out += TRADITIONAL[ch] ?? ch;
-  return out;
-}
+import { type CellValue, cellText } from './normalize.ts';
 
 export type FieldId =
   | 'period'
@@ -183,11 +115,11 @@ export function mapHeaders(cells: readonly CellValue[], kind: UploadKind, config
   const { required, optional } = FIELDS[kind];
   const lookup = new Map<string, { field?: FieldId; dimension?: string }>();
   for (const field of [...required, ...optional]) {
-    for (const alias of [field, ...BUILT_IN[field]]) lookup.set(foldKey(alias), { field });
+    for (const alias of [field, ...BUILT_IN[field]]) lookup.set(foldName(alias), { field });
   }
   for (const dim of config.dimensions) {
-    for (const alias of [dim.id, dim.name.en, dim.name.zh, ...dim.aliases]) {
-      const key = foldKey(alias);
+    for (const alias of namesOf(dim)) {
+      const key = foldName(alias);
       if (!lookup.has(key)) lookup.set(key, { dimension: dim.id });
     }
   }
@@ -197,7 +129,7 @@ export function mapHeaders(cells: readonly CellValue[], kind: UploadKind, config
   const knownNames = [...lookup.keys()];
   headers.forEach((header, index) => {
     if (header === '') return;
-    const key = foldKey(header);
+    const key = foldName(header);
     const hit = lookup.get(key);
     if (!hit) {
       const close = closestMatch(key, knownNames);

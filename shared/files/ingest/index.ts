@@ -3,7 +3,7 @@ export { inspectCsv, readCsvRows } from './csv-reader.ts';
 export { detectDelimiter, detectEncoding, detectFormat } from './detect.ts';
 export { buildErrorWorkbook, ERROR_HELP, type ErrorWorkbookInput } from './error-workbook.ts';
 export { KIND_SHEET_NAMES, type RowError, UploadFileError } from './errors.ts';
-export { foldKey, type HeaderMap, mapHeaders } from './headers.ts';
+export { type HeaderMap, mapHeaders } from './headers.ts';
 export {
   type CellValue,
   cellText,

@@ -6,16 +6,8 @@
 import { isValidLocalDate, parsePeriodKey } from '../../domain/calendar.ts';
 import type { LocalDate, PeriodGrain, PeriodKey } from '../../domain/types.ts';
 
-/**
- * Folds a header or a name for comparison: NFKC (full-width → ASCII), lower case, no
- * whitespace at all (including the ideographic space), no `_`/`-`/`/` differences.
- */
-export function foldName(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s_\-/\\.·]+/gu, '');
-}
+/** Headers, sheet names and values are compared in the configuration's one folded form. */
+export { foldName } from '../../config/fold-name.ts';
 
 /** A cell value as any reader produces it, before the column's type is known. */
 export type CellValue = string | number | boolean | Date | CellError | null;

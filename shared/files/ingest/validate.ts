@@ -3,6 +3,9 @@
  * row, so the hot path is plain checks and map look-ups (values are resolved once per
  * distinct text and cached); every problem is collected, none stops the scan.
  */
+
+import { namesOf } from '../../config/aliases.ts';
+import { foldName } from '../../config/fold-name.ts';
 import type { PlanConfig } from '../../config/schema.ts';
 import { fiscalYearOf } from '../../domain/calendar.ts';
 import { outOfBoundsMessage } from '../../domain/kpi.ts';
@@ -10,7 +13,7 @@ import { closestMatch, SuggestionBudget } from '../../domain/suggest.ts';
 import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
 import { boundRowError, type RowError } from './errors.ts';
-import { foldKey, type HeaderMap } from './headers.ts';
+import type { HeaderMap } from './headers.ts';
 import { IntKeyTable } from './key-table.ts';
 import {
   type CellValue,
@@ -63,8 +66,8 @@ class NameResolver {
   private readonly options: string[];
   constructor(items: readonly Named[]) {
     for (const item of items) {
-      for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
-        const key = foldKey(name);
+      for (const name of namesOf(item)) {
+        const key = foldName(name);
         if (!this.byKey.has(key)) this.byKey.set(key, item.id);
       }
     }
@@ -76,7 +79,7 @@ class NameResolver {
       ),
     );
     for (const item of items) {
-      for (const name of [item.id, item.name.en, item.name.zh, ...(item.aliases ?? [])]) {
+      for (const name of namesOf(item)) {
         if (!this.idOfName.has(name)) this.idOfName.set(name, item.id);
       }
     }
@@ -102,7 +105,7 @@ class NameResolver {
     if (text.length > this.longestName * 4 + 256) return null;
     let hit = this.cache.get(text);
     if (hit === undefined) {
-      hit = this.byKey.get(foldKey(text)) ?? null;
+      hit = this.byKey.get(foldName(text)) ?? null;
       this.cache.set(text, hit);
     }
     return hit;
@@ -164,7 +167,7 @@ const STATUS_WORDS: Record<MilestoneStatus, readonly string[]> = {
 };
 const STATUS_LOOKUP = new Map<string, MilestoneStatus>();
 for (const [status, words] of Object.entries(STATUS_WORDS) as [MilestoneStatus, readonly string[]][]) {
-  for (const word of words) STATUS_LOOKUP.set(foldKey(word), status);
+  for (const word of words) STATUS_LOOKUP.set(foldName(word), status);
 }
 
 /** Dimension values of a row, shared by every row with the same combination. */
@@ -717,7 +720,7 @@ export class MilestonesValidator extends BaseValidator {
     let status: MilestoneStatus = 'not_started';
     if (f.status !== undefined && !isBlank(row.cells[f.status] ?? null)) {
       const cell = row.cells[f.status]!;
-      const hit = STATUS_LOOKUP.get(foldKey(cellText(cell)));
+      const hit = STATUS_LOOKUP.get(foldName(cellText(cell)));
       if (!hit) {
         this.error(
           row.row,

@@ -35,7 +35,6 @@ import {
   type Labels,
   labels,
   milestoneStateWord,
-  rangeName,
   scopeLabel,
   statusWord,
 } from '../i18n.ts';
@@ -930,7 +929,7 @@ function writeAbout(b: WorkbookBuilder, model: ReportModel): void {
     [t.generatedAt, a.generatedAt],
     [t.schemaVersion, String(model.schemaVersion)],
     ...model.ranges.map((r): [string, string] => [
-      `${rangeName(r.kind, lang)} (${r.kind})`,
+      `${r.label[lang]} (${r.kind})`,
       `${r.start} – ${r.end} · ${r.periodKey} · ${r.days}`,
     ]),
     ...a.sources.map((src, i): [string, string] => [i === 0 ? t.sources : '', src]),

@@ -20,7 +20,7 @@ beforeAll(async () => {
   uploads = path.join(dir, 'uploads');
   const year = await writeSampleYear(config, uploads, {
     asOf: AS_OF,
-    maxActualRows: 8000,
+    maxActualRows: 16_000, // sales by channel, for the --scope test
     withBadFile: false,
   });
   // The domain engine called directly over the same files, parsed with the ingest rules.

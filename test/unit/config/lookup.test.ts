@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dimsKey as storedDimsKey } from '../../../shared/adapters/table-design.ts';
 import { defineConfig } from '../../../shared/config/define-config.ts';
 import {
   kpiById,
@@ -11,6 +13,7 @@ import {
   UnknownReportError,
   UnknownScopeError,
 } from '../../../shared/config/lookup.ts';
+import { dimsKey } from '../../../shared/domain/engine.ts';
 import { baseConfig } from './base-config.ts';
 
 const config = defineConfig(baseConfig());
@@ -128,5 +131,23 @@ describe('scopeKey', () => {
     expect(scopeKey(undefined)).toBe('all');
     expect(scopeKey({})).toBe('all');
     expect(scopeKey({ region_tier: 'towns', category: 'pets' })).toBe('category=pets,region_tier=towns');
+  });
+
+  it('is the one canonical key the engine, the store and the scopes share, whatever the field order', () => {
+    const dimension = fc.constantFrom('channel', 'category', 'region_tier', 'user_segment', 'supplier');
+    const value = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
+    fc.assert(
+      fc.property(fc.dictionary(dimension, value), fc.boolean(), (dims, reversed) => {
+        const entries = Object.entries(dims);
+        const reordered = Object.fromEntries(reversed ? entries.reverse() : entries);
+        const canonical = dimsKey(dims);
+        expect(dimsKey(reordered)).toBe(canonical);
+        expect(scopeKey(reordered)).toBe(canonical || 'all');
+        expect(storedDimsKey(reordered)).toBe(canonical || '_');
+        const pairs = canonical === '' ? [] : canonical.split(',');
+        expect(pairs).toEqual([...pairs].sort());
+        expect(Object.fromEntries(pairs.map((p) => p.split('=') as [string, string]))).toEqual(dims);
+      }),
+    );
   });
 });

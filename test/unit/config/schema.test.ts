@@ -240,6 +240,14 @@ const cases: readonly InvalidCase[] = [
     says: ['already names KPI "gmv"'],
   },
   {
+    name: 'a KPI alias that names another KPI once read as simplified Chinese (as uploads are)',
+    breakIt: (c) => {
+      c.kpis[1]!.aliases = ['銷售額'];
+    },
+    path: 'kpis[1].aliases[0]',
+    says: ['"銷售額" already names KPI "gmv"', 'remove or change it on one of them'],
+  },
+  {
     name: 'a scope on an undeclared dimension',
     breakIt: (c) => {
       c.reports[1]!.recipients[0]!.scope = { categroy: 'pets' };

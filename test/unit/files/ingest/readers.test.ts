@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { readCsvRows } from '../../../../shared/files/ingest/csv-reader.ts';
 import { detectDelimiter, detectEncoding, detectFormat } from '../../../../shared/files/ingest/detect.ts';
 import { UploadFileError } from '../../../../shared/files/ingest/errors.ts';
-import { foldKey, mapHeaders } from '../../../../shared/files/ingest/headers.ts';
-import { UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
+import { mapHeaders } from '../../../../shared/files/ingest/headers.ts';
+import { foldName, UNCALCULATED } from '../../../../shared/files/ingest/normalize.ts';
 import { parseUpload } from '../../../../shared/files/ingest/parse-upload.ts';
 import { listSheets, readXlsxRows } from '../../../../shared/files/ingest/xlsx-reader.ts';
 import {
@@ -69,7 +69,7 @@ describe('mapHeaders', () => {
   });
 
   it('folds traditional characters to simplified', () => {
-    expect(foldKey('區域')).toBe(foldKey('区域'));
+    expect(foldName('區域')).toBe(foldName('区域'));
   });
 });
 

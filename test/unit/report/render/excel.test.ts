@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
+import { RANGE_LABELS } from '../../../../shared/report/build-report-model.ts';
 import { labels, statusWord } from '../../../../shared/report/i18n.ts';
 import {
   FMT,
@@ -43,13 +44,14 @@ function figures(model: ReportModel, kpi: string, range: string) {
 
 const zhBuffer = renderWorkbook(reportModelZh);
 const enBuffer = renderWorkbook(reportModelEn);
+const BOTH_LANGUAGES = [
+  [reportModelZh, zhBuffer],
+  [reportModelEn, enBuffer],
+] as const;
 
 describe('renderWorkbook', () => {
   it('names the sheets in the report language, one per breakdown', async () => {
-    for (const [model, buffer] of [
-      [reportModelZh, zhBuffer],
-      [reportModelEn, enBuffer],
-    ] as const) {
+    for (const [model, buffer] of BOTH_LANGUAGES) {
       const wb = await load(await buffer);
       const l = labels(model.report.language);
       const breakdownSheets = model.breakdowns.map(
@@ -240,6 +242,30 @@ describe('renderWorkbook', () => {
     expect(pairs.get(t.configVersion)).toBe(reportModelZh.about.configVersion);
     expect(pairs.get(t.generatedAt)).toBe(reportModelZh.about.generatedAt);
     expect(pairs.get(t.sources)).toBe(reportModelZh.about.sources[0]);
+  });
+
+  it('names every range with the one label list, on the Summary and on the About sheet', async () => {
+    for (const [model, buffer] of BOTH_LANGUAGES) {
+      const wb = await load(await buffer);
+      const l = labels(model.report.language);
+      const texts = new Set<string>();
+      for (const ws of wb.worksheets)
+        ws.eachRow((row) => row.eachCell((cell) => texts.add(String(cell.value))));
+      for (const range of model.ranges) {
+        const label = RANGE_LABELS[range.kind][model.report.language];
+        expect(range.label[model.report.language]).toBe(label);
+        expect(texts).toContain(label);
+        expect(texts).toContain(`${label} (${range.kind})`);
+      }
+      const aboutRangeRows: string[] = [];
+      wb.getWorksheet(l.sheets.about)!.eachRow((row) => {
+        const text = String(row.getCell(1).value);
+        if (/\((WTD|MTD|QTD|YTD|LAST_WEEK|LAST_MONTH|LAST_QUARTER)\)$/.test(text)) aboutRangeRows.push(text);
+      });
+      expect(aboutRangeRows).toEqual(
+        model.ranges.map((r) => `${RANGE_LABELS[r.kind][model.report.language]} (${r.kind})`),
+      );
+    }
   });
 
   it('writes upload text that looks like a formula as plain text, with no formula anywhere', async () => {

@@ -10,7 +10,6 @@ import {
   labels,
   MINUS,
   milestoneStateWord,
-  rangeName,
   statusWord,
 } from '../../../../shared/report/i18n.ts';
 import { reportModelEn } from '../../../fixtures/report-model.ts';
@@ -30,11 +29,9 @@ describe('status and state words', () => {
     expect(statusWord('no_data', 'en')).toBe('No data');
     expect(statusWord('no_target', 'en')).toBe('No target');
   });
-  it('names milestone states and ranges', () => {
+  it('names milestone states', () => {
     expect(milestoneStateWord('overdue', 'zh')).toBe('逾期');
     expect(milestoneStateWord('done_late', 'en')).toBe('Done late');
-    expect(rangeName('MTD', 'zh')).toBe('本月至今');
-    expect(rangeName('YTD', 'en')).toBe('Year to date');
   });
   it('has the same label keys in both languages', () => {
     const keys = (o: object): string[] =>
