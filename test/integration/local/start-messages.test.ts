@@ -1,0 +1,92 @@
+/**
+ * `npm start` refuses wrong arguments before it starts anything, and a busy port comes with
+ * how to pick others. The exit codes come from the script's own entry (run as a process).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStart } from '../../../infra/local/start.ts';
+import { CliUsageError } from '../../../shared/cli/context.ts';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+let cwd: string;
+
+beforeAll(() => {
+  cwd = mkdtempSync(path.join(tmpdir(), 'plan-monitor-start-messages-'));
+});
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+function start(args: string[], invokedAs?: string) {
+  const sink = new PassThrough();
+  sink.resume();
+  return runStart(
+    ['--data-dir', path.join(cwd, 'data'), '--out', path.join(cwd, 'out'), ...args],
+    { stdout: sink, stderr: sink, cwd },
+    invokedAs ? { invokedAs } : {},
+  );
+}
+
+describe('npm start with wrong arguments', () => {
+  it('exits 2 with "did you mean" for a mistyped option, and points at --help', async () => {
+    const result = await promisify(execFile)(
+      path.join(repo, 'node_modules/.bin/tsx'),
+      [path.join(repo, 'infra/local/start.ts'), '--as_of', '2026-11-22'],
+      { cwd },
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect((result as { code?: number }).code).toBe(2);
+    expect(result.stderr).toContain('npm start: unknown option --as_of. Did you mean --as-of?');
+    expect(result.stderr).toContain('Run npm start -- --help for usage.');
+  });
+
+  it('explains that npm passes options on only after "--" when it receives a bare date', async () => {
+    await expect(start(['2026-11-22'])).rejects.toThrow(
+      'unexpected argument "2026-11-22": this command takes options only (npm passes options on only after "--": npm start -- --as-of 2026-11-22)',
+    );
+  });
+
+  it('refuses --as-of 2026-02-30 and a date outside calendar.fiscalYears as wrong arguments', async () => {
+    await expect(start(['--as-of', '2026-02-30'])).rejects.toThrow(
+      new CliUsageError('--as-of "2026-02-30" is not a date: 2026-02 has 28 days'),
+    );
+    const outside = start(['--as-of', '2030-01-05']);
+    await expect(outside).rejects.toBeInstanceOf(CliUsageError);
+    await expect(outside).rejects.toThrow(
+      /2030-01-05 falls in FY2030, which the configuration does not list under calendar\.fiscalYears \(FY2026, FY2027\)/,
+    );
+  });
+});
+
+describe('npm start with a port taken', () => {
+  let blocker: Server;
+  let busy: number;
+
+  beforeAll(async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    busy = (blocker.address() as { port: number }).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => blocker.close(resolve));
+  });
+
+  it('says which port is taken and how to choose others (--ports, or 0,0,0 for any free port)', async () => {
+    await expect(start(['--ports', `0,${busy},0`])).rejects.toThrow(
+      `S3 (s3rver) cannot listen on 127.0.0.1:${busy}: the port is in use. Stop the other process (another npm start --serve?), or run on other ports: npm start -- --ports 8710,8711,8712 (DynamoDB, S3, SES), or npm start -- --ports 0,0,0 for any free ports`,
+    );
+  });
+
+  it('words the advice for plan-monitor serve when started that way', async () => {
+    await expect(start(['--ports', `${busy},0,0`], 'plan-monitor serve')).rejects.toThrow(
+      /DynamoDB \(dynalite\) cannot listen on 127\.0\.0\.1:\d+: the port is in use\. .*plan-monitor serve --ports 0,0,0 for any free ports/,
+    );
+  });
+});
