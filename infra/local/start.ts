@@ -353,16 +353,21 @@ async function serve(
   return 0;
 }
 
+/** `npm start` itself: runs, prints a failure as `npm start: …`, resolves with the exit code. */
+export async function startFromCommandLine(
+  argv: readonly string[],
+  io: CliIo = defaultIo(),
+): Promise<number> {
+  try {
+    return await runStart(argv, io);
+  } catch (error) {
+    io.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof CliUsageError) io.stderr.write('Run npm start -- --help for usage.\n');
+    if (process.env.PLAN_MONITOR_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return error instanceof CliUsageError ? 2 : 1;
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runStart(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (error instanceof CliUsageError) process.stderr.write('Run npm start -- --help for usage.\n');
-      if (process.env.PLAN_MONITOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = error instanceof CliUsageError ? 2 : 1;
-    },
-  );
+  process.exitCode = await startFromCommandLine(process.argv.slice(2));
 }
