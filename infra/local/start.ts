@@ -30,6 +30,7 @@ import type { PlanConfig } from '../../shared/config/schema.ts';
 import { fiscalYearOf } from '../../shared/domain/calendar.ts';
 import type { UploadRecord } from '../../shared/ports/index.ts';
 import { buildReportModel } from '../../shared/report/build-report-model.ts';
+import { assertDataDirFree, claimDataDir, DataDirInUseError } from './data-dir-lock.ts';
 import { watchDropFolder } from './drop-folder.ts';
 import { DEFAULT_EMULATOR_PORTS, PortInUseError } from './emulators.ts';
 import { generateSampleYear } from './sample-year.ts';
@@ -139,7 +140,18 @@ export async function runStart(
   const dataDir = path.resolve(io.cwd, values['data-dir'] ?? path.join('.local', 'data'));
   const outDir = path.resolve(io.cwd, values.out ?? 'out');
   const seed = values.seed ? Number(values.seed) : 2026;
+  const shown = (dir: string) => path.relative(io.cwd, dir) || dir;
+  try {
+    // Before --fresh deletes anything: the folder may belong to a running stack.
+    assertDataDirFree(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    throw new Error(
+      `${shown(dataDir)} is in use by another npm start or serve (pid ${error.pid}): stop it (Ctrl-C in its terminal), or use it from here — npx plan-monitor report, ingest and runs talk to a running serve — or start a separate stack: ${invokedAs} --data-dir ${shown(dataDir)}-2 --ports 0,0,0`,
+    );
+  }
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const dataDirClaim = claimDataDir(dataDir);
   mkdirSync(outDir, { recursive: true });
 
   const outcomes = new Map<string, UploadRecord | null>();
@@ -163,6 +175,7 @@ export async function runStart(
     },
   }).catch((error: unknown) => {
     progress.done();
+    dataDirClaim.release();
     throw error instanceof PortInUseError ? portAdvice(error, invokedAs) : error;
   });
   let stopping = false;
@@ -170,6 +183,7 @@ export async function runStart(
     if (stopping) return;
     stopping = true;
     await stack.stop();
+    dataDirClaim.release();
   };
   try {
     progress.done(

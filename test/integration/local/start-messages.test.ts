@@ -2,12 +2,13 @@
  * `npm start` refuses wrong arguments before it starts anything, and a busy port comes with
  * how to pick others; the script's entry turns wrong arguments into exit code 2.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimDataDir, dataDirHolder } from '../../../infra/local/data-dir-lock.ts';
 import { runStart, startFromCommandLine } from '../../../infra/local/start.ts';
 import { CliUsageError } from '../../../shared/cli/context.ts';
 
@@ -87,5 +88,30 @@ describe('npm start with a port taken', () => {
     await expect(start(['--ports', `${busy},0,0`], 'plan-monitor serve')).rejects.toThrow(
       /DynamoDB \(dynalite\) cannot listen on 127\.0\.0\.1:\d+: the port is in use\. .*plan-monitor serve --ports 0,0,0 for any free ports/,
     );
+  });
+});
+
+describe('npm start while another one holds the emulator data', () => {
+  it('names the holder and the ways on, instead of dying inside dynalite with "Database is closed"', async () => {
+    const data = path.join(cwd, 'held');
+    mkdirSync(data, { recursive: true });
+    // A live process other than this one: the test runner's parent.
+    writeFileSync(path.join(data, 'in-use-by.pid'), `${process.ppid}\n`);
+    await expect(start(['--data-dir', data, '--fresh'])).rejects.toThrow(
+      `held is in use by another npm start or serve (pid ${process.ppid}): stop it (Ctrl-C in its terminal), or use it from here — npx plan-monitor report, ingest and runs talk to a running serve — or start a separate stack: npm start -- --data-dir held-2 --ports 0,0,0`,
+    );
+    // --fresh deleted nothing.
+    expect(existsSync(path.join(data, 'in-use-by.pid'))).toBe(true);
+  });
+
+  it('takes over the folder of a holder that no longer runs', () => {
+    const data = path.join(cwd, 'stale');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(path.join(data, 'in-use-by.pid'), '4194303\n');
+    expect(dataDirHolder(data)).toBeNull();
+    const claim = claimDataDir(data);
+    expect(dataDirHolder(data)).toBe(process.pid);
+    claim.release();
+    expect(dataDirHolder(data)).toBeNull();
   });
 });
