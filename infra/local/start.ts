@@ -44,7 +44,8 @@ through the report handlers, emails it to the SES emulator and prints a summary.
 
 Options:
   --as-of YYYY-MM-DD   report date (default: the last complete week, as the schedule would)
-  --serve              keep the stack up; ingest CSV/XLSX files dropped into ./drop/ (Ctrl-C stops)
+  --serve              keep the stack up; ingest CSV/XLSX files saved into drop/actuals/,
+                       drop/targets/ or drop/milestones/ (Ctrl-C stops)
   --ports d,s,e        DynamoDB, S3 and SES ports (default ${DEFAULT_EMULATOR_PORTS.dynamodb},${DEFAULT_EMULATOR_PORTS.s3},${DEFAULT_EMULATOR_PORTS.ses}; 0 = any free port)
   --data-dir <dir>     emulator data (default .local/data)
   --out <dir>          where the workbook and .eml are copied (default ./out)

@@ -39,9 +39,11 @@ Where the data comes from:
 
 What to do with it:
   --json               print the report model (JSON) on stdout
-  --out <dir>          write the workbook (.xlsx), the email (.html) and a .eml there
+  --out <dir>          write the workbook (.xlsx), the email (.html) and a .eml there;
+                       with --send, the archived workbook and the email that was sent
   --send               run it through the stack's schedule-report → run-report handlers:
-                       archived and emailed once per (report, asOf, scope); --force resends
+                       archived and emailed once per (report, asOf, scope); a repeat sends
+                       nothing and says so; --force resends
   (default)            print a summary table
 
 Other options:
