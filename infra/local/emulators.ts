@@ -227,12 +227,19 @@ async function assertPortFree(port: number, what: string): Promise<void> {
   await close(probe);
 }
 
-function portError(err: unknown, port: number, what: string): Error {
-  if ((err as { code?: string })?.code === 'EADDRINUSE') {
-    return new Error(
-      `${what} cannot listen on 127.0.0.1:${port}: the port is in use — stop the other process or choose another port`,
-    );
+/** An emulator's port is taken; callers that know how the user chose ports add how to change them. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(`${what} cannot listen on 127.0.0.1:${port}: the port is in use`);
+    this.name = 'PortInUseError';
   }
+}
+
+function portError(err: unknown, port: number, what: string): Error {
+  if ((err as { code?: string })?.code === 'EADDRINUSE') return new PortInUseError(port, what);
   return err instanceof Error ? err : new Error(String(err));
 }
 

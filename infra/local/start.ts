@@ -7,22 +7,32 @@
  * summary with where the workbook, the email and the SES emulator's mail page are.
  * `--serve` keeps everything up and ingests files dropped into ./drop/ until Ctrl-C.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { planDataQuery } from '../../shared/app/run-report.ts';
 import { asOfOf } from '../../shared/app/schedule-report.ts';
-import { type CliIo, defaultIo, loadCliConfig } from '../../shared/cli/context.ts';
+import { copyArchivedWorkbook } from '../../shared/cli/archived-workbooks.ts';
+import {
+  type CliIo,
+  CliUsageError,
+  defaultIo,
+  loadCliConfig,
+  parseCommandArgs,
+  requireAsOfInPlan,
+  requireDate,
+} from '../../shared/cli/context.ts';
 import { ENDPOINTS_FILE } from '../../shared/cli/local-connection.ts';
 import { createProgress } from '../../shared/cli/progress.ts';
 import { formatSummary } from '../../shared/cli/summary.ts';
-import { detectUploadKind } from '../../shared/cli/upload-files.ts';
 import { reportById } from '../../shared/config/lookup.ts';
+import type { PlanConfig } from '../../shared/config/schema.ts';
 import { fiscalYearOf } from '../../shared/domain/calendar.ts';
 import type { UploadRecord } from '../../shared/ports/index.ts';
 import { buildReportModel } from '../../shared/report/build-report-model.ts';
-import { DEFAULT_EMULATOR_PORTS } from './emulators.ts';
+import { assertDataDirFree, claimDataDir, DataDirInUseError } from './data-dir-lock.ts';
+import { watchDropFolder } from './drop-folder.ts';
+import { DEFAULT_EMULATOR_PORTS, PortInUseError } from './emulators.ts';
 import { generateSampleYear } from './sample-year.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 
@@ -34,7 +44,8 @@ through the report handlers, emails it to the SES emulator and prints a summary.
 
 Options:
   --as-of YYYY-MM-DD   report date (default: the last complete week, as the schedule would)
-  --serve              keep the stack up; ingest CSV/XLSX files dropped into ./drop/ (Ctrl-C stops)
+  --serve              keep the stack up; ingest CSV/XLSX files saved into drop/actuals/,
+                       drop/targets/ or drop/milestones/ (Ctrl-C stops)
   --ports d,s,e        DynamoDB, S3 and SES ports (default ${DEFAULT_EMULATOR_PORTS.dynamodb},${DEFAULT_EMULATOR_PORTS.s3},${DEFAULT_EMULATOR_PORTS.ses}; 0 = any free port)
   --data-dir <dir>     emulator data (default .local/data)
   --out <dir>          where the workbook and .eml are copied (default ./out)
@@ -54,13 +65,20 @@ function parsePorts(value: string | undefined): { dynamodb?: number; s3?: number
   parts.forEach((part, i) => {
     const m = /^(?:(dynamodb|s3|ses)=)?(\d{1,5})$/.exec(part);
     if (!m || Number(m[2]) > 65535) {
-      throw new Error(
+      throw new CliUsageError(
         `--ports "${value}": give three port numbers, e.g. --ports 8700,8701,8702 (0 = any free port)`,
       );
     }
     named[m[1] ?? order[i]!] = Number(m[2]);
   });
   return named;
+}
+
+/** A busy port, with how to run on other ports. */
+function portAdvice(error: PortInUseError, invokedAs: string): Error {
+  return new Error(
+    `${error.message}. Stop the other process (another npm start --serve?), or run on other ports: ${invokedAs} --ports 8710,8711,8712 (DynamoDB, S3, SES), or ${invokedAs} --ports 0,0,0 for any free ports`,
+  );
 }
 
 const STATUS_MARK: Record<string, string> = {
@@ -74,11 +92,17 @@ const STATUS_MARK: Record<string, string> = {
 export async function runStart(
   argv: readonly string[],
   io: CliIo = defaultIo(),
-  hooks: { beforeStop?: (stack: LocalStack) => Promise<void> } = {},
+  options: {
+    /** How the user ran it, for examples in messages: `npm start --` or `plan-monitor serve`. */
+    invokedAs?: string;
+    /** Tests look at the stack here before it stops. */
+    beforeStop?: (stack: LocalStack) => Promise<void>;
+  } = {},
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
+  const invokedAs = options.invokedAs ?? 'npm start --';
+  const { values } = parseCommandArgs(
+    [...argv],
+    {
       'as-of': { type: 'string' },
       serve: { type: 'boolean' },
       ports: { type: 'string' },
@@ -89,12 +113,9 @@ export async function runStart(
       seed: { type: 'string' },
       'sample-rows': { type: 'string' },
       report: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-    strict: true,
-    allowPositionals: false,
-  });
+    { positionals: false, invokedAs },
+  );
   if (values.help) {
     io.stdout.write(START_HELP);
     return 0;
@@ -111,19 +132,27 @@ export async function runStart(
     (config.reports.some((r) => r.id === 'weekly-progress') ? 'weekly-progress' : config.reports[0]!.id);
   const report = reportById(config, reportId);
   const asOf =
-    values['as-of'] ?? asOfOf(config, report, { reportId, scheduledTime: new Date().toISOString() });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
-    throw new Error(`--as-of "${asOf}" must be YYYY-MM-DD, e.g. 2026-11-22`);
+    values['as-of'] === undefined
+      ? asOfOf(config, report, { reportId, scheduledTime: new Date().toISOString() })
+      : requireDate(values['as-of'], '--as-of');
+  requireAsOfInPlan(config, asOf);
   const fiscalYear = fiscalYearOf(asOf, config.calendar.fiscalYearStartMonth);
-  if (!config.calendar.fiscalYears.includes(fiscalYear)) {
-    throw new Error(
-      `asOf ${asOf} falls in ${fiscalYear}, which the configuration does not list under calendar.fiscalYears (${config.calendar.fiscalYears.join(', ')}): pass --as-of with a date in one of those years, e.g. --as-of 2026-11-22, or add ${fiscalYear} to the configuration`,
-    );
-  }
+  const ports = parsePorts(values.ports) ?? DEFAULT_EMULATOR_PORTS;
   const dataDir = path.resolve(io.cwd, values['data-dir'] ?? path.join('.local', 'data'));
   const outDir = path.resolve(io.cwd, values.out ?? 'out');
   const seed = values.seed ? Number(values.seed) : 2026;
+  const shown = (dir: string) => path.relative(io.cwd, dir) || dir;
+  try {
+    // Before --fresh deletes anything: the folder may belong to a running stack.
+    assertDataDirFree(dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError)) throw error;
+    throw new Error(
+      `${shown(dataDir)} is in use by another npm start or serve (pid ${error.pid}): stop it (Ctrl-C in its terminal), or use it from here — npx plan-monitor report, ingest and runs talk to a running serve — or start a separate stack: ${invokedAs} --data-dir ${shown(dataDir)}-2 --ports 0,0,0`,
+    );
+  }
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const dataDirClaim = claimDataDir(dataDir);
   mkdirSync(outDir, { recursive: true });
 
   const outcomes = new Map<string, UploadRecord | null>();
@@ -132,7 +161,7 @@ export async function runStart(
   const stack: LocalStack = await startLocalStack({
     config,
     dataDir,
-    ports: parsePorts(values.ports) ?? DEFAULT_EMULATOR_PORTS,
+    ports,
     mailDir: outDir,
     onUploadProcessed(key, record, error) {
       outcomes.set(key, record);
@@ -145,12 +174,17 @@ export async function runStart(
       }
       for (const listener of processed) listener(key);
     },
+  }).catch((error: unknown) => {
+    progress.done();
+    dataDirClaim.release();
+    throw error instanceof PortInUseError ? portAdvice(error, invokedAs) : error;
   });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     await stack.stop();
+    dataDirClaim.release();
   };
   try {
     progress.done(
@@ -222,18 +256,16 @@ export async function runStart(
 
     const records = (await stack.reportDeps.runs.list(reportId)).filter((r) => r.asOf === asOf);
     for (const record of records) {
-      if (!record.archiveKey) {
+      const target = await copyArchivedWorkbook(
+        stack.reportDeps.objects,
+        stack.resources.archiveBucket,
+        record,
+        outDir,
+      );
+      if (!target) {
         out(`Run ${record.scopeKey}: ${record.status}${record.reason ? ` — ${record.reason}` : ''}`);
         continue;
       }
-      const object = await stack.reportDeps.objects.get(stack.resources.archiveBucket, record.archiveKey);
-      const target = path.join(
-        outDir,
-        record.scopeKey === 'all'
-          ? path.basename(record.archiveKey)
-          : `${record.scopeKey}-${path.basename(record.archiveKey)}`,
-      );
-      writeFileSync(target, object.body);
       out(`Workbook (${record.scopeKey}): s3://${stack.resources.archiveBucket}/${record.archiveKey}`);
       out(`  copied to ${path.relative(io.cwd, target)}`);
     }
@@ -260,7 +292,7 @@ export async function runStart(
       outcomes,
     });
   } finally {
-    if (hooks.beforeStop) await hooks.beforeStop(stack);
+    if (options.beforeStop) await options.beforeStop(stack);
     await stop();
   }
 }
@@ -271,7 +303,7 @@ async function serve(
   options: {
     dropDir: string;
     outDir: string;
-    config: Parameters<typeof detectUploadKind>[2];
+    config: PlanConfig;
     onProcessed: ((key: string) => void)[];
     outcomes: Map<string, UploadRecord | null>;
   },
@@ -280,7 +312,6 @@ async function serve(
   const endpointsPath = path.resolve(io.cwd, ENDPOINTS_FILE);
   mkdirSync(path.dirname(endpointsPath), { recursive: true });
   writeFileSync(endpointsPath, `${JSON.stringify(stack.endpointsFile(), null, 2)}\n`);
-  mkdirSync(options.dropDir, { recursive: true });
 
   // Download the error workbook of a rejected drop next to the other outputs.
   options.onProcessed.push((key) => {
@@ -297,51 +328,27 @@ async function serve(
       .catch(() => {});
   });
 
-  const timers = new Map<string, NodeJS.Timeout>();
-  const ingestDropped = async (name: string) => {
-    const file = path.join(options.dropDir, name);
-    if (
-      !existsSync(file) ||
-      !/\.(csv|xlsx|txt|tsv)$/i.test(name) ||
-      name.startsWith('~$') ||
-      name.startsWith('.')
-    )
-      return;
-    const body = readFileSync(file);
-    let kind: string;
-    try {
-      kind = await detectUploadKind(file, body, options.config);
-    } catch (error) {
-      out(`  ✖ ${name}: ${(error as Error).message}`);
-      return;
-    }
-    const stamp = new Date()
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d+Z$/, 'Z');
-    const key = `incoming/${kind}/${stamp}-${name}`;
-    out(`  ↑ ${name} → s3://${stack.resources.uploadsBucket}/${key}`);
-    // No uploader address: a rejection goes to the configured contact for the kind, as in AWS
-    // for an upload without uploader-email metadata.
-    await stack.reportDeps.objects.put(stack.resources.uploadsBucket, key, body);
-  };
-  const watcher = watch(options.dropDir, (_event, filename) => {
-    if (!filename) return;
-    const name = filename.toString();
-    clearTimeout(timers.get(name));
-    // Editors and copies write in several steps: wait until the file has been quiet a moment.
-    timers.set(
-      name,
-      setTimeout(() => {
-        timers.delete(name);
-        void ingestDropped(name).catch((error: unknown) => out(`  ✖ ${name}: ${(error as Error).message}`));
-      }, 600),
-    );
+  const shownAs = path.relative(io.cwd, options.dropDir) || options.dropDir;
+  const dropFolder = watchDropFolder({
+    dropDir: options.dropDir,
+    config: options.config,
+    shownAs,
+    onProblem: (name, message) => out(`  ✖ ${name}: ${message}`),
+    async onFile({ name, kind, body }) {
+      const stamp = new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+      const key = `incoming/${kind}/${stamp}-${path.basename(name)}`;
+      out(`  ↑ ${name} → s3://${stack.resources.uploadsBucket}/${key}`);
+      // No uploader address: a rejection goes to the configured contact for the kind, as in AWS
+      // for an upload without uploader-email metadata.
+      await stack.reportDeps.objects.put(stack.resources.uploadsBucket, key, body);
+    },
   });
-
   out();
   out(
-    `Serving. Drop CSV/XLSX files into ${path.relative(io.cwd, options.dropDir) || options.dropDir}/ to ingest them;`,
+    `Serving. Drop CSV/XLSX files into ${shownAs}/actuals/, ${shownAs}/targets/ or ${shownAs}/milestones/ (or ${shownAs}/ when the name or header row tells the kind) to ingest them;`,
   );
   out(
     `the CLI finds this stack through ${path.relative(io.cwd, endpointsPath)} (try: npx plan-monitor runs). Ctrl-C stops.`,
@@ -355,22 +362,27 @@ async function serve(
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  watcher.close();
-  for (const timer of timers.values()) clearTimeout(timer);
+  dropFolder.close();
   rmSync(endpointsPath, { force: true });
   out('Stopped.');
   return 0;
 }
 
+/** `npm start` itself: runs, prints a failure as `npm start: …`, resolves with the exit code. */
+export async function startFromCommandLine(
+  argv: readonly string[],
+  io: CliIo = defaultIo(),
+): Promise<number> {
+  try {
+    return await runStart(argv, io);
+  } catch (error) {
+    io.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error instanceof CliUsageError) io.stderr.write('Run npm start -- --help for usage.\n');
+    if (process.env.PLAN_MONITOR_DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return error instanceof CliUsageError ? 2 : 1;
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  runStart(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.PLAN_MONITOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = 1;
-    },
-  );
+  process.exitCode = await startFromCommandLine(process.argv.slice(2));
 }

@@ -45,6 +45,7 @@ export async function connectToLocalStack(
   ctx: CliContext,
   config: PlanConfig,
   endpointsFile?: string,
+  extra: { mailDir?: string | undefined } = {},
 ): Promise<LocalConnection> {
   const file = findEndpointsFile(ctx, endpointsFile);
   if (!file) throw new LocalStackNotRunningError(`no ${ENDPOINTS_FILE} found`);
@@ -70,6 +71,7 @@ export async function connectToLocalStack(
     tableName: endpoints.tableName,
     uploadsBucket: endpoints.uploadsBucket,
     archiveBucket: endpoints.archiveBucket,
+    mailDir: extra.mailDir,
   });
   return { ...handlers, endpoints, clients, close: () => destroyAwsClients(options) };
 }

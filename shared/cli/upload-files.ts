@@ -45,15 +45,20 @@ function kindFromName(name: string): UploadKind | undefined {
 }
 
 /**
- * The kind of a file: from a folder on its path (`incoming/actuals/…`, `targets/…`, `目标/…`),
- * else its name (`…-milestones.csv`), else the XLSX sheet names, else its header row.
+ * The kind of a file: from a folder on its path (`incoming/actuals/…`, `targets/…`, `目标/…`;
+ * only folders below `foldersBelow` when given), else its name (`…-milestones.csv`), else the
+ * XLSX sheet names, else its header row.
  */
 export async function detectUploadKind(
   file: string,
   body: Uint8Array,
   config: PlanConfig,
+  options: { foldersBelow?: string } = {},
 ): Promise<UploadKind> {
-  const parts = path.resolve(file).split(path.sep);
+  const resolved = path.resolve(file);
+  const parts = (
+    options.foldersBelow ? path.relative(path.resolve(options.foldersBelow), resolved) : resolved
+  ).split(path.sep);
   for (const dir of parts.slice(0, -1).reverse()) {
     const kind = kindFromName(dir);
     if (kind) return kind;

@@ -72,11 +72,15 @@ export async function loadConfig(file?: string): Promise<PlanConfig> {
     module = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
   } catch (error) {
     if (isPlanConfigError(error)) throw inFile(resolved, error);
-    const reason = error instanceof Error ? error.message : String(error);
+    // The first line: Node appends a require stack that only repeats the file's name.
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     const tsHint =
       resolved.endsWith('ts') && /Unknown file extension/i.test(reason)
         ? ' Run TypeScript configurations with tsx (npx tsx …) or compile them to .js first.'
-        : ' Fix the error in the file and try again.';
+        : /define-config/.test(reason) && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(reason)
+          ? // A copy of plan.config.ts moved out of the repository keeps its relative import.
+            ` Import defineConfig by its full path: import { defineConfig } from '${fileURLToPath(new URL('./define-config.ts', import.meta.url))}';`
+          : ' Fix the error in the file and try again.';
     throw new ConfigLoadError(
       `could not load plan configuration ${resolved}: ${reason}.${tsHint}`,
       resolved,

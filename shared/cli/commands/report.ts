@@ -10,15 +10,18 @@ import type { PlanConfig } from '../../config/schema.ts';
 import type { PlanData } from '../../domain/types.ts';
 import { buildReportModel } from '../../report/build-report-model.ts';
 import type { ReportModel } from '../../report/report-model.ts';
+import { copyArchivedWorkbook } from '../archived-workbooks.ts';
 import {
   type CliContext,
   CliUsageError,
   loadCliConfig,
   parseCommandArgs,
   parseScope,
+  requireAsOfInPlan,
   requireDate,
+  requireFolder,
 } from '../context.ts';
-import { connectToLocalStack } from '../local-connection.ts';
+import { connectToLocalStack, type LocalConnection } from '../local-connection.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { formatSummary } from '../summary.ts';
 import { listUploadFiles, parseLocalFile, planDataFromFiles } from '../upload-files.ts';
@@ -36,9 +39,11 @@ Where the data comes from:
 
 What to do with it:
   --json               print the report model (JSON) on stdout
-  --out <dir>          write the workbook (.xlsx), the email (.html) and a .eml there
+  --out <dir>          write the workbook (.xlsx), the email (.html) and a .eml there;
+                       with --send, the archived workbook and the email that was sent
   --send               run it through the stack's schedule-report → run-report handlers:
-                       archived and emailed once per (report, asOf, scope); --force resends
+                       archived and emailed once per (report, asOf, scope); a repeat sends
+                       nothing and says so; --force resends
   (default)            print a summary table
 
 Other options:
@@ -110,6 +115,72 @@ async function writeOutputs(model: ReportModel, outDir: string): Promise<string[
   return [xlsxPath, htmlPath, emlPath];
 }
 
+/**
+ * Runs the report through the stack's schedule-report → run-report handlers and says, per
+ * scope, what this call did: sent, skipped, failed — or nothing, because the run ledger
+ * already held the run (then --force sends again). With an out folder, the archived workbook
+ * is copied there (the email's .eml is written there by the stack's mailer).
+ */
+async function sendReport(
+  stack: LocalConnection,
+  ctx: CliContext,
+  progress: Progress,
+  input: {
+    reportId: string;
+    asOf: string;
+    scope: Record<string, string> | undefined;
+    force: boolean;
+    outDir: string | undefined;
+  },
+): Promise<number> {
+  const { reportId, asOf, scope, outDir } = input;
+  const ledger = async () =>
+    new Map(
+      (await stack.reportDeps.runs.list(reportId))
+        .filter((r) => r.asOf === asOf)
+        .map((r) => [r.scopeKey, r] as const),
+    );
+  const before = await ledger();
+  progress.step(`sending ${reportId} for ${asOf} through schedule-report → run-report`);
+  const out = await stack.runReport({
+    reportId,
+    asOf,
+    ...(scope ? { scope: scopeKey(scope) } : {}),
+    force: input.force,
+  });
+  progress.done();
+  const after = await ledger();
+  for (const job of out.jobs) {
+    const record = after.get(job);
+    const earlier = before.get(job);
+    // The ledger's claim stamps startedAt and counts the attempt: unchanged means untouched.
+    const untouched =
+      record && earlier && earlier.startedAt === record.startedAt && earlier.attempt === record.attempt;
+    const detail = `${record?.messageId ? ` (message ${record.messageId})` : ''}${record?.reason ? ` — ${record.reason}` : ''}`;
+    ctx.io.stdout.write(
+      untouched
+        ? `${job}: nothing sent now — already ${record.status}${record.finishedAt ? ` at ${record.finishedAt}` : ''}${detail}; add --force to send it again\n`
+        : `${job}: ${record?.status ?? 'unknown'}${detail}\n`,
+    );
+    if (outDir && record) {
+      const file = await copyArchivedWorkbook(
+        stack.reportDeps.objects,
+        stack.endpoints.archiveBucket,
+        record,
+        outDir,
+      );
+      if (file) ctx.io.stderr.write(`wrote ${path.relative(ctx.cwd, file) || file}\n`);
+    }
+  }
+  for (const failure of out.failures) {
+    ctx.io.stderr.write(
+      `✖ ${failure.job.scopeKey}: ${(failure.error as Error).message ?? String(failure.error)}\n`,
+    );
+  }
+  ctx.io.stdout.write(`Read the mail at ${stack.endpoints.sesWebUrl}\n`);
+  return out.failures.length > 0 ? 1 : 0;
+}
+
 export const reportCommand = {
   summary: 'compute, print, write or send a report',
   async run(args: string[], ctx: CliContext): Promise<number> {
@@ -138,36 +209,23 @@ export const reportCommand = {
         "--send goes through the stack's store; it cannot be combined with --from-files",
       );
     }
+    const fromFiles = values['from-files'] && requireFolder(ctx, values['from-files'], '--from-files');
+    const outDir = values.out ? path.resolve(ctx.cwd, values.out) : undefined;
     const config = await loadCliConfig(ctx, values.config);
     const report = reportById(config, reportId);
+    requireAsOfInPlan(config, asOf);
     const progress = createProgress(ctx.io.stderr, { quiet: values.json === true && !ctx.io.stderr.isTTY });
 
     if (values.send) {
-      const stack = await connectToLocalStack(ctx, config, values.endpoints);
+      const stack = await connectToLocalStack(ctx, config, values.endpoints, { mailDir: outDir });
       try {
-        const key = scope ? scopeKey(scope) : undefined;
-        progress.step(`sending ${report.id} for ${asOf} through schedule-report → run-report`);
-        const out = await stack.runReport({
+        return await sendReport(stack, ctx, progress, {
           reportId: report.id,
           asOf,
-          ...(key ? { scope: key } : {}),
+          scope,
           force: values.force === true,
+          outDir,
         });
-        progress.done();
-        const records = (await stack.reportDeps.runs.list(report.id)).filter((r) => r.asOf === asOf);
-        for (const job of out.jobs) {
-          const record = records.find((r) => r.scopeKey === job);
-          ctx.io.stdout.write(
-            `${job}: ${record?.status ?? 'unknown'}${record?.messageId ? ` (message ${record.messageId})` : ''}${record?.reason ? ` — ${record.reason}` : ''}\n`,
-          );
-        }
-        for (const failure of out.failures) {
-          ctx.io.stderr.write(
-            `✖ ${failure.job.scopeKey}: ${(failure.error as Error).message ?? String(failure.error)}\n`,
-          );
-        }
-        ctx.io.stdout.write(`Read the mail at ${stack.endpoints.sesWebUrl}\n`);
-        return out.failures.length > 0 ? 1 : 0;
       } finally {
         stack.close();
       }
@@ -175,13 +233,8 @@ export const reportCommand = {
 
     let data: PlanData;
     let sources: string[];
-    if (values['from-files']) {
-      ({ data, sources } = await dataFromFiles(
-        path.resolve(ctx.cwd, values['from-files']),
-        config,
-        progress,
-        ctx,
-      ));
+    if (fromFiles) {
+      ({ data, sources } = await dataFromFiles(fromFiles, config, progress, ctx));
     } else {
       const stack = await connectToLocalStack(ctx, config, values.endpoints);
       try {
@@ -204,9 +257,9 @@ export const reportCommand = {
     progress.done();
     if (values.json) ctx.io.stdout.write(`${JSON.stringify(model, null, 2)}\n`);
     else ctx.io.stdout.write(formatSummary(model));
-    if (values.out) {
+    if (outDir) {
       progress.step('rendering the workbook and the email');
-      const written = await writeOutputs(model, path.resolve(ctx.cwd, values.out));
+      const written = await writeOutputs(model, outDir);
       progress.done();
       for (const file of written) ctx.io.stderr.write(`wrote ${path.relative(ctx.cwd, file) || file}\n`);
     }

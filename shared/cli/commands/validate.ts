@@ -1,19 +1,31 @@
 /** `plan-monitor validate <file…>`: the ingest rules as a dry run on local files. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type CliContext, CliUsageError, loadCliConfig, parseCommandArgs } from '../context.ts';
 import { createProgress } from '../progress.ts';
-import { parseKind, parseLocalFile } from '../upload-files.ts';
+import { listUploadFiles, parseKind, parseLocalFile } from '../upload-files.ts';
 
 export const VALIDATE_HELP = `Usage: plan-monitor validate <file…> [--kind actuals|targets|milestones] [--json] [--config <file>]
 
 Checks upload files (CSV in UTF-8/GBK/UTF-16, or XLSX) with exactly the rules the ingest
-function applies, without storing anything. Prints every row error (row, column, value,
+function applies, without storing anything. A folder stands for the upload files in it. Prints every row error (row, column, value,
 message). The kind comes from --kind, else a folder on the path (actuals/, targets/,
 milestones/), the file name, the XLSX sheet name or the header row.
 
 Exit code: 0 when every file is valid, 1 when any file has errors, 2 on wrong arguments.
 `;
+
+/** A folder named on the command line stands for the upload files in it (recursively). */
+function expandFolders(ctx: CliContext, given: readonly string[]): string[] {
+  return given.flatMap((name) => {
+    const resolved = path.resolve(ctx.cwd, name);
+    if (!existsSync(resolved) || !statSync(resolved).isDirectory()) return [name];
+    const files = listUploadFiles(resolved).map((file) => path.relative(ctx.cwd, file) || file);
+    if (files.length === 0)
+      throw new CliUsageError(`${name} is a folder with no .csv, .xlsx, .txt or .tsv files`);
+    return files;
+  });
+}
 
 export const validateCommand = {
   summary: 'dry-run the ingest rules on local files',
@@ -39,19 +51,17 @@ export const validateCommand = {
     const progress = createProgress(ctx.io.stderr, { quiet: values.json === true || !ctx.io.stderr.isTTY });
     const reports: unknown[] = [];
     let bad = 0;
-    for (const [i, given] of positionals.entries()) {
+    const names = expandFolders(ctx, positionals);
+    for (const [i, given] of names.entries()) {
       const file = path.resolve(ctx.cwd, given);
       if (!existsSync(file)) {
         bad++;
-        ctx.io.stderr.write(`✖ ${given}: no such file\n`);
-        reports.push({
-          file: given,
-          ok: false,
-          errors: [{ row: 0, column: '', value: '', message: 'no such file' }],
-        });
+        const message = `no such file (looked for ${file})`;
+        ctx.io.stderr.write(`✖ ${given}: ${message}\n`);
+        reports.push({ file: given, ok: false, errors: [{ row: 0, column: '', value: '', message }] });
         continue;
       }
-      progress.step(`validating ${given} (${i + 1}/${positionals.length})`);
+      progress.step(`validating ${given} (${i + 1}/${names.length})`);
       let parsed: Awaited<ReturnType<typeof parseLocalFile>>;
       try {
         parsed = await parseLocalFile(file, config, kind);
@@ -113,8 +123,8 @@ export const validateCommand = {
       }
     }
     if (values.json) ctx.io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-    else if (positionals.length > 1) {
-      ctx.io.stdout.write(`${positionals.length - bad} of ${positionals.length} file(s) valid\n`);
+    else if (names.length > 1) {
+      ctx.io.stdout.write(`${names.length - bad} of ${names.length} file(s) valid\n`);
     }
     return bad > 0 ? 1 : 0;
   },

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,18 +87,41 @@ describe('the CLI against a running local stack', () => {
     );
   });
 
-  it('report --send goes through the handlers once; runs lists it; a second --send sends nothing', async () => {
-    const send = await runCli(['report', 'weekly-progress', '--as-of', AS_OF, '--send'], cwd);
+  it('report --send goes through the handlers once, writing to --out; a second --send says it sent nothing', async () => {
+    const out = path.join(cwd, 'sent');
+    const send = await runCli(['report', 'weekly-progress', '--as-of', AS_OF, '--send', '--out', out], cwd);
     expect(send.code, send.stderr).toBe(0);
-    expect(send.stdout).toMatch(/all: sent \(message /);
+    expect(send.stdout).toMatch(/^all: sent \(message [^)]+\)$/m);
+    // The archived workbook the recipients got, and the email as .eml.
+    expect(readFileSync(path.join(out, 'weekly-progress_2026-W47.xlsx')).subarray(0, 2).toString()).toBe(
+      'PK',
+    );
+    expect(send.stderr).toContain(`wrote ${path.join('sent', 'weekly-progress_2026-W47.xlsx')}`);
+    const eml = readdirSync(out).filter((f) => f.endsWith('.eml'));
+    expect(eml).toHaveLength(1);
+    expect(readFileSync(path.join(out, eml[0]!), 'utf8')).toContain('ceo@example-shop.com');
+
     const again = await runCli(['report', 'weekly-progress', '--as-of', AS_OF, '--send'], cwd);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/all: sent \(message /);
-    const store = (await (await fetch(`${stack.emulators.sesWebUrl}/store`)).json()) as { emails: unknown[] };
-    expect(store.emails.filter((m) => JSON.stringify(m).includes('ceo@example-shop.com'))).toHaveLength(1);
+    expect(again.stdout).toMatch(
+      /^all: nothing sent now — already sent at \S+ \(message [^)]+\); add --force to send it again$/m,
+    );
+    expect(again.stdout).not.toMatch(/^all: sent/m);
+    const mailTo = async (address: string) => {
+      const store = (await (await fetch(`${stack.emulators.sesWebUrl}/store`)).json()) as {
+        emails: unknown[];
+      };
+      return store.emails.filter((m) => JSON.stringify(m).includes(address)).length;
+    };
+    expect(await mailTo('ceo@example-shop.com')).toBe(1);
     const runs = await runCli(['runs', 'weekly-progress'], cwd);
     expect(runs.code).toBe(0);
     expect(runs.stdout).toMatch(/weekly-progress\s+2026-11-22\s+all\s+sent\s+1/);
+
+    const forced = await runCli(['report', 'weekly-progress', '--as-of', AS_OF, '--send', '--force'], cwd);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/^all: sent \(message [^)]+\)$/m);
+    expect(await mailTo('ceo@example-shop.com')).toBe(2);
   });
 
   it('says how to start the stack when none is running', async () => {
