@@ -38,13 +38,35 @@ export interface BundleResult {
   readonly topInputs: readonly { path: string; bytes: number }[];
 }
 
-/** Bundles one handler into `outDir/<name>/index.mjs` (the CDK's file name for ESM). */
+/**
+ * A first event for each handler that touches no AWS service: it makes the handler import and
+ * build what it defers to its first invocation (functions/shared/lazy.ts), so load + first
+ * invoke is what a cold start costs in all.
+ */
+export const TRIVIAL_EVENTS: Readonly<Record<HandlerName, unknown>> = {
+  // The S3 test event S3 sends when notifications are set up: ignored.
+  'ingest-upload': {
+    Records: [{ messageId: 'bench', body: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent' }) }],
+  },
+  // An unreadable job: reported as a batch item failure before any read.
+  'run-report': { Records: [{ messageId: 'bench', body: 'not json' }] },
+  // Not a report: rejected by the invocation schema.
+  'schedule-report': {},
+  // A link without a token: the 403 page, no KMS call.
+  'report-link': { requestContext: { http: { method: 'GET' } }, queryStringParameters: {} },
+};
+
+/**
+ * Bundles one handler into `outDir/<name>/index.mjs` (the CDK's file name for ESM).
+ * `bundleSdk`: the AWS SDK bundled too (NodejsFunction's `bundleAwsSDK`), for the alternative.
+ */
 export async function bundleHandler(
   root: string,
   outDir: string,
   handler: HandlerName,
+  { bundleSdk = false }: { bundleSdk?: boolean } = {},
 ): Promise<BundleResult> {
-  const dir = join(outDir, handler);
+  const dir = join(outDir, bundleSdk ? `${handler}-sdk-bundled` : handler);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'index.mjs');
   const result = await build({
@@ -56,7 +78,7 @@ export async function bundleHandler(
     target: 'node24',
     minify: true,
     sourcemap: true,
-    external: ['@aws-sdk/*'],
+    external: bundleSdk ? [] : ['@aws-sdk/*'],
     mainFields: ['module', 'main'],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     tsconfig: join(root, 'tsconfig.json'),
@@ -79,19 +101,56 @@ export async function bundleHandler(
 
 const LOAD_SCRIPT = `
 const { pathToFileURL } = await import('node:url');
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpu0 = cpu();
 const start = performance.now();
-await import(pathToFileURL(process.env.BENCH_BUNDLE).href);
+const bundle = await import(pathToFileURL(process.env.BENCH_BUNDLE).href);
 const ms = performance.now() - start;
-process.stdout.write(JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+const cpuMs = cpu() - cpu0;
+let firstInvokeMs = null;
+let firstInvokeCpuMs = null;
+if (process.env.BENCH_EVENT) {
+  const cpu1 = cpu();
+  const t = performance.now();
+  await bundle.handler(JSON.parse(process.env.BENCH_EVENT)).catch(() => undefined);
+  firstInvokeMs = performance.now() - t;
+  firstInvokeCpuMs = cpu() - cpu1;
+}
+process.stdout.write(JSON.stringify({ ms, cpuMs, firstInvokeMs, firstInvokeCpuMs, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
 `;
 
-/** Module-load time of a bundle in one fresh `node` process (no tsx: the bundle is plain JS). */
+export interface LoadResult {
+  readonly ms: number;
+  /** CPU time of the import: steady when other work shares the machine. */
+  readonly cpuMs: number;
+  /** The first (trivial) invocation after the load, where deferred imports are paid; null without an event. */
+  readonly firstInvokeMs: number | null;
+  readonly firstInvokeCpuMs: number | null;
+  readonly peakRssMb: number;
+}
+
+/**
+ * Module-load time of a bundle in one fresh `node` process (no tsx: the bundle is plain JS),
+ * then, given an event, the time of the first invocation (console output of the handler dropped).
+ */
 export async function loadOnce(
   file: string,
   nodeArgs: readonly string[] = [],
-): Promise<{ ms: number; peakRssMb: number }> {
+  event?: unknown,
+): Promise<LoadResult> {
   const { stdout } = await run(process.execPath, [...nodeArgs, '--input-type=module', '-e', LOAD_SCRIPT], {
-    env: { ...process.env, ...DUMMY_ENV, BENCH_BUNDLE: file, NODE_OPTIONS: '' },
+    env: {
+      ...process.env,
+      ...DUMMY_ENV,
+      BENCH_BUNDLE: file,
+      BENCH_EVENT: event === undefined ? '' : JSON.stringify(event),
+      NODE_OPTIONS: '',
+    },
   });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ms: number; peakRssMb: number };
+  const line = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{"ms"'))
+    .pop();
+  return JSON.parse(line ?? '{}') as LoadResult;
 }

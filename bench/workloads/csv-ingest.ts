@@ -54,7 +54,9 @@ async function parser(): Promise<number> {
   return rows - 1;
 }
 
-const { ms, value: rows } = await timed(() =>
-  mode === 'ingest' ? ingest() : mode === 'split' ? split() : parser(),
-);
-report({ mode, rows, ms, rowsPerSec: rows / (ms / 1000), fileBytes: body.length });
+const {
+  ms,
+  cpuMs,
+  value: rows,
+} = await timed(() => (mode === 'ingest' ? ingest() : mode === 'split' ? split() : parser()));
+report({ mode, rows, ms, cpuMs, rowsPerSec: rows / (ms / 1000), fileBytes: body.length });

@@ -33,6 +33,7 @@ report({
   targets: data.targets.length,
   generationMs: gen.ms,
   ms: built.ms,
+  cpuMs: built.cpuMs,
   rssAfterGenerationMb,
   heapAfterGenerationMb,
   tableRows: model.table.length,

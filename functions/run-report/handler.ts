@@ -1,18 +1,13 @@
 /**
  * run-report: consumes report jobs from SQS, one (report, asOf, scope) per message, and
  * reports batch item failures so one failing scope is retried alone.
+ *
+ * Everything but types is imported on the first event (functions/shared/lazy.ts): the module
+ * load, which Lambda's cold start waits for, evaluates none of the engine, renderers or SDK.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import {
-  type ReportDeps,
-  ReportSentError,
-  RunInProgressError,
-  runReportJob,
-} from '../../shared/app/run-report.ts';
-import { parseEnv, RunReportEnvSchema } from '../../shared/config/env.ts';
-import { reportDepsFromEnv } from '../shared/report-deps.ts';
-import { ReportJobSchema } from '../shared/report-messages.ts';
+import type { ReportDeps } from '../../shared/app/run-report.ts';
+import { lazyOnce } from '../shared/lazy.ts';
 
 export interface RunReportHandlerOptions {
   /** Called once per job that ended without a send (the stack alarms on it). */
@@ -21,6 +16,10 @@ export interface RunReportHandlerOptions {
 
 export function createRunReportHandler(deps: ReportDeps, options: RunReportHandlerOptions = {}) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const [{ ReportSentError, RunInProgressError, runReportJob }, { ReportJobSchema }] = await Promise.all([
+      import('../../shared/app/run-report.ts'),
+      import('../shared/report-messages.ts'),
+    ]);
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       try {
@@ -43,19 +42,23 @@ export function createRunReportHandler(deps: ReportDeps, options: RunReportHandl
   };
 }
 
-let run: ReturnType<typeof createRunReportHandler> | undefined;
+const run = lazyOnce(async () => {
+  const [{ Metrics, MetricUnit }, { parseEnv, RunReportEnvSchema }, { reportDepsFromEnv }] =
+    await Promise.all([
+      import('@aws-lambda-powertools/metrics'),
+      import('../../shared/config/env.ts'),
+      import('../shared/report-deps.ts'),
+    ]);
+  const deps = reportDepsFromEnv(parseEnv(RunReportEnvSchema, process.env));
+  // Namespace from POWERTOOLS_METRICS_NAMESPACE, `service` dimension from POWERTOOLS_SERVICE_NAME:
+  // the stack's ReportRunFailed alarm watches exactly that metric.
+  const metrics = new Metrics();
+  return createRunReportHandler(deps, {
+    onRunFailed: () => {
+      metrics.addMetric('ReportRunFailed', MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    },
+  });
+});
 
-export const handler = async (event: SQSEvent) => {
-  if (!run) {
-    // Namespace from POWERTOOLS_METRICS_NAMESPACE, `service` dimension from POWERTOOLS_SERVICE_NAME:
-    // the stack's ReportRunFailed alarm watches exactly that metric.
-    const metrics = new Metrics();
-    run = createRunReportHandler(reportDepsFromEnv(parseEnv(RunReportEnvSchema, process.env)), {
-      onRunFailed: () => {
-        metrics.addMetric('ReportRunFailed', MetricUnit.Count, 1);
-        metrics.publishStoredMetrics();
-      },
-    });
-  }
-  return run(event);
-};
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => (await run())(event);

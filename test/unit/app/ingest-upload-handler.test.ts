@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { buildDepsFromEnv, createIngestHandler } from '../../../functions/ingest-upload/handler.ts';
+import { buildDepsFromEnv } from '../../../functions/ingest-upload/deps.ts';
+import { createIngestHandler } from '../../../functions/ingest-upload/handler.ts';
 import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import {
   FixedClock,
