@@ -168,7 +168,9 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
     const lastSent = await deps.runs.lastSent(report.id, scope.key, job.asOf);
     if (report.whenNoNewData !== 'send' && !job.force && lastSent?.finishedAt) {
       const lastWrite = await deps.facts.lastWriteAt(kpis);
-      if (!lastWrite || lastWrite <= lastSent.finishedAt) {
+      // Against when that run started, not when it finished: data committed while it was
+      // reading and rendering may not be in what it sent.
+      if (!lastWrite || lastWrite <= lastSent.startedAt) {
         const note = await skipForNoNewData(deps, report, scope.recipients, job, lastSent, mailContext);
         if (note?.status === 'refused') throw new MailNotSentError(note.reason);
         const noteId = note && 'messageId' in note ? note.messageId : null;

@@ -67,6 +67,13 @@ export const ERROR_HELP: Record<string, { zh: string; en: string }> = {
   },
   text_too_long: { zh: '文本过长', en: 'Text too long to store or show' },
   bad_characters: { zh: '含有换行或控制字符', en: 'Line break or control character where none may be' },
+  out_of_bounds: { zh: '数值超出该指标的合理范围', en: 'Value outside the bounds the KPI allows' },
+  grain_conflict: {
+    zh: '与已上传文件的粒度不同（同一指标/维度/财年只能一种粒度）',
+    en: 'Another upload holds this series at a different grain',
+  },
+  encrypted_xlsx: { zh: '工作簿有密码保护', en: 'Workbook is password-protected' },
+  memory_budget: { zh: '文件展开后过大，无法安全读取', en: 'File too large to read once unpacked' },
 };
 
 export interface ErrorWorkbookInput {

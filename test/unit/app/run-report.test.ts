@@ -417,6 +417,31 @@ describe('runReportJob and the mail ledger', () => {
     expect(world.mailer.sent).toHaveLength(4);
   });
 
+  it('counts data committed while the last run was reading as new: compared with when it started, not finished', async () => {
+    let lastWrite = '2026-11-20T00:00:00.000Z';
+    const base = staticFactStore(specData);
+    let world: ReturnType<typeof makeDeps> | undefined;
+    const facts = {
+      ...base,
+      lastWriteAt: async () => lastWrite,
+      loadPlanData: async (query: Parameters<typeof base.loadPlanData>[0]) => {
+        const data = await base.loadPlanData(query);
+        // An upload commits after this run read the store, before it finishes sending.
+        world!.advance(60);
+        lastWrite = new Date(world!.deps.clock.now()).toISOString();
+        world!.advance(60);
+        return data;
+      },
+    };
+    world = makeDeps({ config: noteConfig('skip'), facts });
+    await runReportJob(world.deps, allJob);
+    world.advance(7 * 24 * 3600);
+
+    const nextWeek = await runReportJob(world.deps, { ...allJob, asOf: '2026-11-29' });
+
+    expect(nextWeek.status).toBe('sent');
+  });
+
   it('sends the "no new data" note once when recording the skipped run fails and the job is retried', async () => {
     const world = makeDeps({
       config: noteConfig('note'),
