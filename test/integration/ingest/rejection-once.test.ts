@@ -5,15 +5,8 @@
  * once — with SES failing, losing its reply or refusing an address on a chosen call.
  */
 import { readFileSync } from 'node:fs';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoFactStore,
-  DynamoMailLedger,
-  DynamoUploadLedger,
-  S3ObjectStore,
-  SesMailer,
-} from '../../../shared/adapters/index.ts';
+import { DynamoUploadLedger, SesMailer } from '../../../shared/adapters/index.ts';
 import {
   type IngestDeps,
   ingestUpload,
@@ -21,24 +14,22 @@ import {
   uploadOrder,
 } from '../../../shared/app/ingest-upload.ts';
 import { rejectionMailId } from '../../../shared/app/reject-upload.ts';
-import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
 import { type Fault, faultySes } from '../../support/faulty-ses.ts';
+import { ingestDeps, uploadObject } from './support.ts';
 
 const FIXTURES = new URL('../../fixtures/uploads/files/', import.meta.url);
 
 describe('rejections on the emulators', () => {
   let emulators: TestEmulators;
-  let facts: DynamoFactStore;
-  let mails: DynamoMailLedger;
+  let facts: IngestDeps['facts'];
+  let mails: IngestDeps['mails'];
   const errors: string[] = [];
   let sequence = 0;
 
   beforeAll(async () => {
     emulators = await startTestEmulators();
-    const { doc } = emulators.clients;
-    facts = new DynamoFactStore({ doc, tableName: emulators.tableName });
-    mails = new DynamoMailLedger({ doc, tableName: emulators.tableName });
+    ({ facts, mails } = ingestDeps(emulators));
   });
 
   afterAll(async () => {
@@ -54,17 +45,13 @@ describe('rejections on the emulators', () => {
       tableName: emulators.tableName,
       processingLeaseSeconds: 0,
     });
-    const deps: IngestDeps = {
-      config: uploadTestConfig,
+    const deps = ingestDeps(emulators, {
       facts,
       uploads,
-      objects: new S3ObjectStore({ s3: emulators.clients.s3 }),
       mailer: new SesMailer({ sesv2: ses.client, sleep: async () => {} }),
       mails,
-      clock: { now: () => new Date() },
-      uploadsBucket: emulators.buckets.uploads,
       logger: { info() {}, warn() {}, error: (message) => void errors.push(message) },
-    };
+    });
     return { deps, uploads, ses };
   }
 
@@ -72,21 +59,13 @@ describe('rejections on the emulators', () => {
     sequence += 1;
     const key = `incoming/${kind}/${sequence}-${file}`;
     const body = readFileSync(new URL(file, FIXTURES));
-    const out = await emulators.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: emulators.buckets.uploads,
-        Key: key,
-        Body: body,
-        Metadata: { 'uploader-email': uploader },
-      }),
-    );
+    const uploaded = await uploadObject(emulators, key, body, { 'uploader-email': uploader });
     return {
       bucket: emulators.buckets.uploads,
       key,
-      versionId: out.VersionId ?? null,
       sequencer: sequence.toString(16).padStart(4, '0'),
       eventTime: new Date(Date.UTC(2026, 10, 23, 1, 0, sequence)).toISOString(),
-      size: body.byteLength,
+      ...uploaded,
     };
   }
 
