@@ -1,9 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RunReportEnvInput, ScheduleReportEnvInput } from '../../shared/config/env.ts';
+import type { RunReportEnvInput } from '../../shared/config/env.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { FunctionName, FunctionSize } from '../lambda-sizing.ts';
 import { ARCHIVE_PREFIX, REPORT_CONCURRENCY, REPORT_RUN_FAILED_METRIC, runLeaseSeconds } from '../names.ts';
@@ -11,13 +8,11 @@ import type { StageSettings } from '../stage.ts';
 import type { Email } from './email.ts';
 import { consumeQueue, grantHeadMissingObjects, grantObjects, grantTable } from './grants.ts';
 import { PlanFunction } from './plan-function.ts';
-import { deadLetterQueue, workQueue } from './plan-queue.ts';
+import { workQueue } from './plan-queue.ts';
+import { ReportDispatch } from './report-dispatch.ts';
 import type { ReportLinks } from './report-links.ts';
-import { ReportSchedules } from './report-schedules.ts';
+import type { ReportSchedules } from './report-schedules.ts';
 import type { Storage } from './storage.ts';
-
-/** Retries of the dispatcher when Scheduler's asynchronous invocation fails inside Lambda. */
-const DISPATCH_RETRY_ATTEMPTS = 2;
 
 export interface ReportPipelineProps {
   readonly stage: StageSettings;
@@ -30,8 +25,9 @@ export interface ReportPipelineProps {
 }
 
 /**
- * One Scheduler schedule per report → dispatcher (schedule-report) → report-jobs queue → report
- * worker (run-report), which builds one workbook per recipient scope, archives and mails it.
+ * One Scheduler schedule per report → dispatcher (schedule-report, ReportDispatch) → report-jobs
+ * queue → report worker (run-report), which builds one workbook per recipient scope, archives
+ * and mails it.
  */
 export class ReportPipeline extends Construct {
   readonly run: PlanFunction;
@@ -88,53 +84,16 @@ export class ReportPipeline extends Construct {
     // the SES sending rate and the account's Lambda concurrency; the rest wait queued.
     consumeQueue(this.run, jobs.queue, REPORT_CONCURRENCY);
 
-    const dispatchEnv: Required<ScheduleReportEnvInput> = {
-      ...props.common,
-      TABLE_NAME: storage.table.tableName,
-      REPORT_JOBS_QUEUE_URL: jobs.queue.queueUrl,
-    };
-    this.dispatch = new PlanFunction(this, 'ScheduleReport', {
-      name: 'schedule-report',
-      description: 'Turns a fired schedule into one report job per recipient scope',
+    const dispatcher = new ReportDispatch(this, 'Dispatch', {
+      stage,
+      config,
+      tableName: storage.table.tableName,
+      jobsQueue: jobs.queue,
       size: props.sizes['schedule-report'],
-      environment: dispatchEnv,
-      stage,
+      common: props.common,
     });
-    this.dispatch.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'QueueReportJobs',
-        actions: ['sqs:SendMessage'],
-        resources: [jobs.queue.queueArn],
-      }),
-    );
-    // Scheduler hands the event to Lambda's async queue; failures inside Lambda after that are
-    // invisible to Scheduler's DLQ, so they get retries and a destination of their own.
-    const dispatchFailures = deadLetterQueue(
-      this,
-      'DispatchFailures',
-      stage,
-      'the on-failure destination of the dispatcher’s asynchronous invocations',
-    );
-    this.dispatch.fn.configureAsyncInvoke({
-      retryAttempts: DISPATCH_RETRY_ATTEMPTS,
-      maxEventAge: Duration.hours(2),
-      onFailure: sendOnlyQueueDestination(dispatchFailures),
-    });
-
-    const scheduleDeadLetters = deadLetterQueue(
-      this,
-      'ScheduleDeadLetters',
-      stage,
-      'EventBridge Scheduler’s target DLQ (not a redrive target, so cdk-nag cannot see it)',
-    );
-    this.schedules = new ReportSchedules(this, 'Schedules', {
-      reports: config.reports,
-      defaultTimeZone: config.calendar.timeZone,
-      target: this.dispatch.fn,
-      deadLetterQueue: scheduleDeadLetters,
-      scheduleGroupName: stage.prefix,
-      removalPolicy: stage.removalPolicy,
-    });
+    this.dispatch = dispatcher.fn;
+    this.schedules = dispatcher.schedules;
 
     this.deadLetters = [
       {
@@ -144,34 +103,14 @@ export class ReportPipeline extends Construct {
       },
       {
         id: 'ScheduleDeadLetters',
-        queue: scheduleDeadLetters,
+        queue: dispatcher.scheduleDeadLetters,
         meaning: 'Scheduler could not hand a report schedule to the dispatcher',
       },
       {
         id: 'DispatchFailures',
-        queue: dispatchFailures,
+        queue: dispatcher.failures,
         meaning: 'The dispatcher failed on a fired schedule after its retries',
       },
     ];
   }
-}
-
-/**
- * An on-failure destination granting exactly what Lambda's asynchronous invocation uses,
- * sqs:SendMessage (SqsDestination also grants GetQueueAttributes and GetQueueUrl, which it never
- * calls).
- */
-function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
-  return {
-    bind(_scope, fn) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'SendFailedEvents',
-          actions: ['sqs:SendMessage'],
-          resources: [queue.queueArn],
-        }),
-      );
-      return { destination: queue.queueArn };
-    },
-  };
 }
