@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // Synthesizes dev and prod once for every infra test file (issue 17).
+          globalSetup: ['test/infra/support/global-setup.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -1,14 +1,17 @@
 /**
  * The CDK app: `npx cdk synth|diff|deploy -c stage=dev|prod`. The plan configuration is
  * validated first, so a bad cron, time zone, recipient or KPI reference fails synthesis with
- * a message naming it; AWS Solutions checks (cdk-nag) run on every synthesis and fail it on
- * any unacknowledged finding.
+ * a message naming it; the AWS Solutions checks (cdk-nag) and the Control Tower proactive
+ * controls (cfn-guard) run on every synthesis and fail it on any unacknowledged finding.
+ *
+ * Stage overrides for one deployment (see infra/stage.ts): `-c sesIdentity=create|import`,
+ * `-c lambdaMemoryMaxMb=<MB>`, `-c reportLinkConcurrency=<n>|none`.
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { defineConfig } from '../shared/config/define-config.ts';
 import type { PlanConfig } from '../shared/config/schema.ts';
 import { PlanMonitorStack } from './plan-monitor-stack.ts';
+import { addPolicyChecks } from './policy-checks.ts';
 import { stageSettings } from './stage.ts';
 
 async function loadPlanConfig(): Promise<PlanConfig> {
@@ -24,7 +27,12 @@ async function loadPlanConfig(): Promise<PlanConfig> {
 }
 
 const app = new App();
-const stage = stageSettings(app.node.tryGetContext('stage') ?? 'dev');
+const context = (key: string): unknown => app.node.tryGetContext(key);
+const stage = stageSettings(context('stage') ?? 'dev', {
+  sesIdentity: context('sesIdentity'),
+  lambdaMemoryMaxMb: context('lambdaMemoryMaxMb'),
+  reportLinkConcurrency: context('reportLinkConcurrency'),
+});
 const config = await loadPlanConfig();
 
 new PlanMonitorStack(app, `PlanMonitor-${stage.name}`, {
@@ -35,4 +43,4 @@ new PlanMonitorStack(app, `PlanMonitor-${stage.name}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+addPolicyChecks(app);

@@ -58,3 +58,14 @@ export function loadLambdaSizing(file: string = SIZING_FILE): Record<FunctionNam
   }
   return parsed.data.functions;
 }
+
+/**
+ * A benchmark size within an account's memory limit: memory cut to `maxMb`, the heap cap cut in
+ * the same proportion (so V8 still collects before the sandbox's limit). `capped` says whether
+ * anything was cut, so the stack can warn that the largest uploads may no longer fit.
+ */
+export function capSize(size: FunctionSize, maxMb: number): { size: FunctionSize; capped: boolean } {
+  if (size.memoryMb <= maxMb) return { size, capped: false };
+  const heapMb = Math.floor((size.heapMb * maxMb) / size.memoryMb);
+  return { size: { ...size, memoryMb: maxMb, heapMb }, capped: true };
+}

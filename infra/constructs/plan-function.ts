@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionSize } from '../lambda-sizing.ts';
+import { capSize, type FunctionSize } from '../lambda-sizing.ts';
+import { acknowledgeControl } from '../policy-checks.ts';
 import type { StageSettings } from '../stage.ts';
 import { nodeOptions } from '../v8-flags.ts';
 
@@ -24,6 +25,8 @@ export interface PlanFunctionProps {
   readonly stage: StageSettings;
   /** V8 young-generation size (`--max-semi-space-size`), where the benchmark showed a gain. */
   readonly semiSpaceMb?: number;
+  /** Reserved concurrency: the function's ceiling (and a share of the account's quota). */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -36,9 +39,21 @@ export class PlanFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** The size it is deployed with: the benchmark's, within the stage's memory limit. */
+  readonly size: FunctionSize;
 
   constructor(scope: Construct, id: string, props: PlanFunctionProps) {
     super(scope, id);
+    // The benchmark may ask for more memory than the account allows (3,008 MB on a new
+    // account): deploy within the stage's limit and say what that costs.
+    const { size, capped } = capSize(props.size, props.stage.lambdaMemoryMaxMb);
+    this.size = size;
+    if (capped) {
+      Annotations.of(this).addWarningV2(
+        'plan-monitor:memory-capped',
+        `${props.name}: the benchmark sizes it at ${props.size.memoryMb} MB; deployed with ${size.memoryMb} MB (heap ${size.heapMb} MB), the stage's lambdaMemoryMaxMb. The largest uploads the plan allows may run out of memory: after a Lambda memory quota increase, deploy with -c lambdaMemoryMaxMb=${props.size.memoryMb}.`,
+      );
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.stage.logRetention,
@@ -70,8 +85,9 @@ export class PlanFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.size.memoryMb,
-      timeout: Duration.seconds(props.size.timeoutS),
+      memorySize: size.memoryMb,
+      timeout: Duration.seconds(size.timeoutS),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -81,7 +97,7 @@ export class PlanFunction extends Construct {
         ...props.environment,
         // Cap V8's heap below the sandbox's memory: V8 then collects garbage in time instead of
         // growing until Lambda kills the process (heapMb: bench/sizing.md).
-        NODE_OPTIONS: nodeOptions(props.size.heapMb, props.semiSpaceMb),
+        NODE_OPTIONS: nodeOptions(size.heapMb, props.semiSpaceMb),
       },
       bundling: {
         forceDockerBundling: false,
@@ -95,5 +111,22 @@ export class PlanFunction extends Construct {
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
       },
     });
+    acknowledgeControl(
+      this,
+      'lambda_inside_vpc_check',
+      'The function reaches only AWS APIs (S3, DynamoDB, SES, SQS, KMS) and no private network resource; a VPC would add NAT or five interface endpoints per AZ, cost and cold-start time without protecting anything.',
+    );
+    acknowledgeControl(
+      this,
+      'cloudwatch_log_group_encrypted_check',
+      'CloudWatch Logs encrypts every log group at rest with its own keys; the logs hold operational events (keys, counts, error text), and a customer-managed key would add a key policy for the logs service per region without reducing who can read them (IAM decides that).',
+    );
+    if (props.stage.logRetention < logs.RetentionDays.ONE_YEAR) {
+      acknowledgeControl(
+        this,
+        'cloudwatch_log_group_retention_period_check',
+        `The ${props.stage.name} stage is a throw-away stack: its logs are kept ${props.stage.logRetention} days and deleted with it; prod keeps them a year.`,
+      );
+    }
   }
 }

@@ -2,9 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLambdaSizing } from '../../infra/lambda-sizing.ts';
+import { archiveTransitions } from '../../infra/constructs/storage.ts';
+import { capSize, loadLambdaSizing } from '../../infra/lambda-sizing.ts';
 import {
   ARCHIVE_PREFIX,
   assertLinksWithinArchive,
@@ -19,23 +21,19 @@ import {
   RunReportEnvSchema,
   ScheduleReportEnvSchema,
 } from '../../shared/config/env.ts';
+import { sharedConfig as config } from './support/shared-config.ts';
 import { buildStack, report, testConfig } from './support/stack.ts';
+import { sharedTemplate } from './support/synthesized.ts';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; [k: string]: any }>;
-
-const config = testConfig([
-  report('weekly-progress', 'cron(0 9 ? * MON *)'),
-  report('monthly-close', 'cron(30 8 2 * ? *)', 'Europe/Berlin'),
-  { ...report('paused'), schedule: { cron: 'cron(0 9 ? * FRI *)', enabled: false } },
-]);
 
 let dev: Template;
 let prod: Template;
 let devResources: Resources;
 
 beforeAll(() => {
-  dev = buildStack({ config, stage: 'dev' }).template;
-  prod = buildStack({ config, stage: 'prod' }).template;
+  dev = sharedTemplate('dev');
+  prod = sharedTemplate('prod');
   devResources = dev.toJSON().Resources as Resources;
 });
 
@@ -57,11 +55,14 @@ function statementsOf(resources: Resources): { where: string; statement: any }[]
   return out;
 }
 
+/** A function's logical id: `<construct path>Function<hash>`, e.g. `ReportsRunReportFunction0F0F9B13`. */
+const isFunctionOf = (id: string, name: string) => new RegExp(`${name}Function[0-9A-F]{8}$`).test(id);
+
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The function whose logical id starts with `prefix`, its id and its role's id. */
 function functionNamed(resources: Resources, prefix: string) {
-  const matching = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => id.startsWith(prefix));
+  const matching = ofType(resources, 'AWS::Lambda::Function').filter(([id]) => isFunctionOf(id, prefix));
   expect(matching, prefix).toHaveLength(1);
   const [id, fn] = matching[0]!;
   return { id, fn, roleId: fn.Properties!.Role['Fn::GetAtt'][0] as string };
@@ -285,6 +286,42 @@ describe('encryption in transit and at rest', () => {
   });
 });
 
+describe('lifecycle rules S3 accepts', () => {
+  it('expire later than every transition, and move to Standard-IA no earlier than 30 days (dev and prod)', () => {
+    for (const t of [dev, prod]) {
+      const buckets = Object.values(t.findResources('AWS::S3::Bucket'));
+      for (const bucket of buckets) {
+        for (const rule of bucket.Properties.LifecycleConfiguration?.Rules ?? []) {
+          const transitions: { StorageClass: string; TransitionInDays: number }[] = rule.Transitions ?? [];
+          for (const tr of transitions) {
+            if (rule.ExpirationInDays !== undefined)
+              expect(rule.ExpirationInDays, `${rule.Id}: expiry after ${tr.StorageClass}`).toBeGreaterThan(
+                tr.TransitionInDays,
+              );
+            if (tr.StorageClass === 'STANDARD_IA') expect(tr.TransitionInDays).toBeGreaterThanOrEqual(30);
+          }
+        }
+      }
+    }
+  });
+
+  it('keep the archive tiers a stage reaches before its archive expires', () => {
+    expect(archiveTransitions(null).map((t) => t.storageClass.value)).toEqual(['STANDARD_IA', 'GLACIER_IR']);
+    expect(archiveTransitions(90).map((t) => t.storageClass.value)).toEqual(['STANDARD_IA']);
+    expect(archiveTransitions(20)).toEqual([]);
+    const archiveRule = (t: Template) =>
+      Object.values(t.findResources('AWS::S3::Bucket'))
+        .flatMap((b) => b.Properties.LifecycleConfiguration?.Rules ?? [])
+        .find((r: any) => r.Id === 'archive-tiers');
+    expect(archiveRule(dev)).toMatchObject({
+      ExpirationInDays: 90,
+      Transitions: [{ StorageClass: 'STANDARD_IA' }],
+    });
+    expect(archiveRule(prod).ExpirationInDays).toBeUndefined();
+    expect(archiveRule(prod).Transitions).toHaveLength(2);
+  });
+});
+
 describe('table', () => {
   it('keys on pk/sk, bills on demand and has point-in-time recovery', () => {
     for (const t of [dev, prod]) {
@@ -330,6 +367,25 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets nobody create grants on the keys except for AWS resources (Control Tower CT.KMS.PR.3)', () => {
+    for (const [id, key] of ofType(devResources, 'AWS::KMS::Key')) {
+      const statements = key.Properties!.KeyPolicy.Statement as any[];
+      const allowsGrant = statements.filter(
+        (st) => st.Effect === 'Allow' && asArray<string>(st.Action).includes('kms:CreateGrant'),
+      );
+      expect(allowsGrant, id).toEqual([]);
+      expect(statements, id).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'kms:CreateGrant',
+          Condition: {
+            BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+          },
+        }),
+      );
+    }
+  });
+
   it('has no wildcard action in the alarm key policy either', () => {
     for (const [, key] of ofType(devResources, 'AWS::KMS::Key')) {
       for (const s of key.Properties!.KeyPolicy.Statement) {
@@ -338,10 +394,18 @@ describe('least privilege', () => {
     }
   });
 
-  it('scopes S3 grants to prefixes, never to whole buckets', () => {
+  it('scopes S3 object grants to prefixes, never to whole buckets', () => {
     const s3Statements = statementsOf(devResources).filter(({ statement }) =>
       asArray<string>(statement.Action).some((a) => a.startsWith('s3:')),
     );
+    // The one bucket-level action: s3:ListBucket alone, so a HeadObject on a missing key is a
+    // 404, not a 403 (it lists nothing for the function, which never calls ListObjects).
+    const bucketLevel = s3Statements.filter(({ statement }) => statement.Sid === 'HeadObjectAnswers404');
+    for (const { statement } of bucketLevel) {
+      expect(statement.Action).toBe('s3:ListBucket');
+      expect(statement.Resource['Fn::GetAtt'][1]).toBe('Arn');
+    }
+    s3Statements.splice(0, s3Statements.length, ...s3Statements.filter((st) => !bucketLevel.includes(st)));
     expect(s3Statements.length).toBeGreaterThan(0);
     const allowed = [
       UPLOAD_PREFIXES.incoming,
@@ -373,8 +437,21 @@ describe('least privilege', () => {
       expect(resources).not.toContain('"*"');
       expect(statement.Condition.StringEquals['ses:FromAddress']).toBe(config.email.from);
     }
-    dev.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
-    dev.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    dev.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+  });
+
+  it('creates the sender domain identity in one stage per account (prod), which dev uses by name', () => {
+    // SES allows one identity per domain per account and region: two stacks creating it collide.
+    prod.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+    prod.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    dev.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    dev.hasOutput('SesIdentity', { Value: 'example.com' });
+    expect(Object.keys(dev.toJSON().Outputs).filter((o) => o.startsWith('DkimRecord'))).toEqual([]);
+    const created = buildStack({ config, stage: 'dev', overrides: { sesIdentity: 'create' } }).template;
+    created.resourceCountIs('AWS::SES::EmailIdentity', 1);
+    expect(() => stageSettings('dev', { sesIdentity: 'both' })).toThrow(
+      /-c sesIdentity=both: expected create or import/,
+    );
     dev.resourceCountIs('AWS::SES::ConfigurationSet', 1);
   });
 });
@@ -382,7 +459,7 @@ describe('least privilege', () => {
 describe('SES sandbox', () => {
   const sesResources = (t: Template) =>
     statementsOf(t.toJSON().Resources)
-      .filter(({ statement }) => asArray<string>(statement.Action).includes('ses:SendRawEmail'))
+      .filter(({ statement }) => asArray<string>(statement.Action).includes('ses:SendEmail'))
       .map(({ statement }) => JSON.stringify(statement.Resource));
 
   it('names each configured recipient identity in dev, where the account is still in the sandbox', () => {
@@ -426,7 +503,10 @@ describe('functions', () => {
     const seen: string[] = [];
     for (const [id, fn] of functions) {
       const name = (Object.keys(schemas) as (keyof typeof schemas)[]).find((n) =>
-        id.startsWith(n.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())),
+        isFunctionOf(
+          id,
+          n.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+        ),
       );
       expect(name, `which handler is ${id}`).toBeDefined();
       seen.push(name!);
@@ -444,19 +524,56 @@ describe('functions', () => {
     expect(seen.sort()).toEqual(Object.keys(schemas).sort());
   });
 
-  it('take memory, timeout and heap cap from the benchmark sizing', () => {
+  it('take memory, timeout and heap cap from the benchmark sizing, memory within the stage limit', () => {
     const sizing = loadLambdaSizing();
+    const limit = stageSettings('dev').lambdaMemoryMaxMb;
+    expect(limit).toBe(3008);
     const functions = ofType(devResources, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(Object.keys(sizing).length);
     for (const [name, size] of Object.entries(sizing)) {
       const logicalPrefix = name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
-      const matching = functions.filter(([id]) => id.startsWith(logicalPrefix));
+      const matching = functions.filter(([id]) => isFunctionOf(id, logicalPrefix));
       expect(matching, name).toHaveLength(1);
       const p = matching[0]![1].Properties!;
-      expect(p.MemorySize, name).toBe(size.memoryMb);
+      const deployed = capSize(size, limit).size;
+      expect(p.MemorySize, name).toBe(Math.min(size.memoryMb, limit));
       expect(p.Timeout, name).toBe(size.timeoutS);
-      expect(p.Environment.Variables.NODE_OPTIONS, name).toContain(`--max-old-space-size=${size.heapMb}`);
+      expect(p.Environment.Variables.NODE_OPTIONS, name).toContain(`--max-old-space-size=${deployed.heapMb}`);
     }
+  });
+
+  it('cut a benchmark size above the new-account limit to 3,008 MB with a warning, unless the stage raises it', () => {
+    // The committed sizing asks for more than 3,008 MB for ingest-upload: the case this guards.
+    expect(loadLambdaSizing()['ingest-upload'].memoryMb).toBeGreaterThan(3008);
+    expect(capSize({ memoryMb: 4096, timeoutS: 745, heapMb: 3072 }, 3008)).toEqual({
+      size: { memoryMb: 3008, timeoutS: 745, heapMb: 2256 },
+      capped: true,
+    });
+    expect(capSize({ memoryMb: 256, timeoutS: 55, heapMb: 192 }, 3008).capped).toBe(false);
+    const ingestMemory = (t: Template) =>
+      Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
+        isFunctionOf(id, 'IngestUpload'),
+      )![1].Properties.MemorySize;
+    expect(ingestMemory(dev)).toBe(3008);
+    expect(ingestMemory(prod)).toBe(3008);
+    const { app, template } = buildStack({ config, stage: 'prod', overrides: { lambdaMemoryMaxMb: '4096' } });
+    expect(ingestMemory(template)).toBe(4096);
+    expect(() => stageSettings('prod', { lambdaMemoryMaxMb: '20000' })).toThrow(
+      /lambdaMemoryMaxMb=20000: expected/,
+    );
+    // The capped default says what it costs and how to lift it.
+    const capped = buildStack({ config, stage: 'dev' });
+    const warnings = Annotations.fromStack(capped.stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('memory-capped'),
+    );
+    expect(JSON.stringify(warnings)).toContain('-c lambdaMemoryMaxMb=4096');
+    expect(
+      Annotations.fromStack(app.node.findChild('PlanMonitor-prod') as Stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('memory-capped'),
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a sizing file that Lambda could not deploy, naming the field', () => {
@@ -520,14 +637,14 @@ describe('alarms', () => {
   });
 
   it('takes a crashed report run over: its lease outlives the function and ends before the queue redelivers', () => {
-    const runReport = ofType(devResources, 'AWS::Lambda::Function').filter(([id]) => /^RunReport/.test(id));
+    const runReport = ofType(devResources, 'AWS::Lambda::Function').filter(([id]) =>
+      isFunctionOf(id, 'RunReport'),
+    );
     expect(runReport).toHaveLength(1);
     const [fnId, fn] = runReport[0]!;
     const lease = Number(fn.Properties?.Environment.Variables.RUN_LEASE_SECONDS);
     expect(lease).toBeGreaterThan(fn.Properties?.Timeout);
-    const queues = ofType(devResources, 'AWS::SQS::Queue').filter(
-      ([id]) => /ReportJobs/.test(id) && !/Dead/i.test(id),
-    );
+    const queues = ofType(devResources, 'AWS::SQS::Queue').filter(([id]) => /JobsQueue[0-9A-F]{8}$/.test(id));
     expect(queues).toHaveLength(1);
     expect(queues[0]![1].Properties?.VisibilityTimeout).toBeGreaterThan(lease);
     // and at most REPORT_CONCURRENCY scopes run at once, whatever the number of scopes
@@ -547,7 +664,9 @@ describe('alarms', () => {
 
 describe('report links', () => {
   const keyId = () => {
-    const keys = ofType(devResources, 'AWS::KMS::Key').filter(([id]) => id.startsWith('ReportLinkKey'));
+    const keys = ofType(devResources, 'AWS::KMS::Key').filter(
+      ([, k]) => k.Properties?.KeySpec === 'HMAC_256',
+    );
     expect(keys).toHaveLength(1);
     return keys[0]![0];
   };
@@ -622,11 +741,30 @@ describe('report links', () => {
     expect(verify.Resource).toEqual({ 'Fn::GetAtt': [keyId(), 'Arn'] });
     const read = statements.find((st) => st.Action === 's3:GetObject');
     const archiveId = ofType(devResources, 'AWS::S3::Bucket').find(([id]) =>
-      id.startsWith('ArchiveBucket'),
+      /ArchiveBucket[0-9A-F]{8}$/.test(id),
     )![0];
     expect(read.Resource).toEqual({
       'Fn::Join': ['', [{ 'Fn::GetAtt': [archiveId, 'Arn'] }, `/${ARCHIVE_PREFIX}*`]],
     });
+  });
+
+  it('bound the public link function by reserved concurrency in prod, not on a new account (dev default)', () => {
+    const reserved = (t: Template) =>
+      Object.entries(t.findResources('AWS::Lambda::Function')).find(([id]) =>
+        isFunctionOf(id, 'ReportLink'),
+      )![1].Properties.ReservedConcurrentExecutions;
+    expect(reserved(prod)).toBe(10);
+    // A new account's quota of 10 leaves no room: Lambda keeps at least 10 unreserved.
+    expect(reserved(dev)).toBeUndefined();
+    expect(
+      reserved(buildStack({ config, stage: 'dev', overrides: { reportLinkConcurrency: '5' } }).template),
+    ).toBe(5);
+    expect(
+      reserved(buildStack({ config, stage: 'prod', overrides: { reportLinkConcurrency: 'none' } }).template),
+    ).toBeUndefined();
+    expect(() => stageSettings('prod', { reportLinkConcurrency: '0' })).toThrow(
+      /a whole number ≥ 1, or none/,
+    );
   });
 
   it('let no other role use the key', () => {
