@@ -26,21 +26,6 @@ export function grantObjects(
   });
 }
 
-/**
- * s3:ListBucket on the bucket itself, for HeadObject: without it S3 answers a HEAD on a missing
- * key with 403 instead of 404. Only while S3ObjectStore.put checks existence with a HEAD; the
- * IAM contract test (test/infra/iam-contract.test.ts) flags this grant once no HeadObject remains.
- */
-export function grantHeadMissingObjects(fn: PlanFunction, bucket: s3.IBucket): void {
-  fn.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'HeadObjectAnswers404',
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-    }),
-  );
-}
-
 /** DynamoDB actions on the one table (no index, no stream: the table has neither). */
 export function grantTable(fn: PlanFunction, tableArn: string, actions: readonly string[]): void {
   fn.role.addToPrincipalPolicy(

@@ -8,7 +8,7 @@ import { bucketName, INGEST_CONCURRENCY, UPLOAD_PREFIXES } from '../names.ts';
 import type { StageSettings } from '../stage.ts';
 import { INGEST_SEMI_SPACE_MB } from '../v8-flags.ts';
 import type { Email } from './email.ts';
-import { consumeQueue, grantHeadMissingObjects, grantObjects, grantTable } from './grants.ts';
+import { consumeQueue, grantObjects, grantTable } from './grants.ts';
 import { PlanFunction } from './plan-function.ts';
 import { workQueue } from './plan-queue.ts';
 import type { Storage } from './storage.ts';
@@ -53,20 +53,39 @@ export class IngestPipeline extends Construct {
     this.deadLetters = deadLetters;
     notifyOnIncoming(uploads, bucketName(this, stage, 'uploads'), queue);
 
-    const { incoming, rejected } = UPLOAD_PREFIXES;
+    const { incoming, processed, rejected } = UPLOAD_PREFIXES;
+    // A handled upload is filed away (shared/app/file-upload.ts): read (and copy) the notified
+    // version, then delete that version alone. s3:DeleteObject covers only the unversioned
+    // path (the local emulator); the buckets here are versioned, so events name a version.
     grantObjects(
       this.fn,
-      'ReadAndTagIncomingUploads',
+      'ReadAndFileIncomingUploads',
       uploads,
       incoming,
-      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
-      'uploaded files (read the notified version, tag it with the outcome)',
+      ['s3:GetObject', 's3:GetObjectVersion', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      'uploaded files (read the notified version, delete it once filed away)',
     );
-    grantObjects(this.fn, 'FileErrorWorkbooks', uploads, rejected, ['s3:PutObject'], 'error workbooks');
-    grantHeadMissingObjects(this.fn, uploads);
+    grantObjects(
+      this.fn,
+      'FileAcceptedUploads',
+      uploads,
+      processed,
+      ['s3:PutObject', 's3:PutObjectTagging'],
+      'accepted originals (a tagged copy)',
+    );
+    grantObjects(
+      this.fn,
+      'FileRejectedUploads',
+      uploads,
+      rejected,
+      ['s3:PutObject', 's3:PutObjectTagging'],
+      'rejected originals (a tagged copy) and their error workbooks',
+    );
     grantTable(this.fn, storage.table.tableArn, [
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
+      // Releasing the per-kind writer lock, and replacing a crashed attempt's history record.
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

@@ -6,7 +6,7 @@ import type { FunctionName, FunctionSize } from '../lambda-sizing.ts';
 import { ARCHIVE_PREFIX, REPORT_CONCURRENCY, REPORT_RUN_FAILED_METRIC, runLeaseSeconds } from '../names.ts';
 import type { StageSettings } from '../stage.ts';
 import type { Email } from './email.ts';
-import { consumeQueue, grantHeadMissingObjects, grantObjects, grantTable } from './grants.ts';
+import { consumeQueue, grantObjects, grantTable } from './grants.ts';
 import { PlanFunction } from './plan-function.ts';
 import { workQueue } from './plan-queue.ts';
 import { ReportDispatch } from './report-dispatch.ts';
@@ -70,7 +70,6 @@ export class ReportPipeline extends Construct {
       ['s3:GetObject', 's3:PutObject'],
       'archived report workbooks',
     );
-    grantHeadMissingObjects(this.run, storage.archiveBucket);
     links.grantSign(this.run.role);
     grantTable(this.run, storage.table.tableArn, [
       'dynamodb:BatchGetItem',

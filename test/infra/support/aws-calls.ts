@@ -64,6 +64,15 @@ export function sdkCallsOf(program: ts.Program, entry: string): SdkCall[] {
   const follow = (declaration: ts.Declaration) => {
     const file = declaration.getSourceFile();
     if (!isProjectFile(file)) return;
+    // `const { run } = await import('./x.ts')` (a handler loading its use case on the first
+    // event): the binding stands for the module's export of that name.
+    if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
+      const name = (declaration.propertyName ?? declaration.name).getText();
+      let exported = checker.getTypeAtLocation(declaration.parent).getProperty(name);
+      if (exported && exported.flags & ts.SymbolFlags.Alias) exported = checker.getAliasedSymbol(exported);
+      for (const target of exported?.declarations ?? []) if (target !== declaration) follow(target);
+      return;
+    }
     if (ts.isClassLike(declaration)) {
       instantiated.add(declaration);
       // Construction runs the constructor and the property initializers.
@@ -143,6 +152,13 @@ export function sdkCallsOf(program: ts.Program, entry: string): SdkCall[] {
       ts.isTypeAliasDeclaration(node)
     )
       return;
+    // A dynamic import runs the imported module's top-level code.
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const specifier = node.arguments[0];
+      const module = specifier && checker.getSymbolAtLocation(specifier);
+      const source = module?.valueDeclaration ?? module?.declarations?.[0];
+      if (source && ts.isSourceFile(source) && isProjectFile(source)) enqueue(source);
+    }
     if (ts.isNewExpression(node)) {
       // A class imported by name, or taken from a dynamic import (`const { XCommand } = await
       // import(…)`), whose local binding's type is the class.
