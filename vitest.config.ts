@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { QUIET_SDK_NODE_NOTICE } from './test/support/sdk-notice.ts';
 
 export default defineConfig({
   test: {
@@ -7,11 +8,7 @@ export default defineConfig({
     // the suite runs on, that is one file at a time. Unit and infra files are independent of
     // each other and of the integration files (which run one after another, see below).
     maxWorkers: Math.max(2, availableParallelism()),
-    env: {
-      // The SDK's "Node 22 from 2027" notice, once per test file that builds a client; the
-      // project supports Node 20 until then (README "Known limits"). Other warnings still show.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: { ...QUIET_SDK_NODE_NOTICE },
     projects: [
       {
         extends: true,

@@ -4,6 +4,7 @@
  * embedded emulators' own tests (persistence, ports, s3rver's events) stay in `npm test`.
  */
 import { defineConfig } from 'vitest/config';
+import { QUIET_SDK_NODE_NOTICE } from './test/support/sdk-notice.ts';
 
 export default defineConfig({
   test: {
@@ -15,7 +16,7 @@ export default defineConfig({
     ],
     exclude: ['test/integration/adapters/emulators.test.ts'],
     environment: 'node',
-    env: { PLAN_MONITOR_EMULATORS: 'moto' },
+    env: { ...QUIET_SDK_NODE_NOTICE, PLAN_MONITOR_EMULATORS: 'moto' },
     globalSetup: ['test/support/moto-global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
