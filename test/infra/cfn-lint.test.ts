@@ -44,7 +44,7 @@ describe('cfn-lint', () => {
     }
   });
 
-  it.runIf(!installed)('is installed wherever CI runs (elsewhere: pip install cfn-lint)', () => {
-    expect(process.env.CI, 'cfn-lint is not on the PATH of this build machine').toBeFalsy();
+  it('is installed wherever CI runs (elsewhere: pip install cfn-lint)', () => {
+    expect(installed || !process.env.CI, 'cfn-lint is not on the PATH of this build machine').toBe(true);
   });
 });
