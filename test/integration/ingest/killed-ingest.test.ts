@@ -15,7 +15,6 @@ import { seededRandom } from './faults.ts';
 import { ingestDeps, uploadObject } from './support.ts';
 
 const CHILD = new URL('./ingest-child.ts', import.meta.url).pathname;
-const TSX = new URL('../../../node_modules/.bin/tsx', import.meta.url).pathname;
 
 let emulators: TestEmulators;
 
@@ -48,7 +47,11 @@ function runChild(object: UploadedObject, killAfterMs?: number): Promise<{ kille
     object,
   });
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CHILD, arg], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node itself with tsx as a loader, not the tsx command: that one runs the script in a
+    // second process, which a SIGKILL of the first would leave running (still writing).
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, arg], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let started = 0;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
