@@ -51,5 +51,7 @@ export function phaseTarget(
     total += w;
   }
   if (!(total > 0)) return weights.map(() => value / weights.length);
-  return weights.map((w) => (value * w) / total);
+  // Each day's share first: value · w could underflow to 0 for tiny (subnormal) weights and
+  // lose the whole period's target, while w / total stays a share of 1.
+  return weights.map((w) => value * (w / total));
 }

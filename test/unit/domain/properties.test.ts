@@ -53,6 +53,15 @@ describe('domain properties', () => {
     );
   });
 
+  it('keeps the period target when the profile weights are tiny (subnormal)', () => {
+    // A counterexample fast-check found: value · weight underflowed to 0 on every day.
+    const value = 0.0000010000000000000002;
+    const range = periodRange('2024-W22', 4);
+    const daily = phaseTarget(value, range, { id: 'custom', months: { 5: 0, 6: 8e-323 } });
+    const sum = daily.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - value)).toBeLessThanOrEqual(1e-6 * value);
+  });
+
   it('the engine target over a whole covered period equals the uploaded period target', () => {
     fc.assert(
       fc.property(
