@@ -769,6 +769,11 @@ function machine() {
   };
 }
 
+/** A run that started with more runnable work than cores: its wall times are other jobs' too. */
+function busy(loadAverage: unknown, cores: number): boolean {
+  return Number.parseFloat(String(loadAverage)) > cores;
+}
+
 function markdown(results: readonly WorkloadResult[], meta: Record<string, unknown>): string {
   const m = meta.machine as ReturnType<typeof machine>;
   const status = (f: Figure) => (f.pass === true ? '✅ pass' : f.pass === false ? '❌ miss' : '');
@@ -778,7 +783,7 @@ function markdown(results: readonly WorkloadResult[], meta: Record<string, unkno
     `Each figure is the median of the runs in the "runs" column (${String(meta.runs)} wanted) after ${String(meta.warmups)} warm-up (the store starts a fresh emulator per run and has none), every run a fresh process; peak RSS is that process's own \`resourceUsage().maxRSS\`. Inputs are generated from a fixed seed (bench/lib/plan.ts). Raw runs: bench/results.json; how the Lambdas are sized from this: bench/sizing.md; what limits a missed budget: bench/NOTES.md.`,
     ...((meta.remeasured as Record<string, unknown>[] | undefined) ?? []).map(
       (r) =>
-        `Re-measured since (\`--only … --merge\`): ${(r.ids as string[]).join(', ')} at ${String(r.finishedAt).slice(0, 16).replace('T', ' ')} UTC (mode: ${r.mode}; ${r.runs} run(s) after ${r.warmups} warm-up; load average ${String(r.loadAverageAtStart)} at start — the machine was shared, so read those rows by their ratios and CPU times).`,
+        `Re-measured since (\`--only … --merge\`): ${(r.ids as string[]).join(', ')} at ${String(r.finishedAt).slice(0, 16).replace('T', ' ')} UTC (mode: ${r.mode}; ${r.runs} run(s) after ${r.warmups} warm-up; load average ${String(r.loadAverageAtStart)} at start${busy(r.loadAverageAtStart, m.cores) ? ' — the machine was shared, so read those rows by their ratios and CPU times' : ''}).`,
     ),
     '',
     '| workload | scale | runs | measure | result | budget | status |',
