@@ -12,20 +12,30 @@ import type { IngestDeps } from '../../../shared/app/ingest-upload.ts';
 import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
 import type { TestEmulators } from '../../support/emulators.ts';
 
-/** The ingest use case's ports over the emulators (the test upload configuration). */
-export function ingestDeps(emulators: TestEmulators, overrides: Partial<IngestDeps> = {}): IngestDeps {
-  const { doc, s3, sesv2 } = emulators.clients;
+/** The ingest use case's ports over given clients and table (the test upload configuration). */
+export function ingestDepsOver(
+  { doc, s3, sesv2 }: Pick<TestEmulators['clients'], 'doc' | 's3' | 'sesv2'>,
+  tableName: string,
+  overrides: Partial<IngestDeps> = {},
+): IngestDeps {
   return {
     config: uploadTestConfig,
-    facts: new DynamoFactStore({ doc, tableName: emulators.tableName }),
-    uploads: new DynamoUploadLedger({ doc, tableName: emulators.tableName }),
+    facts: new DynamoFactStore({ doc, tableName }),
+    uploads: new DynamoUploadLedger({ doc, tableName }),
     objects: new S3ObjectStore({ s3 }),
     mailer: new SesMailer({ sesv2 }),
-    mails: new DynamoMailLedger({ doc, tableName: emulators.tableName }),
+    mails: new DynamoMailLedger({ doc, tableName }),
     clock: { now: () => new Date() },
-    uploadsBucket: emulators.buckets.uploads,
     ...overrides,
   };
+}
+
+/** The ingest use case's ports over the emulators (the test upload configuration). */
+export function ingestDeps(emulators: TestEmulators, overrides: Partial<IngestDeps> = {}): IngestDeps {
+  return ingestDepsOver(emulators.clients, emulators.tableName, {
+    uploadsBucket: emulators.buckets.uploads,
+    ...overrides,
+  });
 }
 
 /** What an S3 event names of an uploaded object. */
