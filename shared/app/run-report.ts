@@ -25,8 +25,9 @@ import type {
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
 import { labels } from '../report/i18n.ts';
-import { composeMime, type EmailLink, renderEmail } from '../report/render/email.ts';
+import { type EmailLink, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
+import { composeMime } from '../report/render/mime.ts';
 import type { ReportModel } from '../report/report-model.ts';
 import { REPORTS_PREFIX } from './report-links.ts';
 import { type AppLogger, ReportInputError, silentLogger } from './schedule-report.ts';

@@ -569,6 +569,9 @@ export function buildReportModel(
     trend,
     milestones,
     dataQuality,
+    attribution: [],
+    comparisons: [],
+    owners: Object.fromEntries(config.owners.map((o) => [o.id, o.name])),
     about: {
       asOf,
       timeZone: config.calendar.timeZone,

@@ -186,6 +186,63 @@ export interface DataQuality {
   readonly notes: readonly string[];
 }
 
+/** One slice (a dimension value, or a two-dimension cell) and its part of a KPI's variance. */
+export interface AttributionSlice {
+  /** e.g. `{ category: 'pets' }` or `{ channel: 'tmall', category: 'pets' }`. */
+  readonly dims: DimensionValues;
+  /** The slice's name; for a cell both names joined by ` · `. */
+  readonly label: LocalizedText;
+  /** Owner id of the slice (its dimension value's owner, else the KPI's); names in `ReportModel.owners`. */
+  readonly owner: string | null;
+  readonly actual: number | null;
+  readonly target: number | null;
+  /** The slice's contribution to the KPI's variance, in the KPI's unit (CNY for money). */
+  readonly contribution: number;
+  /** contribution ÷ totalVariance; null when the total variance is 0. */
+  readonly share: number | null;
+}
+
+/**
+ * Where a KPI's variance over one range comes from (docs/variance-decisions.md, attribution).
+ * Σ slices' contributions + rest = totalVariance, exactly (up to float rounding).
+ */
+export interface Attribution {
+  readonly kpi: string;
+  readonly range: RangeKind;
+  /** The dimensions the slices are cut by (one, or two for a two-dimension breakdown). */
+  readonly dimensions: readonly string[];
+  /** actual − target of the KPI at the report's scope over the range, in the KPI's unit. */
+  readonly totalVariance: number;
+  /** `additive` for sum KPIs; `rate_mix` for ratio KPIs split into rate and mix effects. */
+  readonly method: 'additive' | 'rate_mix';
+  /** The largest contributors, the ones that push the variance its way first. */
+  readonly slices: readonly AttributionSlice[];
+  /** What the slices not listed contribute together. */
+  readonly rest: number;
+  /** Ratio KPIs: the variance as rate effect + mix effect (they add up to totalVariance). */
+  readonly effects: { readonly rate: number; readonly mix: number } | null;
+}
+
+/** A KPI's value in an earlier comparable period. */
+export interface ComparedPeriod {
+  readonly periodKey: PeriodKey;
+  readonly actual: number | null;
+  /** current − this period's actual, in the KPI's unit. */
+  readonly change: number | null;
+  /** change ÷ |this period's actual|; null when that is 0 or missing. */
+  readonly changePct: number | null;
+}
+
+/** This period against the previous one and the same period last year (when the store has it). */
+export interface PeriodComparison {
+  readonly kpi: string;
+  /** The range compared, e.g. `LAST_WEEK` (the report's own week) or `MTD`. */
+  readonly range: RangeKind;
+  readonly current: number | null;
+  readonly previous: ComparedPeriod | null;
+  readonly lastYear: ComparedPeriod | null;
+}
+
 export interface ReportAbout {
   readonly asOf: LocalDate;
   readonly timeZone: string;
@@ -226,5 +283,11 @@ export interface ReportModel {
   readonly trend: Trend;
   readonly milestones: MilestoneSummary;
   readonly dataQuality: DataQuality;
+  /** Where each headline and off-track KPI's variance comes from. */
+  readonly attribution: readonly Attribution[];
+  /** Each KPI against the previous period and the same period last year. */
+  readonly comparisons: readonly PeriodComparison[];
+  /** Display names of owners and teams from the configuration, by id. */
+  readonly owners: Readonly<Record<string, LocalizedText>>;
   readonly about: ReportAbout;
 }

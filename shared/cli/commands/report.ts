@@ -92,7 +92,8 @@ async function dataFromFiles(
 
 async function writeOutputs(model: ReportModel, outDir: string): Promise<string[]> {
   const { renderWorkbook, workbookFileName } = await import('../../report/render/excel.ts');
-  const { renderEmail, composeMime } = await import('../../report/render/email.ts');
+  const { renderEmail } = await import('../../report/render/email.ts');
+  const { composeMime } = await import('../../report/render/mime.ts');
   mkdirSync(outDir, { recursive: true });
   const workbook = await renderWorkbook(model);
   const fileName = workbookFileName(model);

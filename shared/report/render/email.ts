@@ -7,7 +7,6 @@
  * external CSS or images, a single 640px column that shrinks to a phone's width. Status is
  * a coloured chip with the word inside (colour-blind safe, same palette as the workbook).
  */
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { VarianceStatus } from '../../domain/types.ts';
 import {
   DASH,
@@ -24,7 +23,7 @@ import {
   statusWord,
 } from '../i18n.ts';
 import type { BreakdownRow, KpiRangeRow, Language, ReportKpi, ReportModel } from '../report-model.ts';
-import { STATUS_COLOURS, XLSX_CONTENT_TYPE } from './excel.ts';
+import { STATUS_COLOURS } from './excel.ts';
 import { escapeHtml as esc } from './html.ts';
 
 /** A download link to the archived workbook, sent instead of a too-large attachment. */
@@ -55,6 +54,24 @@ export interface RenderEmailOptions {
   readonly link?: EmailLink;
   /** Renders the short "no new data" note instead of the report summary. */
   readonly noNewDataNote?: boolean;
+  /**
+   * Chart images to show in the body, referenced as `<img src="cid:…">`; the same images
+   * must be passed to `composeMime` as `inline` parts so the references resolve.
+   */
+  readonly charts?: readonly EmailChart[];
+}
+
+/** One chart image shown in the email body (a PNG sent as an inline CID part). */
+export interface EmailChart {
+  /** Content-ID without angle brackets, e.g. `trend@plan-monitor`. */
+  readonly cid: string;
+  /** Where the body shows it. */
+  readonly placement: 'trend' | 'attribution';
+  /** Alternative text: what the chart says, for clients that block images and for screen readers. */
+  readonly alt: string;
+  /** Display size in CSS pixels (the PNG itself may be 2× for sharp phone screens). */
+  readonly width: number;
+  readonly height: number;
 }
 
 export interface RenderedEmail {
@@ -508,39 +525,4 @@ export function renderEmail(model: ReportModel, options: RenderEmailOptions = {}
   const subject = emailSubject(model, options);
   const content = buildContent(model, options);
   return { subject, html: renderHtml(model, content, subject), text: renderText(model, content) };
-}
-
-export interface MimeAttachment {
-  readonly filename: string;
-  readonly content: Buffer;
-  /** Defaults to the xlsx MIME type. */
-  readonly contentType?: string;
-}
-
-export interface MimeInput {
-  readonly from: string;
-  readonly to: string | readonly string[];
-  readonly replyTo?: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-  readonly attachments?: readonly MimeAttachment[];
-}
-
-/** Composes a complete RFC 5322 message (multipart: text + HTML, plus attachments) for SESv2 raw sends. */
-export async function composeMime(input: MimeInput): Promise<Buffer> {
-  const composer = new MailComposer({
-    from: input.from,
-    to: typeof input.to === 'string' ? input.to : [...input.to],
-    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-    subject: input.subject,
-    text: input.text,
-    html: input.html,
-    attachments: (input.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      content: a.content,
-      contentType: a.contentType ?? XLSX_CONTENT_TYPE,
-    })),
-  });
-  return composer.compile().build();
 }

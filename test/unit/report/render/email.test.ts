@@ -7,12 +7,13 @@ import {
   MINUS,
   statusWord,
 } from '../../../../shared/report/i18n.ts';
-import { composeMime, emailSubject, renderEmail } from '../../../../shared/report/render/email.ts';
+import { emailSubject, renderEmail } from '../../../../shared/report/render/email.ts';
 import {
   renderWorkbook,
   workbookFileName,
   XLSX_CONTENT_TYPE,
 } from '../../../../shared/report/render/excel.ts';
+import { composeMime } from '../../../../shared/report/render/mime.ts';
 import type { ReportModel } from '../../../../shared/report/report-model.ts';
 import { reportModelEn, reportModelZh, scopedModel } from '../../../fixtures/report-model.ts';
 
