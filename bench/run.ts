@@ -547,16 +547,27 @@ async function workbookWorkload(): Promise<WorkloadResult> {
   };
 }
 
+/**
+ * A tripwire against an accidental dependency, no longer the cold-start budget (module load is
+ * measured itself): 1.5 MiB until the AWS SDK went into the bundles (bench/NOTES.md says why).
+ */
+const BUNDLE_BUDGET_MIB = 2.5;
+
 async function bundleWorkload(): Promise<WorkloadResult> {
   const id = 'bundles';
-  const title = 'Lambda bundles (esbuild as the CDK: ESM, minify, node24, @aws-sdk/* external)';
+  const title = 'Lambda bundles (esbuild as the CDK: ESM, minify, node24, AWS SDK bundled)';
   const figures: Figure[] = [];
   const raw: Record<string, unknown> = {};
   const outDir = join(ROOT, 'bench', '.out');
   for (const handler of HANDLERS) {
     const gone = missing([`functions/${handler}/handler.ts`]);
     if (gone) {
-      figures.push({ measure: `${handler}: minified size`, value: gone, budget: '≤ 1.5 MiB', pass: null });
+      figures.push({
+        measure: `${handler}: minified size`,
+        value: gone,
+        budget: `≤ ${BUNDLE_BUDGET_MIB} MiB`,
+        pass: null,
+      });
       continue;
     }
     try {
@@ -571,8 +582,8 @@ async function bundleWorkload(): Promise<WorkloadResult> {
       };
       const loads = await loadsOf(b.file, SIZES.loads);
       const loadMs = median(loads.map((l) => l.ms));
-      // The alternative NodejsFunction offers (bundleAwsSDK): the SDK's ES modules in the bundle.
-      const sdk = await bundleHandler(ROOT, outDir, handler, { bundleSdk: true });
+      // NodejsFunction's default, which infra left for bundleAwsSDK: the runtime's CommonJS SDK.
+      const sdk = await bundleHandler(ROOT, outDir, handler, { bundleSdk: false });
       // Fewer processes for the alternative: it is information, and the suite has 10 minutes.
       const sdkLoads = await loadsOf(sdk.file, Math.min(SIZES.loads, 7));
       const coldFigure = (ls: readonly LoadResult[]) =>
@@ -581,8 +592,8 @@ async function bundleWorkload(): Promise<WorkloadResult> {
         {
           measure: `${handler}: minified size`,
           value: `${(b.bytes / MB).toFixed(2)} MiB (${fmtInt(b.bytes)} B)`,
-          budget: '≤ 1.5 MiB',
-          pass: b.bytes <= 1.5 * MB,
+          budget: `≤ ${BUNDLE_BUDGET_MIB} MiB`,
+          pass: b.bytes <= BUNDLE_BUDGET_MIB * MB,
         },
         {
           measure: `${handler}: module load (median of ${SIZES.loads} fresh node processes)`,
@@ -596,7 +607,7 @@ async function bundleWorkload(): Promise<WorkloadResult> {
           pass: null,
         },
         {
-          measure: `${handler}: alternative, the AWS SDK bundled too (NodejsFunction \`bundleAwsSDK\`; not what infra deploys)`,
+          measure: `${handler}: alternative, \`@aws-sdk/*\` external, loaded from node_modules as the runtime's copy (NodejsFunction's default; not what infra deploys)`,
           value: `${(sdk.bytes / MB).toFixed(2)} MiB; ${coldFigure(sdkLoads)}`,
           pass: null,
         },
@@ -606,7 +617,7 @@ async function bundleWorkload(): Promise<WorkloadResult> {
         topInputs: b.topInputs,
         loads,
         loadPeakRssMb: median(loads.map((l) => l.peakRssMb)),
-        sdkBundled: { bytes: sdk.bytes, loads: sdkLoads },
+        sdkExternal: { bytes: sdk.bytes, loads: sdkLoads },
       };
     } catch (error) {
       figures.push({

@@ -1,6 +1,12 @@
 /**
  * V8 flags the functions run with (NODE_OPTIONS), in one place so the benchmark measures the
  * ingest core with the same flags the deployed ingest function has.
+ *
+ * No `--enable-source-maps`: Node then reads and parses the bundle's source map (several MiB)
+ * at module load, which cost every cold start 70–150 ms CPU (bench/NOTES.md, "Lambda cold
+ * start") — more than any other single item of the cold-start budget of 250 ms. The map still
+ * ships beside the bundle: a minified stack trace from the logs is mapped back offline, or the
+ * flag is added to one function's NODE_OPTIONS while debugging it (README, "Cold start").
  */
 
 /**
@@ -12,10 +18,9 @@
  */
 export const INGEST_SEMI_SPACE_MB = 32;
 
-/** NODE_OPTIONS for a function: source maps, its heap cap and, if given, its semi-space size. */
+/** NODE_OPTIONS for a function: its heap cap and, if given, its semi-space size. */
 export function nodeOptions(heapMb: number, semiSpaceMb?: number): string {
   return [
-    '--enable-source-maps',
     `--max-old-space-size=${heapMb}`,
     ...(semiSpaceMb ? [`--max-semi-space-size=${semiSpaceMb}`] : []),
   ].join(' ');

@@ -1,8 +1,10 @@
 /**
  * Bundles each Lambda handler the way infra/constructs/plan-function.ts has the CDK do it
  * (NodejsFunction with esbuild: ESM, minify, node24, platform node, source map, the
- * createRequire banner, `@aws-sdk/*` external because the Node.js runtime ships SDK v3), and
- * measures module-load time in fresh plain `node` processes.
+ * createRequire banner, the AWS SDK bundled — `bundleAwsSDK`), and measures module-load time in
+ * fresh plain `node` processes without `--enable-source-maps`, as the functions run
+ * (infra/v8-flags.ts). The bundle then needs nothing from node_modules: what is timed is what
+ * Lambda loads.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
@@ -58,15 +60,16 @@ export const TRIVIAL_EVENTS: Readonly<Record<HandlerName, unknown>> = {
 
 /**
  * Bundles one handler into `outDir/<name>/index.mjs` (the CDK's file name for ESM).
- * `bundleSdk`: the AWS SDK bundled too (NodejsFunction's `bundleAwsSDK`), for the alternative.
+ * `bundleSdk: false`: `@aws-sdk/*` external, NodejsFunction's default, for the alternative — it
+ * then loads from node_modules as the Lambda runtime loads its own copy.
  */
 export async function bundleHandler(
   root: string,
   outDir: string,
   handler: HandlerName,
-  { bundleSdk = false }: { bundleSdk?: boolean } = {},
+  { bundleSdk = true }: { bundleSdk?: boolean } = {},
 ): Promise<BundleResult> {
-  const dir = join(outDir, bundleSdk ? `${handler}-sdk-bundled` : handler);
+  const dir = join(outDir, bundleSdk ? handler : `${handler}-sdk-external`);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'index.mjs');
   const result = await build({

@@ -3,7 +3,16 @@
  * reports batch item failures so one failing scope is retried alone.
  *
  * Everything but types is imported on the first event (functions/shared/lazy.ts): the module
- * load, which Lambda's cold start waits for, evaluates none of the engine, renderers or SDK.
+ * load, which Lambda's cold start waits for, evaluates none of the engine, renderers or SDK
+ * (test/unit/functions/load-time-imports.test.ts holds it to that).
+ *
+ * New rendering code — charts, fonts — joins the render path behind the use case
+ * (shared/app/run-report.ts and what it imports), never this file, functions/shared/* or
+ * report-messages.ts: it is then evaluated on the first job, which renders anyway. Its modules
+ * do no work at top level (no font read, no WebAssembly instantiated): that is done on the first
+ * render and memoised, or with an `await import()` where only some reports draw a chart. It still
+ * adds to the one bundle file V8 compiles at load (about 65 ms of CPU per minified MiB on the bench machine), so an asset such as a
+ * font is read from the function's files or a layer at render time, not inlined into the bundle.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReportDeps } from '../../shared/app/run-report.ts';

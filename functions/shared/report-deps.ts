@@ -4,6 +4,10 @@
  * (the run-report composition root and the integration tests wire them the same way). Adapters
  * and client factories are imported from their own modules, not the adapters' index, so the
  * bundle loads only the DynamoDB, S3, SESv2 and KMS SDK packages — not SQS.
+ *
+ * The run-report handler imports this module on its first event, never at module load; so must
+ * anything added to the report's render path (charts, fonts: functions/run-report/handler.ts
+ * says how). The KMS client is created on the first oversized workbook (kms-client.ts).
  */
 import planConfig from '../../plan.config.ts';
 import type { AwsClients } from '../../shared/adapters/aws-clients.ts';

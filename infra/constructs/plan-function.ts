@@ -103,9 +103,19 @@ export class PlanFunction extends Construct {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
         minify: true,
+        // The map ships beside the bundle for reading a minified stack trace, but Node does not
+        // load it: NODE_OPTIONS has no --enable-source-maps (infra/v8-flags.ts says why).
         sourceMap: true,
         target: 'node24',
         mainFields: ['module', 'main'],
+        // The AWS SDK goes into the bundle (its ES modules, tree-shaken) instead of being
+        // resolved from the runtime's CommonJS copy: esbuild hoists every import of an external
+        // package to the top of the ESM output, so with the SDK external Node loaded all of it
+        // at module load, through its CommonJS loader, even where a handler imports its adapters
+        // on the first event. Bundled, the SDK is evaluated only when the handler reaches it, and
+        // the version deployed is the one the tests ran against. Module load 430–470 → 165–220 ms
+        // CPU for ingest-upload and run-report (bench/NOTES.md, "Lambda cold start").
+        bundleAwsSDK: true,
         // Some CommonJS dependencies call require(); ESM output has none, so give it one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
