@@ -7,12 +7,13 @@
  * (test/unit/functions/load-time-imports.test.ts holds it to that).
  *
  * New rendering code — charts, fonts — joins the render path behind the use case
- * (shared/app/run-report.ts and what it imports), never this file, functions/shared/* or
- * report-messages.ts: it is then evaluated on the first job, which renders anyway. Its modules
- * do no work at top level (no font read, no WebAssembly instantiated): that is done on the first
- * render and memoised, or with an `await import()` where only some reports draw a chart. It still
- * adds to the one bundle file V8 compiles at load (about 65 ms of CPU per minified MiB on the bench machine), so an asset such as a
- * font is read from the function's files or a layer at render time, not inlined into the bundle.
+ * (shared/app/run-report.ts and what it imports), never a module this file imports statically:
+ * it is then evaluated on the first job, which renders anyway. Its modules do no work at top
+ * level (no font read, no WebAssembly instantiated): that is done on the first render and
+ * memoised, or behind an `await import()` where only some reports draw a chart. Its code still
+ * adds to the one bundle file V8 compiles at load (65–100 ms of CPU per minified MiB here:
+ * bench/NOTES.md), so an asset such as a font is read from the function's files or a layer at
+ * render time, not inlined into the bundle.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReportDeps } from '../../shared/app/run-report.ts';
