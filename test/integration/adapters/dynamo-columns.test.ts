@@ -72,4 +72,47 @@ describe('DynamoFactStore with dailyActualsAsColumns', () => {
     expect(columnFacts(columnar).sort(byKey)).toEqual([...expected].sort(byKey));
     expect(columnar.itemsRead).toBe(objects.itemsRead);
   });
+
+  it('folds roll-ups an unfinished upload is pending on after the commit look-up, as without columns', async () => {
+    // Arrange: a committed upload, then one whose commit write fails (its states stay pending).
+    const facts: ActualFact[] = [];
+    for (let d = 1; d <= 20; d++) {
+      const day = `2026-12-${String(d).padStart(2, '0')}`;
+      for (const channel of ['app', 'web'])
+        facts.push({ kpi: 'refunds', period: day, dims: { channel }, value: d });
+    }
+    const plain = new DynamoFactStore({ doc: emu.clients.doc, tableName: emu.tableName });
+    await plain.putActuals(facts, source('0000000300'));
+    const failing = new Proxy(emu.clients.doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: { input: { Item?: Record<string, unknown> } }) => {
+          if (command.input.Item?.committedAt !== undefined) throw new Error('commit write failed');
+          return target.send(command as never);
+        };
+      },
+    });
+    const put = new DynamoFactStore({ doc: failing, tableName: emu.tableName }).putActuals(
+      facts.slice(0, 10).map((f) => ({ ...f, value: f.value + 100 })),
+      source('0000000400'),
+    );
+    await expect(put).rejects.toThrow('commit write failed');
+    const query = { kpis: ['refunds'], start: '2026-12-01', end: '2026-12-31', targetVersions: [] };
+
+    // Act
+    const columnar = await new DynamoFactStore({
+      doc: emu.clients.doc,
+      tableName: emu.tableName,
+      dailyActualsAsColumns: true,
+    }).loadPlanData(query);
+    const objects = await plain.loadPlanData(query);
+
+    // Assess: the unfinished upload is invisible either way.
+    expect(objects.actuals.map((f) => f.value).sort((a, b) => a - b)).toEqual(
+      facts.map((f) => f.value).sort((a, b) => a - b),
+    );
+    expect(columnFacts(columnar).sort(byKey)).toEqual([...objects.actuals].sort(byKey));
+    expect(columnar.actuals).toEqual([]);
+    expect(columnar.itemsRead).toBe(objects.itemsRead);
+  });
 });
