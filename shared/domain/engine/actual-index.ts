@@ -12,8 +12,9 @@ import type {
   LocalDate,
   PeriodKey,
 } from '../types.ts';
+import { groupRollups } from './actual-groups.ts';
 import type { DayWindow, PeriodIndex } from './days.ts';
-import { cachedDimsKey, dimsKey, matches, sameDims } from './dims.ts';
+import { cachedDimsKey, matches, sameDims } from './dims.ts';
 
 export interface CoarseActual {
   readonly first: number;
@@ -230,55 +231,7 @@ export function indexActuals({ facts, columns, kpis, days, periods, scope }: Act
     }
   }
 
-  const groupCache = new Map<string, GroupActual>();
-  /**
-   * The first request for a set of dimensions (say `channel`) computes the groups of EVERY
-   * value combination of that set in one pass over the series, so a breakdown by a 50-value
-   * dimension costs one pass, not fifty.
-   */
-  const group = (kpi: string, g: DimensionValues): GroupActual => {
-    const cacheKey = `${kpi}\u0000${dimsKey(g)}`;
-    const cached = groupCache.get(cacheKey);
-    if (cached) return cached;
-    const groupKeys = Object.keys(g).sort();
-    const fresh = new Map<string, GroupActual>();
-    for (const s of sumSeries.get(kpi)?.values() ?? []) {
-      let key = '';
-      let complete = true;
-      for (const k of groupKeys) {
-        const v = s.dims[k];
-        if (v === undefined) {
-          complete = false;
-          break;
-        }
-        key += key ? `,${k}=${v}` : `${k}=${v}`;
-      }
-      if (!complete) continue;
-      const fullKey = `${kpi}\u0000${key}`;
-      if (groupCache.has(fullKey)) continue;
-      let acc = fresh.get(fullKey);
-      if (!acc) {
-        acc = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
-        fresh.set(fullKey, acc);
-      }
-      const { values, cov } = acc;
-      const sv = s.values;
-      const sc = s.cov;
-      // Uncovered days hold 0, so a branch-free sum is exact.
-      for (let o = 0; o < length; o++) {
-        values[o] = values[o]! + sv[o]!;
-        cov[o] = cov[o]! | sc[o]!;
-      }
-      for (const c of s.coarse.values()) if (c.inWindow) acc.coarse.push(c);
-    }
-    for (const [k, acc] of fresh) groupCache.set(k, acc);
-    let result = groupCache.get(cacheKey);
-    if (!result) {
-      result = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
-      groupCache.set(cacheKey, result);
-    }
-    return result;
-  };
+  const group = groupRollups(sumSeries, length);
 
   return {
     series: (kpi) => sumSeries.get(kpi)?.values() ?? [],
