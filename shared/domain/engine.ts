@@ -3,7 +3,8 @@
  * (KPI, dimension combination) over a window of day offsets, then evaluates any (KPI, range,
  * group, target version) as sums over day slices — never a scan over all facts.
  *
- * The parts (shared/domain/engine/): `days` (window, periods), `actual-index`,
+ * The parts (shared/domain/engine/): `days` (window, periods), `actual-columns` (daily actuals
+ * as typed arrays, fed by loaders), `actual-index`, `actual-groups` (lazy group roll-ups),
  * `target-index`, `target-resolution` (spec §6 roll-ups), `coverage` (like-for-like days),
  * one evaluator per aggregation (`evaluate-sum`, `evaluate-ratio`, `evaluate-snapshot`),
  * `outlook`, and the findings (`coverage-findings`, `target-findings`). They share one
