@@ -477,16 +477,21 @@ async function engineWorkload(): Promise<WorkloadResult> {
     note: runsNote(r.results.length, r.cut),
     figures: [
       { measure: 'buildReportModel time', value: fmtMs(ms), budget: '≤ 3 s', pass: ms <= 3000 },
-      { measure: 'peak RSS (generation + engine)', value: fmtMb(rss), budget: '≤ 1.5 GB', pass: rss <= 1536 },
+      {
+        measure: 'peak RSS (generation into columns + engine)',
+        value: fmtMb(rss),
+        budget: '≤ 400 MB (issue 16)',
+        pass: rss <= 400,
+      },
       {
         measure:
           'time ÷ DuckDB, the same range sums (4 ranges × KPI, WTD by channel and category, weekly trend) over the same facts in memory, 1 thread',
-        value: `${fmtRatio(vsDuckdb.timeRatio)} wall, ${fmtRatio(vsDuckdb.cpuRatio)} CPU; peak RSS ${fmtRatio(vsDuckdb.rssRatio)} (DuckDB: ${fmtMs(vsDuckdb.duckdbMs)} query, ${fmtMb(vsDuckdb.duckdbPeakRssMb)} with the facts also held as JS objects; loading them took ${fmtMs(medianOf(duckdb.results, 'loadMs'))})`,
+        value: `${fmtRatio(vsDuckdb.timeRatio)} wall, ${fmtRatio(vsDuckdb.cpuRatio)} CPU; peak RSS ${fmtRatio(vsDuckdb.rssRatio)} (DuckDB: ${fmtMs(vsDuckdb.duckdbMs)} query, ${fmtMb(vsDuckdb.duckdbPeakRssMb)}; generating and appending the facts took ${fmtMs(medianOf(duckdb.results, 'loadMs'))})`,
         budget: '≤ 1× (issue 16)',
         pass: vsDuckdb.timeRatio <= 1,
       },
       {
-        measure: 'peak RSS after generating the facts (before the engine)',
+        measure: 'peak RSS after generating the facts into columns (before the engine)',
         value: fmtMb(medianOf(r.results, 'rssAfterGenerationMb')),
         pass: null,
       },

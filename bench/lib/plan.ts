@@ -86,12 +86,21 @@ export function yearDays(): string[] {
   return out;
 }
 
-/** Combination `c` of channel × category × region (c < 2,000), as dimension values. */
-export function combo(c: number): DimensionValues {
-  return {
+/**
+ * Combination `c` of channel × category × region (c < 2,000), as dimension values; `wide`
+ * adds device × customer type for up to 24,000 combinations (the scale runs of issue 16).
+ */
+export function combo(c: number, wide = false): DimensionValues {
+  const narrow = {
     channel: `channel_${(c % 5) + 1}`,
     category: `category_${(Math.floor(c / 5) % 20) + 1}`,
     region: `region_${(Math.floor(c / 100) % 20) + 1}`,
+  };
+  if (!wide) return narrow;
+  return {
+    ...narrow,
+    device: `device_${(Math.floor(c / 2000) % 3) + 1}`,
+    customer: `customer_${(Math.floor(c / 6000) % 4) + 1}`,
   };
 }
 
@@ -103,25 +112,43 @@ function dailyValue(prng: Prng, k: number, day: number): number {
 }
 
 /**
- * `kpis × combos × days` daily actuals of FY2028. Facts share their dims object and period
- * string per combination and day (as an upload parser's output would not, but the engine
- * input is the measured thing, not the generator's memory).
+ * Visits the `kpis × combos × days` daily actuals of FY2028 in order (KPI, combination, day)
+ * without making an object per fact. Combinations share their dims object and days their
+ * period string. More than 2,000 combinations take the wide dimensions of {@link combo}.
  */
-export function generateActuals(kpis: number, combos: number, seed = SEED): ActualFact[] {
+export function forEachActual(
+  kpis: number,
+  combos: number,
+  visit: (kpi: string, period: string, dims: DimensionValues, value: number) => void,
+  seed = SEED,
+): void {
   const prng = createPrng(seed);
   const days = yearDays();
-  const dims = Array.from({ length: combos }, (_, c) => combo(c));
-  const out: ActualFact[] = new Array(kpis * combos * days.length);
-  let i = 0;
+  const dims = Array.from({ length: combos }, (_, c) => combo(c, combos > 2000));
   for (let k = 0; k < kpis; k++) {
     const kpi = kpiId(k);
     for (let c = 0; c < combos; c++) {
       const d = dims[c]!;
-      for (let day = 0; day < days.length; day++) {
-        out[i++] = { kpi, period: days[day]!, dims: d, value: dailyValue(prng, k, day) };
-      }
+      for (let day = 0; day < days.length; day++) visit(kpi, days[day]!, d, dailyValue(prng, k, day));
     }
   }
+}
+
+/**
+ * The facts of {@link forEachActual} as objects (as an upload parser's output would not
+ * share dims and period strings, but the engine input is the measured thing).
+ */
+export function generateActuals(kpis: number, combos: number, seed = SEED): ActualFact[] {
+  const out: ActualFact[] = new Array(kpis * combos * 366);
+  let i = 0;
+  forEachActual(
+    kpis,
+    combos,
+    (kpi, period, dims, value) => {
+      out[i++] = { kpi, period, dims, value };
+    },
+    seed,
+  );
   return out;
 }
 

@@ -55,7 +55,8 @@ export function reportDeps(options: ReportDepsOptions): ReportDeps {
   const { clients, tableName } = options;
   return {
     config: options.config ?? planConfig,
-    facts: new DynamoFactStore({ doc: clients.doc, tableName }),
+    // Daily actuals as typed-array columns, not one object each (issue 16, bench/NOTES.md).
+    facts: new DynamoFactStore({ doc: clients.doc, tableName, dailyActualsAsColumns: true }),
     runs: new DynamoRunLedger({ doc: clients.doc, tableName }),
     uploads: new DynamoUploadLedger({ doc: clients.doc, tableName }),
     objects: new S3ObjectStore({ s3: clients.s3 }),

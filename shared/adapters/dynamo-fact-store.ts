@@ -18,6 +18,7 @@
  *   under the same lock (grain-registry.ts).
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type ActualColumnsBuilder, actualColumnsBuilder } from '../domain/engine/actual-columns.ts';
 import type { ActualFact, Milestone, TargetFact } from '../domain/types.ts';
 import type {
   FactStore,
@@ -72,9 +73,16 @@ export interface DynamoFactStoreOptions extends RetryOptions {
   readonly writerLeaseSeconds?: number;
   /** How long a put waits for another upload of its kind to finish writing (default 300 s). */
   readonly writerWaitSeconds?: number;
+  /**
+   * loadPlanData returns daily actuals as typed-array columns (`actualColumns`) instead of one
+   * object each (issue 16: ~9 bytes a day instead of ~140); coarse actuals stay objects.
+   */
+  readonly dailyActualsAsColumns?: boolean;
 }
 
 export const DEFAULT_SLICE_SIZE = 10_000;
+
+const NO_COMMITS: Commits = new Map();
 
 interface Bucket {
   readonly kpi: string;
@@ -126,6 +134,7 @@ export class DynamoFactStore implements FactStore {
   private readonly now: () => Date;
   private readonly sliceSize: number;
   private readonly lock: WriterLock;
+  private readonly dailyActualsAsColumns: boolean;
   private readonly commits: UploadCommits;
   private readonly stamps: KpiStamps;
   private readonly grains: GrainRegistry;
@@ -136,6 +145,7 @@ export class DynamoFactStore implements FactStore {
     this.retrier = new Retrier(options);
     this.now = options.now ?? (() => new Date());
     this.sliceSize = Math.max(1, Math.floor(options.sliceSize ?? DEFAULT_SLICE_SIZE));
+    this.dailyActualsAsColumns = options.dailyActualsAsColumns ?? false;
     this.lock = new WriterLock({
       doc: this.doc,
       tableName: this.table,
@@ -289,24 +299,37 @@ export class DynamoFactStore implements FactStore {
     }
     partitions.push({ kind: 'milestone', pk: keys.milestonePartition });
 
-    const results = await mapBounded(partitions, this.retrier.concurrency, async (p) => ({
-      kind: p.kind,
-      items: await queryAll(this.doc, this.table, p.pk, counter),
-    }));
+    const actuals: ActualFact[] = [];
+    const targets: TargetFact[] = [];
+    const milestones: Milestone[] = [];
+    const columns = this.dailyActualsAsColumns ? actualColumnsBuilder(query) : undefined;
+    const out = { actuals, targets, milestones, columns };
+    let itemsRead = 0;
+    const results = await mapBounded(partitions, this.retrier.concurrency, async (p) => {
+      const items = await queryAll(this.doc, this.table, p.pk, counter);
+      if (!columns || p.kind !== 'rollup') return { kind: p.kind, items };
+      // With columns, a roll-up no upload is pending on is final: fold it in now, so the run
+      // holds the partitions in flight rather than every item of the year (bench/NOTES.md,
+      // "Scale model").
+      const held: Item[] = [];
+      for (const item of items) {
+        if (pendingUploads([item]).size > 0) held.push(item);
+        else this.collect(p.kind, item, NO_COMMITS, query, out);
+      }
+      itemsRead += items.length - held.length;
+      return { kind: p.kind, items: held };
+    });
     const pending = new Set<string>();
     for (const { items } of results) pendingUploads(items, pending);
     const commits = await this.commits.committed(pending, counter);
 
-    const actuals: ActualFact[] = [];
-    const targets: TargetFact[] = [];
-    const milestones: Milestone[] = [];
     // The commit items of the uploads the states come from count as read: a few per report.
-    let itemsRead = pending.size;
+    itemsRead += pending.size;
     for (const { kind, items } of results) {
       itemsRead += items.length;
-      for (const item of items) this.collect(kind, item, commits, query, { actuals, targets, milestones });
+      for (const item of items) this.collect(kind, item, commits, query, out);
     }
-    return { actuals, targets, milestones, itemsRead };
+    return { actuals, actualColumns: columns?.build(), targets, milestones, itemsRead };
   }
 
   private collect(
@@ -314,14 +337,26 @@ export class DynamoFactStore implements FactStore {
     item: Item,
     commits: Commits,
     query: PlanDataQuery,
-    out: { actuals: ActualFact[]; targets: TargetFact[]; milestones: Milestone[] },
+    out: {
+      actuals: ActualFact[];
+      targets: TargetFact[];
+      milestones: Milestone[];
+      columns: ActualColumnsBuilder | undefined;
+    },
   ): void {
     const dims = (item.dims ?? {}) as Record<string, string>;
     if (kind === 'rollup') {
       const days = visibleDays(item, commits);
       for (const day of Object.keys(days).sort()) {
         if (day < query.start || day > query.end) continue;
-        out.actuals.push({ kpi: String(item.kpi), period: day, dims: { ...dims }, value: Number(days[day]) });
+        if (out.columns) out.columns.add(String(item.kpi), day, dims, Number(days[day]));
+        else
+          out.actuals.push({
+            kpi: String(item.kpi),
+            period: day,
+            dims: { ...dims },
+            value: Number(days[day]),
+          });
       }
       return;
     }

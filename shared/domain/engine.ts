@@ -3,7 +3,8 @@
  * (KPI, dimension combination) over a window of day offsets, then evaluates any (KPI, range,
  * group, target version) as sums over day slices — never a scan over all facts.
  *
- * The parts (shared/domain/engine/): `days` (window, periods), `actual-index`,
+ * The parts (shared/domain/engine/): `days` (window, periods), `actual-columns` (daily actuals
+ * as typed arrays, fed by loaders), `actual-index`, `actual-groups` (lazy group roll-ups),
  * `target-index`, `target-resolution` (spec §6 roll-ups), `coverage` (like-for-like days),
  * one evaluator per aggregation (`evaluate-sum`, `evaluate-ratio`, `evaluate-snapshot`),
  * `outlook`, and the findings (`coverage-findings`, `target-findings`). They share one
@@ -25,6 +26,7 @@ import { indexTargets } from './engine/target-index.ts';
 import { targetResolver } from './engine/target-resolution.ts';
 import { kpiDefinition } from './kpi.ts';
 import type {
+  ActualColumns,
   ActualFact,
   DateRange,
   DimensionDefinition,
@@ -36,6 +38,7 @@ import type {
   TargetFact,
 } from './types.ts';
 
+export { type ActualColumnsBuilder, actualColumnsBuilder } from './engine/actual-columns.ts';
 export type { BoundsFinding } from './engine/bounds-findings.ts';
 export type { KpiCoverageFindings } from './engine/coverage-findings.ts';
 export { EngineError } from './engine/days.ts';
@@ -52,6 +55,8 @@ export interface EngineInput {
   readonly dimensions?: readonly DimensionDefinition[] | undefined;
   readonly targets: readonly TargetFact[];
   readonly actuals: readonly ActualFact[];
+  /** Daily actuals as columns (see {@link actualColumnsBuilder}), indexed before `actuals`. */
+  readonly actualColumns?: ActualColumns | undefined;
   readonly fiscalYearStartMonth: number;
   /** Days to index; every evaluated range should lie inside it (days outside count as empty). */
   readonly window: DateRange;
@@ -61,7 +66,8 @@ export interface EngineInput {
 
 /**
  * Build the engine over one run's facts. Cost: one pass over the facts; memory: two typed
- * arrays of the window's length per (KPI, dimension combination).
+ * arrays of the window's length per (KPI, dimension combination) — none for a column of
+ * `actualColumns` that spans the window, which the engine reads in place.
  */
 export function createEngine(input: EngineInput) {
   const days = dayWindow(input.window);
@@ -73,7 +79,14 @@ export function createEngine(input: EngineInput) {
     if (!found) throw new EngineError(`unknown KPI "${id}": declare it under kpis in plan.config.ts`);
     return found;
   };
-  const actuals = indexActuals({ facts: input.actuals, kpis, days, periods, scope });
+  const actuals = indexActuals({
+    facts: input.actuals,
+    columns: input.actualColumns,
+    kpis,
+    days,
+    periods,
+    scope,
+  });
   const targets = indexTargets({
     facts: input.targets,
     kpis,

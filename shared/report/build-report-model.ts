@@ -214,6 +214,7 @@ export function buildReportModel(
     dimensions: config.dimensions,
     targets: data.targets,
     actuals: data.actuals,
+    actualColumns: data.actualColumns,
     fiscalYearStartMonth: startMonth,
     window: { start: windowStart, end: windowEnd },
     scope: scope.dims,

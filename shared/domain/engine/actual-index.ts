@@ -2,9 +2,19 @@
  * Actuals indexed ONCE into typed arrays per (KPI, dimension combination) over the window's
  * days, so any group and range is a sum over day slices — never a scan over all facts.
  */
-import type { ActualFact, DimensionValues, KpiDefinition, LocalDate, PeriodKey } from '../types.ts';
+import { toEpochDay } from '../calendar.ts';
+import type {
+  ActualColumns,
+  ActualFact,
+  DailyActualSeries,
+  DimensionValues,
+  KpiDefinition,
+  LocalDate,
+  PeriodKey,
+} from '../types.ts';
+import { groupRollups } from './actual-groups.ts';
 import type { DayWindow, PeriodIndex } from './days.ts';
-import { cachedDimsKey, dimsKey, matches, sameDims } from './dims.ts';
+import { cachedDimsKey, matches, sameDims } from './dims.ts';
 
 export interface CoarseActual {
   readonly first: number;
@@ -55,6 +65,8 @@ export interface ActualIndex {
 
 export interface ActualIndexInput {
   readonly facts: readonly ActualFact[];
+  /** Daily actuals as columns, indexed before `facts` (so a fact for the same key wins). */
+  readonly columns?: ActualColumns | undefined;
   readonly kpis: ReadonlyMap<string, KpiDefinition>;
   readonly days: DayWindow;
   readonly periods: PeriodIndex;
@@ -65,9 +77,10 @@ export interface ActualIndexInput {
 /**
  * Index the actuals. Duplicate keys: the later fact wins (replace, spec §4). Facts of ratio
  * KPIs, of unknown KPIs and with unreadable periods are skipped. Cost: one pass over the
- * facts; memory: two typed arrays of the window's length per (KPI, dims).
+ * facts; memory: two typed arrays of the window's length per (KPI, dims). A column that spans
+ * the window becomes its series as it is (no copy); see {@link writable}.
  */
-export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexInput): ActualIndex {
+export function indexActuals({ facts, columns, kpis, days, periods, scope }: ActualIndexInput): ActualIndex {
   const length = days.length;
   const hasScope = Object.keys(scope).length > 0;
   const keyOf = cachedDimsKey();
@@ -90,7 +103,7 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
   const scopeKeys = Object.keys(scope);
   /** KPI → whether some actual carries every scope dimension (see reportedAtScopeLevel). */
   const atScopeLevel = new Map<string, boolean>();
-  const noteLevel = (fact: ActualFact) => {
+  const noteLevel = (fact: { readonly kpi: string; readonly dims: DimensionValues }) => {
     if (atScopeLevel.get(fact.kpi)) return;
     let atLevel = true;
     for (const k of scopeKeys) if (fact.dims[k] === undefined) atLevel = false;
@@ -99,11 +112,77 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
   const sumSeries = new Map<string, Map<string, ActualSeries>>();
   const snapshotActuals = new Map<string, Map<string, Map<PeriodKey, SnapshotActual>>>();
   const snapshotDims = new Map<Map<PeriodKey, SnapshotActual>, DimensionValues>();
+  const snapshotPeriods = (kpi: string, key: string, dims: DimensionValues) => {
+    let byDims = snapshotActuals.get(kpi);
+    if (!byDims) {
+      byDims = new Map();
+      snapshotActuals.set(kpi, byDims);
+    }
+    let byPeriod = byDims.get(key);
+    if (!byPeriod) {
+      byPeriod = new Map();
+      byDims.set(key, byPeriod);
+      snapshotDims.set(byPeriod, dims);
+    }
+    return byPeriod;
+  };
+  const sumSeriesOf = (kpi: string) => {
+    let byDims = sumSeries.get(kpi);
+    if (!byDims) {
+      byDims = new Map();
+      sumSeries.set(kpi, byDims);
+    }
+    return byDims;
+  };
+  /** Series whose arrays are the caller's columns: copied before a fact writes into them. */
+  const borrowed = new Set<ActualSeries>();
+  const writable = (byDims: Map<string, ActualSeries>, key: string, series: ActualSeries): ActualSeries => {
+    if (!borrowed.has(series)) return series;
+    const own = { ...series, ...take() };
+    own.values.set(series.values);
+    own.cov.set(series.cov);
+    byDims.set(key, own);
+    return own;
+  };
+  for (const column of columns?.daily ?? []) {
+    noteLevel(column);
+    if (hasScope && !matches(column.dims, scope)) continue;
+    const kpi = kpis.get(column.kpi);
+    if (!kpi || kpi.aggregation === 'ratio') continue;
+    const key = keyOf(column.dims);
+    const offset = toEpochDay(column.start) - days.start;
+    if (kpi.aggregation === 'snapshot') {
+      const byPeriod = snapshotPeriods(kpi.id, key, column.dims);
+      for (let i = 0; i < column.values.length; i++) {
+        if (!column.covered[i]) continue;
+        const period = periods.parse(days.day(offset + i))!;
+        byPeriod.set(period.key, { value: column.values[i]!, end: period.end });
+      }
+      continue;
+    }
+    const byDims = sumSeriesOf(kpi.id);
+    const series = byDims.get(key);
+    if (!series && offset <= 0 && offset + column.values.length >= length) {
+      const adopted = {
+        dims: column.dims,
+        values: column.values.subarray(-offset, length - offset),
+        cov: column.covered.subarray(-offset, length - offset),
+        coarse: new Map(),
+      };
+      borrowed.add(adopted);
+      byDims.set(key, adopted);
+      continue;
+    }
+    const into = series ? writable(byDims, key, series) : { dims: column.dims, ...take(), coarse: new Map() };
+    if (!series) byDims.set(key, into);
+    copyColumn(column, offset, into);
+  }
   // Facts usually arrive grouped by (KPI, dims): remember the last series to skip look-ups.
   let lastKpi = '';
   let lastDims: DimensionValues | null = null;
   let lastSeries: ActualSeries | null = null;
   for (const fact of facts) {
+    // lastSeries is never borrowed: it is set from writable() below.
     if (lastSeries && fact.kpi === lastKpi && (fact.dims === lastDims || sameDims(fact.dims, lastDims!))) {
       const period = periods.parse(fact.period);
       if (period !== null && period.grain === 'day') {
@@ -123,30 +202,15 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
     if (!period) continue;
     const key = keyOf(fact.dims);
     if (kpi.aggregation === 'snapshot') {
-      let byDims = snapshotActuals.get(kpi.id);
-      if (!byDims) {
-        byDims = new Map();
-        snapshotActuals.set(kpi.id, byDims);
-      }
-      let byPeriod = byDims.get(key);
-      if (!byPeriod) {
-        byPeriod = new Map();
-        byDims.set(key, byPeriod);
-        snapshotDims.set(byPeriod, fact.dims);
-      }
-      byPeriod.set(period.key, { value: fact.value, end: period.end });
+      snapshotPeriods(kpi.id, key, fact.dims).set(period.key, { value: fact.value, end: period.end });
       continue;
     }
-    let byDims = sumSeries.get(kpi.id);
-    if (!byDims) {
-      byDims = new Map();
-      sumSeries.set(kpi.id, byDims);
-    }
+    const byDims = sumSeriesOf(kpi.id);
     let series = byDims.get(key);
     if (!series) {
       series = { dims: fact.dims, ...take(), coarse: new Map() };
       byDims.set(key, series);
-    }
+    } else series = writable(byDims, key, series);
     lastKpi = fact.kpi;
     lastDims = fact.dims;
     lastSeries = series;
@@ -167,55 +231,7 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
     }
   }
 
-  const groupCache = new Map<string, GroupActual>();
-  /**
-   * The first request for a set of dimensions (say `channel`) computes the groups of EVERY
-   * value combination of that set in one pass over the series, so a breakdown by a 50-value
-   * dimension costs one pass, not fifty.
-   */
-  const group = (kpi: string, g: DimensionValues): GroupActual => {
-    const cacheKey = `${kpi}\u0000${dimsKey(g)}`;
-    const cached = groupCache.get(cacheKey);
-    if (cached) return cached;
-    const groupKeys = Object.keys(g).sort();
-    const fresh = new Map<string, GroupActual>();
-    for (const s of sumSeries.get(kpi)?.values() ?? []) {
-      let key = '';
-      let complete = true;
-      for (const k of groupKeys) {
-        const v = s.dims[k];
-        if (v === undefined) {
-          complete = false;
-          break;
-        }
-        key += key ? `,${k}=${v}` : `${k}=${v}`;
-      }
-      if (!complete) continue;
-      const fullKey = `${kpi}\u0000${key}`;
-      if (groupCache.has(fullKey)) continue;
-      let acc = fresh.get(fullKey);
-      if (!acc) {
-        acc = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
-        fresh.set(fullKey, acc);
-      }
-      const { values, cov } = acc;
-      const sv = s.values;
-      const sc = s.cov;
-      // Uncovered days hold 0, so a branch-free sum is exact.
-      for (let o = 0; o < length; o++) {
-        values[o] = values[o]! + sv[o]!;
-        cov[o] = cov[o]! | sc[o]!;
-      }
-      for (const c of s.coarse.values()) if (c.inWindow) acc.coarse.push(c);
-    }
-    for (const [k, acc] of fresh) groupCache.set(k, acc);
-    let result = groupCache.get(cacheKey);
-    if (!result) {
-      result = { values: new Float64Array(length), cov: new Uint8Array(length), coarse: [] };
-      groupCache.set(cacheKey, result);
-    }
-    return result;
-  };
+  const group = groupRollups(sumSeries, length);
 
   return {
     series: (kpi) => sumSeries.get(kpi)?.values() ?? [],
@@ -228,4 +244,16 @@ export function indexActuals({ facts, kpis, days, periods, scope }: ActualIndexI
     group,
     reportedAtScopeLevel: (kpi) => atScopeLevel.get(kpi) ?? null,
   };
+}
+
+/** The covered days of a column that fall inside the window, written into a series. */
+function copyColumn(column: DailyActualSeries, offset: number, into: ActualSeries): void {
+  const from = Math.max(0, -offset);
+  const to = Math.min(column.values.length, into.values.length - offset);
+  const { values, covered } = column;
+  for (let i = from; i < to; i++) {
+    if (!covered[i]) continue;
+    into.values[offset + i] = values[i]!;
+    into.cov[offset + i] = 1;
+  }
 }
