@@ -726,7 +726,9 @@ export default defineConfig({
         'tech_spend',
         'on_time_fulfilment_rate',
       ],
-      breakdowns: ['channel', 'category', 'region_tier', 'user_segment'],
+      // The last one is two-dimensional: each channel × category cell (which category sells
+      // where), as the category managers plan it.
+      breakdowns: ['channel', 'category', 'region_tier', 'user_segment', ['channel', 'category']],
       trend: 'month',
       headline: { kpi: 'gmv', range: 'MTD' },
       scorecard: { range: 'MTD' },

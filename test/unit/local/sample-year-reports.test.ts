@@ -95,14 +95,19 @@ describe('the sample year of npm start', () => {
     for (const report of planConfig.reports) {
       for (const scope of reportScopes(planConfig, report)) {
         const m = model(report.id, AS_OF, scope.dims);
-        expect(m.breakdowns.map((b) => b.dimension)).toEqual(report.breakdowns);
+        expect(m.breakdowns.map((b) => b.dimensions)).toEqual(
+          report.breakdowns.map((b) => (typeof b === 'string' ? [b] : b)),
+        );
         const headline = m.headline?.kpi ?? report.kpis[0]!;
         for (const breakdown of m.breakdowns) {
           const values = new Set(breakdown.rows.map((r) => r.value));
-          expect(values.size, `${report.id} [${scope.key}] ${breakdown.dimension}`).toBeGreaterThan(1);
+          expect(
+            values.size,
+            `${report.id} [${scope.key}] ${breakdown.dimensions.join(' × ')}`,
+          ).toBeGreaterThan(1);
           for (const value of values) {
             const row = breakdown.rows.find((r) => r.kpi === headline && r.value === value);
-            const at = `${report.id} [${scope.key}] ${breakdown.dimension}=${value} ${headline}`;
+            const at = `${report.id} [${scope.key}] ${breakdown.dimensions.join(' × ')}=${value} ${headline}`;
             expect(row?.actual, at).not.toBeNull();
             expect(row?.target, at).not.toBeNull();
           }
