@@ -137,6 +137,29 @@ describe('the sample year of npm start', () => {
     }
   }, 60_000);
 
+  it('sells GMV by day as promotions do (Double 11 many ordinary days), planned by day in the budget', () => {
+    const gmvOn = (day: string) =>
+      data.actuals.filter((f) => f.kpi === 'gmv' && f.period === day).reduce((sum, f) => sum + f.value, 0);
+    const ordinary = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'].map(gmvOn);
+    const average = ordinary.reduce((a, b) => a + b, 0) / ordinary.length;
+    expect(gmvOn('2026-11-11') / average).toBeGreaterThan(5);
+    const budgetGmv = data.targets.filter((t) => t.kpi === 'gmv' && t.version === 'budget');
+    expect(budgetGmv.length).toBeGreaterThan(300);
+    expect(budgetGmv.every((t) => /^\d{4}-\d{2}-\d{2}$/.test(t.period))).toBe(true);
+    // The week of Double 11 plans as much more than the week after as the promotion days weigh
+    // (the phasing profile's day weights; an even split of November would give 1).
+    const days = planConfig.phasing.find((p) => p.days)!.days!;
+    const weight = (from: number) =>
+      [0, 1, 2, 3, 4, 5, 6].reduce(
+        (sum, i) => sum + (days[`11-${String(from + i).padStart(2, '0')}`] ?? 1),
+        0,
+      );
+    const wtdTarget = (asOf: string) =>
+      model('weekly-progress', asOf).table.find((r) => r.kpi === 'gmv' && r.range === 'WTD')!.target!;
+    expect(wtdTarget('2026-11-15') / wtdTarget('2026-11-22')).toBeCloseTo(weight(9) / weight(16), 3);
+    expect(weight(9) / weight(16)).toBeGreaterThan(2);
+  }, 60_000);
+
   it('shows the story: the behind categories off track, the late supplier last on on-time fulfilment', () => {
     for (const category of year.story.behindCategories) {
       const row = model('category-weekly', AS_OF, { category }).table.find(
