@@ -116,6 +116,34 @@ describe('the sample year of npm start', () => {
     }
   }, 60_000);
 
+  it('fills the other sheets of every report and scope: scorecard, re-forecast, outlook, trend, milestones, clean data quality', () => {
+    for (const report of planConfig.reports) {
+      for (const scope of reportScopes(planConfig, report)) {
+        const m = model(report.id, AS_OF, scope.dims);
+        const at = `${report.id} [${scope.key}]`;
+        if (report.scorecard) expect(m.scorecard.score, `${at} scorecard`).not.toBeNull();
+        if (report.compareVersion) {
+          const compared = m.compareTable.filter((r) => kpi(r.kpi).aggregation !== 'snapshot');
+          expect(compared.length, `${at} ${report.compareVersion}`).toBeGreaterThan(0);
+          for (const row of compared)
+            expect(row.target, `${at} ${report.compareVersion} ${row.kpi} ${row.range}`).not.toBeNull();
+        }
+        for (const o of m.outlook) {
+          if (o.kind === 'sum') expect(o.forecast, `${at} outlook ${o.kpi}`).not.toBeNull();
+        }
+        const headline = m.headline?.kpi ?? report.kpis[0]!;
+        const series = m.trend.series.find((s) => s.kpi === headline);
+        const judged = series?.points.filter((p) => p.actual !== null && p.target !== null) ?? [];
+        expect(judged.length, `${at} trend of ${headline}`).toBeGreaterThan(1);
+        if (report.includeMilestones)
+          expect(m.milestones.items.length, `${at} milestones`).toBeGreaterThan(0);
+        // Consistent data: no impossible value, no group target that disagrees with its parts.
+        expect(m.dataQuality.boundsViolations, `${at} bounds`).toEqual([]);
+        expect(m.dataQuality.targetMismatches, `${at} target mismatches`).toEqual([]);
+      }
+    }
+  }, 60_000);
+
   it('raises no false alarm in the weeks around Double 11: GMV is judged against its own share of November', () => {
     const behind = new Set(year.story.behindCategories);
     const onPlan = planConfig.dimensions
