@@ -137,6 +137,13 @@ describe('the sample year of npm start', () => {
         expect(judged.length, `${at} trend of ${headline}`).toBeGreaterThan(1);
         if (report.includeMilestones)
           expect(m.milestones.items.length, `${at} milestones`).toBeGreaterThan(0);
+        // Only the story's stale KPI is stale; a KPI never uploaded at the scope's dimension is
+        // "not reported at this level", not stale through never (issue 14 point 4).
+        const stale = m.dataQuality.kpis.filter((k) => k.stale).map((k) => k.kpi);
+        expect(
+          stale.filter((k) => k !== year.story.staleKpi),
+          `${at} stale`,
+        ).toEqual([]);
         // Consistent data: no impossible value, no group target that disagrees with its parts.
         expect(m.dataQuality.boundsViolations, `${at} bounds`).toEqual([]);
         expect(m.dataQuality.targetMismatches, `${at} target mismatches`).toEqual([]);
