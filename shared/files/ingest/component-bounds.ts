@@ -34,6 +34,12 @@ function formatBound(ratio: KpiConfig, bound: number): string {
   return ratio.unit === 'percent' ? `${Math.round(bound * 10_000) / 100} %` : String(bound);
 }
 
+/**
+ * Most values remembered per component: bounds the memory of a file of millions of rows (about
+ * 60 MB at the cap); pairs beyond it are left to the report's finding, like pairs over uploads.
+ */
+const MAX_REMEMBERED = 500_000;
+
 export class ComponentBounds {
   private readonly partners = new Map<string, Partner[]>();
   private readonly seen = new Map<string, Map<number | string, Seen>>();
@@ -63,7 +69,8 @@ export class ComponentBounds {
   check(kpi: string, key: number | string, value: number, row: number, where: () => string): string | null {
     const partners = this.partners.get(kpi);
     if (!partners) return null;
-    this.seen.get(kpi)!.set(key, { value, row });
+    const seen = this.seen.get(kpi)!;
+    if (seen.size < MAX_REMEMBERED) seen.set(key, { value, row });
     for (const { ratio, other, isNumerator } of partners) {
       const partner = this.seen.get(other)!.get(key);
       if (!partner) continue;
