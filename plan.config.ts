@@ -389,6 +389,8 @@ export default defineConfig({
       weight: 2,
       benchmark: 0.028,
       owner: 'operations',
+      // Orders never exceed sessions: a share above 100 % is a data error.
+      bounds: { min: 0, max: 1 },
       aliases: ['CVR', 'Conversion', '轉化率', '支付转化率', '支付轉化率'],
     },
     {
@@ -425,6 +427,8 @@ export default defineConfig({
       direction: 'higher_is_better',
       benchmark: 0.35,
       owner: 'operations',
+      // High-margin GMV is part of GMV: a share above 100 % is a data error.
+      bounds: { min: 0, max: 1 },
       aliases: ['High margin share', '高毛利商品佔比', '高毛利占比', '高毛利佔比'],
     },
 
@@ -448,6 +452,8 @@ export default defineConfig({
       direction: 'lower_is_better',
       benchmark: 0.06,
       owner: 'supply_chain',
+      // Never more orders returned than placed: a share above 100 % is a data error.
+      bounds: { min: 0, max: 1 },
       aliases: ['Returns rate', 'Refund rate', '退貨率', '退款率'],
     },
 
@@ -726,7 +732,9 @@ export default defineConfig({
         'tech_spend',
         'on_time_fulfilment_rate',
       ],
-      breakdowns: ['channel', 'category', 'region_tier', 'user_segment'],
+      // The last one is two-dimensional: each channel × category cell (which category sells
+      // where), as the category managers plan it.
+      breakdowns: ['channel', 'category', 'region_tier', 'user_segment', ['channel', 'category']],
       trend: 'month',
       headline: { kpi: 'gmv', range: 'MTD' },
       scorecard: { range: 'MTD' },

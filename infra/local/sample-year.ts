@@ -2,7 +2,8 @@
  * A realistic, deterministic fiscal year of upload files for the local stack, the CLI tests
  * and demos: daily actuals by channel × category × region tier × user segment with 618 and
  * Double 11 peaks and a weekday cycle, a few categories falling behind plan, one KPI whose
- * data stops a week early, budget targets at monthly and quarterly grain, milestones (one
+ * data stops a week early, budget targets at daily (weekly-judged sales, by cell), monthly and
+ * quarterly grain, a monthly re-forecast, milestones (one
  * late), in a mix of formats (UTF-8 CSV, a GBK CSV with Chinese headers, an XLSX) and one
  * bad file that ingestion must reject.
  *
@@ -12,7 +13,7 @@
  */
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { KpiConfig, PlanConfig } from '../../shared/config/schema.ts';
+import type { KpiConfig, PhasingProfileConfig, PlanConfig } from '../../shared/config/schema.ts';
 import {
   addDays,
   compareDates,
@@ -164,13 +165,14 @@ function roundFor(kpi: KpiConfig, value: number): number {
  * The sales KPIs (the headline, GMV, and every sum KPI that feeds a ratio) are generated per
  * sales cell and day from one figure: the headline's value, times each ratio's rate in that
  * cell, so every row is consistent (on-time ≤ shipped ≤ orders ≤ sessions, returned ≤ orders,
- * high-margin GMV ≤ GMV). Every sum is drawn from the very curve the engine phases its targets
- * with (the headline's or the KPI's own phasing profile: month shares, and promotion-day
- * weights where the profile has them), so the weeks of 618 and Double 11 are judged against
- * their own share of the month and raise no false alarm. Targets are the plan of the very
- * cells the actuals come from, at the total, at every dimension value, at each category
- * crossed with each other dimension and at the cells, in the budget and in a lower
- * re-forecast.
+ * high-margin GMV ≤ GMV). Sales follow the promotion calendar day by day (the headline's
+ * month shares and the promotion days of the configured profile: Double 11 sells about eight
+ * ordinary days' worth) and the budget plans the sales KPIs that reports judge by the week by
+ * day and cell, so the weeks of 618 and Double 11 are judged against their own days and raise
+ * no false alarm; other sums follow their KPI's phasing profile. Targets are the plan of the
+ * very cells the actuals come from: daily at the cells (groups get their sum, spec §6), or at
+ * the total, every dimension value, each category crossed with each other dimension and the
+ * cells; a lower re-forecast at the total and every dimension value.
  */
 export async function generateSampleYear(
   config: PlanConfig,
@@ -229,14 +231,27 @@ export async function generateSampleYear(
   const sideCellsByKpi = new Map(sideKpis.map((k) => [k.id, sideCellsOf(k, grain)]));
 
   // --- the plan: one curve per phasing profile, a share per cell, a rate per ratio and cell -----
-  const profiles = new Map(config.phasing.map((p) => [p.id, p]));
+  const profiles = new Map<string, PhasingProfileConfig>(config.phasing.map((p) => [p.id, p]));
+  // Sales follow the promotion calendar day by day: the headline's month shares with the
+  // promotion days of the first profile that has them (Double 11 sells eight ordinary days'
+  // worth). Finance plans sales by day (the daily targets below), so the curve is the plan's.
+  const SALES_CURVE = ' sales';
+  const headlineProfile = headline ? profiles.get(headline.phasing) : undefined;
+  const promotionDays = headlineProfile?.days ?? config.phasing.find((p) => p.days)?.days;
+  profiles.set(SALES_CURVE, {
+    id: SALES_CURVE,
+    name: { en: 'sales', zh: 'sales' },
+    ...(headlineProfile?.months ? { months: headlineProfile.months } : {}),
+    ...(promotionDays ? { days: promotionDays } : {}),
+  });
+  const curveOf = (kpi: KpiConfig) => (factor.has(kpi.id) ? SALES_CURVE : kpi.phasing);
   const shapeCache = new Map<string, number>();
-  /** The profile's weight of a day relative to an average day of the year (month share × day weight). */
-  const shape = (kpi: KpiConfig, date: LocalDate): number => {
-    const key = `${kpi.phasing}|${date}`;
+  /** The curve's weight of a day relative to an average day of the year (month share × day weight). */
+  const shape = (curve: string, date: LocalDate): number => {
+    const key = `${curve}|${date}`;
     let value = shapeCache.get(key);
     if (value === undefined) {
-      const profile = profiles.get(kpi.phasing);
+      const profile = profiles.get(curve);
       const month = Number(date.slice(5, 7));
       const monthWeight = profile?.months?.[String(month)] ?? 1; // no profile: calendar_days, every day alike
       const days = profile?.days ?? {};
@@ -310,13 +325,13 @@ export async function generateSampleYear(
   /** The planned value of a KPI on a day in a cell (the targets' source; actuals vary around it). */
   const plan = (kpi: KpiConfig, date: LocalDate, cell: Dims): number => {
     const f = factor.get(kpi.id);
-    if (f) return headlineDaily * cellShare.get(cell)! * f.get(cell)! * shape(headline!, date);
-    return sideDaily(kpi) * (sideShare.get(`${kpi.id}|${dimsKey(cell)}`) ?? 1) * shape(kpi, date);
+    if (f) return headlineDaily * cellShare.get(cell)! * f.get(cell)! * shape(SALES_CURVE, date);
+    return sideDaily(kpi) * (sideShare.get(`${kpi.id}|${dimsKey(cell)}`) ?? 1) * shape(kpi.phasing, date);
   };
 
   /** The weekday cycle, except on promotion days, whose weight already says how much they sell. */
   const weekdayOn = (kpi: KpiConfig, date: LocalDate) =>
-    profiles.get(kpi.phasing)?.days?.[date.slice(5)] !== undefined ? 1 : WEEKDAY[isoDayOfWeek(date) - 1]!;
+    profiles.get(curveOf(kpi))?.days?.[date.slice(5)] !== undefined ? 1 : WEEKDAY[isoDayOfWeek(date) - 1]!;
 
   // --- the story: two categories behind plan, one supplier late ------------------------------
   const categories = dimValues('category');
@@ -497,8 +512,22 @@ export async function generateSampleYear(
   };
   // Spend plans are quarterly for one KPI (finance sets the marketing budget per quarter).
   const quarterly = sideKpis.find((k) => k.unit === 'currency' && k.id !== staleKpi?.id);
-  const periodsOf = (k: KpiConfig) =>
-    k === quarterly ? [1, 2, 3, 4].map((q) => `${options.fiscalYear}-Q${q}`) : months;
+  const days: string[] = [];
+  for (let day = year.start; day <= year.end; day = addDays(day, 1)) days.push(day);
+  // The budget plans the sales KPIs judged week by week (a report with WTD shows them) by day
+  // and cell: the trading plan, with 618 and Double 11 on their days, so a promotion week is
+  // judged against its own days, not an even share of the month. The total and every group get
+  // the sum of their cells (spec §6). The other sales KPIs, only ever judged over whole months
+  // and longer, and the re-forecast stay monthly.
+  const weekly = new Set(config.reports.filter((r) => r.ranges.includes('WTD')).flatMap((r) => r.kpis));
+  const dailyCells = (k: KpiConfig, version: string) =>
+    version === budget && factor.has(k.id) && weekly.has(k.id);
+  const periodsOf = (k: KpiConfig, version: string) =>
+    dailyCells(k, version)
+      ? days
+      : k === quarterly
+        ? [1, 2, 3, 4].map((q) => `${options.fiscalYear}-Q${q}`)
+        : months;
   // Plans are ambitious (sums 2 % above the curve, rates half a percent better); the
   // re-forecast of the second half is lower.
   const versions: { id: string; scale: (period: string) => number; withCells: boolean }[] = [
@@ -516,11 +545,11 @@ export async function generateSampleYear(
   ];
   for (const version of versions) {
     for (const k of sums) {
-      for (const period of periodsOf(k)) {
-        for (const group of groupsOf(cellsOfKpi(k), version.withCells)) {
-          targetRows.push(
-            targetRow(version.id, k, period, group, planOver(k, period, group) * version.scale(period)),
-          );
+      const groups = dailyCells(k, version.id) ? cells : groupsOf(cellsOfKpi(k), version.withCells);
+      for (const period of periodsOf(k, version.id)) {
+        for (const group of groups) {
+          const value = dailyCells(k, version.id) ? planOf(k, period, group) : planOver(k, period, group);
+          targetRows.push(targetRow(version.id, k, period, group, value * version.scale(period)));
         }
       }
     }
@@ -736,8 +765,14 @@ export async function generateSampleYear(
       expectRejected: false,
     });
     const detail = targetRows.filter((r) => r[0] === version.id && dimCount(r) > 1);
-    if (detail.length > 0) {
-      files.push(csv(`incoming/targets/${version.id}-${fy}-detail.csv`, toCsv(targetHeader, detail)));
+    const isDaily = (r: Row) => String(r[2]).length === 10;
+    for (const [suffix, rows] of [
+      ['detail', detail.filter((r) => !isDaily(r))],
+      ['daily', detail.filter(isDaily)],
+    ] as const) {
+      if (rows.length > 0) {
+        files.push(csv(`incoming/targets/${version.id}-${fy}-${suffix}.csv`, toCsv(targetHeader, rows)));
+      }
     }
   }
 
@@ -763,7 +798,12 @@ export async function generateSampleYear(
       (f) => `  ${f.kpi.id}: daily by ${f.dims.join(' × ') || 'total'} (${f.rows.length} rows)`,
     ),
     `behind plan since ${behindFrom}: category ${behindCategories.join(', ')}${lateSupplier && punctuality ? `; supplier ${lateSupplier} late (${punctuality.id})` : ''}`,
-    `targets: ${versions.map((v) => v.id).join(' and ')}, at the total, every dimension value${grain.crossed.length > 0 ? ' and every sales cell' : ''}`,
+    `targets: ${versions.map((v) => v.id).join(' and ')}, at the total, every dimension value${grain.crossed.length > 0 ? ' and every sales cell' : ''}; ${budget} of ${
+      salesKpis
+        .filter((k) => dailyCells(k, budget))
+        .map((k) => k.id)
+        .join(', ') || 'no KPI'
+    } by day and cell`,
     staleKpi ? `stale: ${staleKpi.id} stops on ${addDays(lastDay, -7)}` : 'no stale KPI',
     `milestones: ${milestoneRows.length}; ${lateMilestone} done late, M2 overdue`,
     `files: ${files.length}, one meant to be rejected (unknown channel, non-numeric value)`,

@@ -5,6 +5,7 @@
  * of the same KPI and channel, which a report would otherwise add up twice.
  */
 import { fiscalYearRange, parsePeriodKey } from '../domain/calendar.ts';
+import { dimsKey } from '../domain/engine/dims.ts';
 import type { ActualFact, TargetFact } from '../domain/types.ts';
 import type { GrainClaim, GrainConflict } from '../ports/index.ts';
 
@@ -30,10 +31,7 @@ export function grainClaims(facts: readonly (ActualFact | TargetFact)[], startMo
     if (!period) continue; // validation has refused such a file already
     const year = period.year;
     const version = 'version' in fact ? fact.version : null;
-    const dims = Object.keys(fact.dims)
-      .sort()
-      .map((k) => `${k}=${fact.dims[k]}`)
-      .join(',');
+    const dims = dimsKey(fact.dims);
     const series = `${version ?? ''}\u0000${fact.kpi}\u0000${dims}\u0000${year.key}`;
     const known = bySeries.get(series);
     if (!known) {

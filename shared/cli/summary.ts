@@ -23,6 +23,28 @@ function formatValue(value: number | null, unit: string): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
+const NOT_AT_LEVEL = '· not reported at this level';
+
+/**
+ * The actual of a summary line. A snapshot holds for one period: its value says which; and
+ * when the range holds none (MTD before the month's figure arrives, spec §10: `no_data`), the
+ * latest value with its period (spec §7) instead of a bare dash, as the email shows it.
+ */
+function actualText(
+  row: ReportModel['table'][number] | undefined,
+  outlook: ReportModel['outlook'][number] | undefined,
+  unit: string,
+): string {
+  if (row?.actual != null) {
+    const value = formatValue(row.actual, unit);
+    return row.valuePeriod ? `${value} (${row.valuePeriod})` : value;
+  }
+  if (outlook?.kind === 'snapshot' && outlook.latestPeriod) {
+    return `latest ${formatValue(outlook.latestValue, unit)} (${outlook.latestPeriod})`;
+  }
+  return formatValue(null, unit);
+}
+
 function formatPct(value: number | null): string {
   if (value === null) return '–';
   return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
@@ -53,14 +75,18 @@ export function formatSummary(model: ReportModel, range?: RangeKind): string {
   const shown = model.ranges.find((r) => r.kind === kind);
   const lang = model.report.language;
   const header = ['KPI', `${kind} actual`, 'target', 'variance %', 'status'];
+  const outlookOf = new Map(model.outlook.map((o) => [o.kpi, o]));
+  const notAtLevel = new Set(model.dataQuality.kpis.filter((k) => !k.reportedAtLevel).map((k) => k.kpi));
   const rows = model.kpis.map((kpi) => {
     const row = model.table.find((r) => r.kpi === kpi.id && r.range === kind);
     return [
       `${kpi.name[lang]} (${kpi.id})`,
-      formatValue(row?.actual ?? null, kpi.unit),
+      actualText(row, outlookOf.get(kpi.id), kpi.unit),
       formatValue(row?.target ?? null, kpi.unit),
       formatPct(row?.variancePct ?? null),
-      STATUS_LABEL[row?.status ?? 'no_data'] ?? String(row?.status),
+      notAtLevel.has(kpi.id) && row?.actual == null
+        ? NOT_AT_LEVEL
+        : (STATUS_LABEL[row?.status ?? 'no_data'] ?? String(row?.status)),
     ];
   });
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));

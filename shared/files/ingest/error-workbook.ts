@@ -68,6 +68,10 @@ export const ERROR_HELP: Record<string, { zh: string; en: string }> = {
   text_too_long: { zh: '文本过长', en: 'Text too long to store or show' },
   bad_characters: { zh: '含有换行或控制字符', en: 'Line break or control character where none may be' },
   out_of_bounds: { zh: '数值超出该指标的合理范围', en: 'Value outside the bounds the KPI allows' },
+  component_out_of_bounds: {
+    zh: '同一文件中比率指标的分子与分母不合理（如准时订单多于发货订单）',
+    en: "Two values in this file break their ratio's bounds (e.g. on-time above shipped orders)",
+  },
   grain_conflict: {
     zh: '与已上传文件的粒度不同（同一指标/维度/财年只能一种粒度）',
     en: 'Another upload holds this series at a different grain',

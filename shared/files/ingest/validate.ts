@@ -12,6 +12,7 @@ import { outOfBoundsMessage } from '../../domain/kpi.ts';
 import { closestMatch, SuggestionBudget } from '../../domain/suggest.ts';
 import type { ActualFact, Milestone, MilestoneStatus, PeriodGrain, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
+import { ComponentBounds } from './component-bounds.ts';
 import { boundRowError, type RowError } from './errors.ts';
 import type { HeaderMap } from './headers.ts';
 import { IntKeyTable } from './key-table.ts';
@@ -498,6 +499,8 @@ abstract class BaseValidator {
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
   private readonly seen = new FirstRows();
+  /** Bounded ratios whose two components this file holds (D18). */
+  private readonly componentBounds = new ComponentBounds(this.config.kpis);
 
   accept(row: RawRow): void {
     this.rows++;
@@ -543,6 +546,11 @@ export class ActualsValidator extends BaseValidator {
       return;
     }
     this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+    if (!this.componentBounds.watches(kpi.id)) return;
+    const pair = this.compositeKey(dims, this.periodSlot(period.key), PERIOD_SLOTS, 0, 1);
+    const where = () => `${period.key}${dims.combo !== 0 ? ` (${dimsLabel(dims.dims)})` : ''}`;
+    const problem = this.componentBounds.check(kpi.id, pair, value.value, row.row, where);
+    if (problem) this.error(row.row, valueCol, cells[valueCol] ?? null, 'component_out_of_bounds', problem);
   }
 }
 

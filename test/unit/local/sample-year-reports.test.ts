@@ -95,18 +95,58 @@ describe('the sample year of npm start', () => {
     for (const report of planConfig.reports) {
       for (const scope of reportScopes(planConfig, report)) {
         const m = model(report.id, AS_OF, scope.dims);
-        expect(m.breakdowns.map((b) => b.dimension)).toEqual(report.breakdowns);
+        expect(m.breakdowns.map((b) => b.dimensions)).toEqual(
+          report.breakdowns.map((b) => (typeof b === 'string' ? [b] : b)),
+        );
         const headline = m.headline?.kpi ?? report.kpis[0]!;
         for (const breakdown of m.breakdowns) {
           const values = new Set(breakdown.rows.map((r) => r.value));
-          expect(values.size, `${report.id} [${scope.key}] ${breakdown.dimension}`).toBeGreaterThan(1);
+          expect(
+            values.size,
+            `${report.id} [${scope.key}] ${breakdown.dimensions.join(' × ')}`,
+          ).toBeGreaterThan(1);
           for (const value of values) {
             const row = breakdown.rows.find((r) => r.kpi === headline && r.value === value);
-            const at = `${report.id} [${scope.key}] ${breakdown.dimension}=${value} ${headline}`;
+            const at = `${report.id} [${scope.key}] ${breakdown.dimensions.join(' × ')}=${value} ${headline}`;
             expect(row?.actual, at).not.toBeNull();
             expect(row?.target, at).not.toBeNull();
           }
         }
+      }
+    }
+  }, 60_000);
+
+  it('fills the other sheets of every report and scope: scorecard, re-forecast, outlook, trend, milestones, clean data quality', () => {
+    for (const report of planConfig.reports) {
+      for (const scope of reportScopes(planConfig, report)) {
+        const m = model(report.id, AS_OF, scope.dims);
+        const at = `${report.id} [${scope.key}]`;
+        if (report.scorecard) expect(m.scorecard.score, `${at} scorecard`).not.toBeNull();
+        if (report.compareVersion) {
+          const compared = m.compareTable.filter((r) => kpi(r.kpi).aggregation !== 'snapshot');
+          expect(compared.length, `${at} ${report.compareVersion}`).toBeGreaterThan(0);
+          for (const row of compared)
+            expect(row.target, `${at} ${report.compareVersion} ${row.kpi} ${row.range}`).not.toBeNull();
+        }
+        for (const o of m.outlook) {
+          if (o.kind === 'sum') expect(o.forecast, `${at} outlook ${o.kpi}`).not.toBeNull();
+        }
+        const headline = m.headline?.kpi ?? report.kpis[0]!;
+        const series = m.trend.series.find((s) => s.kpi === headline);
+        const judged = series?.points.filter((p) => p.actual !== null && p.target !== null) ?? [];
+        expect(judged.length, `${at} trend of ${headline}`).toBeGreaterThan(1);
+        if (report.includeMilestones)
+          expect(m.milestones.items.length, `${at} milestones`).toBeGreaterThan(0);
+        // Only the story's stale KPI is stale; a KPI never uploaded at the scope's dimension is
+        // "not reported at this level", not stale through never (issue 14 point 4).
+        const stale = m.dataQuality.kpis.filter((k) => k.stale).map((k) => k.kpi);
+        expect(
+          stale.filter((k) => k !== year.story.staleKpi),
+          `${at} stale`,
+        ).toEqual([]);
+        // Consistent data: no impossible value, no group target that disagrees with its parts.
+        expect(m.dataQuality.boundsViolations, `${at} bounds`).toEqual([]);
+        expect(m.dataQuality.targetMismatches, `${at} target mismatches`).toEqual([]);
       }
     }
   }, 60_000);
@@ -130,6 +170,29 @@ describe('the sample year of npm start', () => {
         expect(row.status, `${category} gmv WTD to ${asOf}: ${row.variancePct}`).not.toBe('off_track');
       }
     }
+  }, 60_000);
+
+  it('sells GMV by day as promotions do (Double 11 many ordinary days), planned by day in the budget', () => {
+    const gmvOn = (day: string) =>
+      data.actuals.filter((f) => f.kpi === 'gmv' && f.period === day).reduce((sum, f) => sum + f.value, 0);
+    const ordinary = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20'].map(gmvOn);
+    const average = ordinary.reduce((a, b) => a + b, 0) / ordinary.length;
+    expect(gmvOn('2026-11-11') / average).toBeGreaterThan(5);
+    const budgetGmv = data.targets.filter((t) => t.kpi === 'gmv' && t.version === 'budget');
+    expect(budgetGmv.length).toBeGreaterThan(300);
+    expect(budgetGmv.every((t) => /^\d{4}-\d{2}-\d{2}$/.test(t.period))).toBe(true);
+    // The week of Double 11 plans as much more than the week after as the promotion days weigh
+    // (the phasing profile's day weights; an even split of November would give 1).
+    const days = planConfig.phasing.find((p) => p.days)!.days!;
+    const weight = (from: number) =>
+      [0, 1, 2, 3, 4, 5, 6].reduce(
+        (sum, i) => sum + (days[`11-${String(from + i).padStart(2, '0')}`] ?? 1),
+        0,
+      );
+    const wtdTarget = (asOf: string) =>
+      model('weekly-progress', asOf).table.find((r) => r.kpi === 'gmv' && r.range === 'WTD')!.target!;
+    expect(wtdTarget('2026-11-15') / wtdTarget('2026-11-22')).toBeCloseTo(weight(9) / weight(16), 3);
+    expect(weight(9) / weight(16)).toBeGreaterThan(2);
   }, 60_000);
 
   it('shows the story: the behind categories off track, the late supplier last on on-time fulfilment', () => {
