@@ -256,8 +256,9 @@ export interface ComparedPeriod {
 
 /**
  * This period against the previous one and the same period last year (when the store has it).
- * One per report KPI (and the headline KPI) × lead range. `previous` is null for YTD (the year
- * before is `lastYear`) and either is null when the store has no actual for that period.
+ * One per report KPI (and the headline KPI) × lead range shorter than a year (a weekly
+ * report: LAST_WEEK and MTD; the year has its outlook instead). `previous` or `lastYear` is
+ * null when the store has no actual for that period.
  */
 export interface PeriodComparison {
   readonly kpi: string;
@@ -273,7 +274,7 @@ export interface PeriodComparison {
  * What the report opens with (issue 15 point 1). Renderers lead with, in this order, for each
  * of `ranges`: `rows[i]` (actual, target, variance in the KPI's unit, variancePct, status),
  * beside the matching `comparisons` entry (kpi, range): the week before, the same week last
- * year; the last range (the year) with `outlook` (forecast, gap, required pace).
+ * year; the year to date with `outlook` (forecast, gap, required pace).
  */
 export interface Lead {
   readonly kpi: string;

@@ -8,14 +8,23 @@ import type { ReportConfig } from '../../config/schema.ts';
 import { compareDates } from '../../domain/calendar.ts';
 import { type ComparisonRange, comparisonRanges } from '../../domain/comparison-periods.ts';
 import type { Engine } from '../../domain/engine.ts';
-import type { DateRange, KpiDeclaration, LocalDate } from '../../domain/types.ts';
+import type { DateRange, KpiDeclaration, LocalDate, RangeKind } from '../../domain/types.ts';
 import type { ComparedPeriod, PeriodComparison } from '../report-model.ts';
 import type { ModelContext } from './context.ts';
 import { leadRanges } from './ranges.ts';
 
+/**
+ * The ranges compared: the lead ranges shorter than a year. The year to date is not compared
+ * with last year's: that would double the days every weekly report reads from the store, and
+ * the year has its outlook (forecast, gap, required pace) instead.
+ */
+export function comparedKinds(report: ReportConfig): RangeKind[] {
+  return leadRanges(report).filter((kind) => kind !== 'YTD');
+}
+
 /** Every earlier range the report's comparisons read, for its lead ranges at asOf. */
 function earlierRanges(report: ReportConfig, asOf: LocalDate, startMonth: number): ComparisonRange[] {
-  return leadRanges(report).flatMap((kind) => {
+  return comparedKinds(report).flatMap((kind) => {
     const c = comparisonRanges(kind, asOf, startMonth);
     return c.previous ? [c.previous, c.lastYear] : [c.lastYear];
   });
@@ -77,7 +86,7 @@ export function comparisonsOf(
     };
   };
   return kpis.flatMap((kpi) =>
-    leadRanges(report).map((kind) => {
+    comparedKinds(report).map((kind) => {
       const ranges = comparisonRanges(kind, asOf, startMonth);
       const current = ctx.evaluateAt(kpi.id, kind, version).actual;
       return {
