@@ -25,7 +25,7 @@ import type {
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
 import { labels } from '../report/i18n.ts';
-import { earliestComparedDay } from '../report/model/comparisons.ts';
+import { earliestExtraDay } from '../report/model/history.ts';
 import { leadRanges } from '../report/model/ranges.ts';
 import { type EmailLink, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
@@ -93,8 +93,8 @@ export function planDataQuery(config: PlanConfig, report: ReportConfig, asOf: Lo
     if (compareDates(range.start, start) < 0) start = range.start;
   }
   // The comparisons read the period before and the same period last year (issue 15).
-  const compared = earliestComparedDay(report, asOf, startMonth);
-  if (compareDates(compared, start) < 0) start = compared;
+  const extra = earliestExtraDay(report, asOf, startMonth);
+  if (compareDates(extra, start) < 0) start = extra;
   return {
     kpis: kpisNeeded(config, report),
     start,

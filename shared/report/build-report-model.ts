@@ -14,9 +14,10 @@ import { createEngine, type Engine } from '../domain/engine.ts';
 import type { KpiDeclaration, LocalDate, PlanData } from '../domain/types.ts';
 import { attributionsOf } from './model/attribution.ts';
 import { breakdownsOf } from './model/breakdowns.ts';
-import { comparisonsOf, comparisonWindow } from './model/comparisons.ts';
-import { evaluatorAt, type ModelContext, ReportModelError } from './model/context.ts';
+import { comparisonsOf } from './model/comparisons.ts';
+import { evaluatorAt, type ModelContext, ReportModelError, routedEvaluator } from './model/context.ts';
 import { dataQualityOf } from './model/data-quality.ts';
+import { historyWindow } from './model/history.ts';
 import { leadOf } from './model/lead.ts';
 import { milestonesOf } from './model/milestones.ts';
 import type { BuildReportModelOptions } from './model/options.ts';
@@ -91,6 +92,9 @@ export function buildReportModel(
       scope: scope.dims,
     });
   const engine = engineOver(engineWindow(report, asOf, startMonth));
+  // Last year's compared days and early-year trend periods: their own engine (history.ts).
+  const extra = historyWindow(report, asOf, startMonth, engine.window);
+  const history = extra ? engineOver(extra) : null;
   const ctx: ModelContext = {
     config,
     report,
@@ -101,11 +105,9 @@ export function buildReportModel(
     reportKpis,
     kpiOf,
     engine,
+    evaluate: routedEvaluator(engine, history),
     evaluateAt: evaluatorAt(engine, asOf, startMonth),
   };
-  // Last year's periods (and any other compared days outside the window): their own engine.
-  const historyWindow = comparisonWindow(report, asOf, startMonth, engine.window);
-  const history = historyWindow ? engineOver(historyWindow) : null;
 
   const ranges = report.ranges.map((kind) => reportRangeOf(kind, asOf, startMonth));
   const table = kpiRangeTable(ctx, report.targetVersion);
@@ -134,7 +136,7 @@ export function buildReportModel(
     dataQuality: dataQualityOf(ctx, ranges, table, options),
     lead: leadOf(ctx, headlineKpi.id, outlook),
     attribution: attributionsOf(ctx, headlineKpi.id, leadRanges(report)[0]!, options.attributionSlices),
-    comparisons: comparisonsOf(ctx, comparedKpis, history),
+    comparisons: comparisonsOf(ctx, comparedKpis),
     owners: Object.fromEntries(config.owners.map((o) => [o.id, o.name])),
     about: {
       asOf,

@@ -119,9 +119,16 @@ export interface TrendPoint {
   readonly status: VarianceStatus;
 }
 
+/**
+ * Every report KPI per week (or month) from the fiscal year's start through asOf: a KPI ×
+ * period table (`series[k].points[i]` is KPI k in `periods[i]`). A compact table or chart
+ * shows the last `recentPeriods` of them (13 weeks, 12 months; fewer early in the year).
+ */
 export interface Trend {
   readonly grain: 'week' | 'month';
   readonly periods: readonly TrendPeriod[];
+  /** How many of the latest periods a compact trend shows. */
+  readonly recentPeriods?: number;
   readonly series: readonly { readonly kpi: string; readonly points: readonly TrendPoint[] }[];
 }
 

@@ -206,3 +206,21 @@ describe('comparisons with the week before and last year', () => {
     expect(planDataQuery(specConfig, report, SPEC_AS_OF).start).toBe('2025-11-01');
   });
 });
+
+describe('the trend as a compact KPI × period table', () => {
+  it('says how many of its latest periods to show: 13 weeks, or all of them early in the year', () => {
+    const november = build(specConfig, specData);
+    expect(november.trend.periods).toHaveLength(47);
+    expect(november.trend.recentPeriods).toBe(13);
+    expect(november.trend.series.every((s) => s.points.length === 47)).toBe(true);
+    const january = buildReportModel(specConfig, specData, 'weekly-progress', '2026-01-18', {
+      generatedAt: 'now',
+    });
+    expect(january.trend.periods.map((p) => p.key)).toEqual(['2026-W01', '2026-W02', '2026-W03']);
+    expect(january.trend.recentPeriods).toBe(3);
+  });
+
+  it('reads last January from the store for a January month to date', () => {
+    expect(planDataQuery(specConfig, specConfig.reports[0]!, '2026-01-18').start).toBe('2025-01-01');
+  });
+});
