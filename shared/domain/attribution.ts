@@ -37,7 +37,12 @@ export function additiveAttribution(
   if (total.actual === null || total.target === null) return null;
   const totalVariance = total.actual - total.target;
   const contributions = slices.map((s) => (s.actual ?? 0) - (s.target ?? 0));
-  return { totalVariance, contributions, unreconciled: totalVariance - fsum(contributions) };
+  const scale = Math.abs(total.actual) + Math.abs(total.target) + fsum(contributions.map(Math.abs));
+  return {
+    totalVariance,
+    contributions,
+    unreconciled: withoutNoise(totalVariance - fsum(contributions), scale),
+  };
 }
 
 /**
@@ -108,7 +113,13 @@ export function rateMixAttribution(
     contributions: rateBySlice.map((r, i) => r + mixBySlice[i]!),
     rateBySlice,
     mixBySlice,
-    unreconciled: totalVariance - rate - mix,
+    unreconciled: withoutNoise(
+      totalVariance - rate - mix,
+      Math.abs(total.actual) +
+        Math.abs(total.target) +
+        fsum(rateBySlice.map(Math.abs)) +
+        fsum(mixBySlice.map(Math.abs)),
+    ),
   };
 }
 
@@ -132,6 +143,14 @@ export function rankContributions(
     listed: kept.map((x) => x.i),
     notListed: fsum(byMagnitude.slice(kept.length).map((x) => x.c)),
   };
+}
+
+/**
+ * 0 for a residue that is float rounding of figures of this size (a 5·10⁻⁸ yuan "unreconciled"
+ * on ¥7M is noise, not a finding); otherwise the value itself.
+ */
+function withoutNoise(value: number, scale: number): number {
+  return Math.abs(value) <= 1e-12 * scale ? 0 : value;
 }
 
 /** Neumaier-compensated sum: slices of ¥ millions and fen-sized residues add up exactly enough. */
