@@ -11,7 +11,7 @@
 import type { PlanConfig, ReportConfig } from '../config/schema.ts';
 import { fiscalYearRange, grainOfAsOfRule, isValidLocalDate, periodOf } from '../domain/calendar.ts';
 import { createEngine, type Engine } from '../domain/engine.ts';
-import type { KpiDeclaration, LocalDate, PlanData } from '../domain/types.ts';
+import type { ActualFact, DateRange, KpiDeclaration, LocalDate, PlanData } from '../domain/types.ts';
 import { attributionsOf } from './model/attribution.ts';
 import { breakdownsOf } from './model/breakdowns.ts';
 import { comparisonsOf } from './model/comparisons.ts';
@@ -35,6 +35,19 @@ import {
 export { ReportModelError } from './model/context.ts';
 export type { BuildReportModelOptions } from './model/options.ts';
 export { RANGE_LABELS } from './model/ranges.ts';
+
+/**
+ * The actuals that can fall in `window`: daily facts outside it are dropped by a string
+ * comparison (cheaper than the engine's parse of each), coarser periods all kept. The history
+ * engine covers a few weeks; it need not walk a year of daily facts.
+ */
+function actualsAround(actuals: readonly ActualFact[], window: DateRange): readonly ActualFact[] {
+  return actuals.filter((f) => {
+    const p = f.period;
+    const isDay = p.length === 10 && p.charCodeAt(4) === 45 && p.charCodeAt(7) === 45;
+    return !isDay || (p >= window.start && p <= window.end);
+  });
+}
 
 /**
  * The report model of `reportId` for `asOf` (spec §1–§9). Throws {@link ReportModelError}
@@ -80,13 +93,13 @@ export function buildReportModel(
     if (kpi.numerator) needed.add(kpi.numerator);
     if (kpi.denominator) needed.add(kpi.denominator);
   }
-  const engineOver = (window: { start: LocalDate; end: LocalDate }): Engine =>
+  const engineOver = (window: DateRange, actuals = data.actuals): Engine =>
     createEngine({
       kpis: config.kpis.filter((k) => needed.has(k.id)),
       phasing: config.phasing,
       dimensions: config.dimensions,
       targets: data.targets,
-      actuals: data.actuals,
+      actuals,
       fiscalYearStartMonth: startMonth,
       window,
       scope: scope.dims,
@@ -94,7 +107,7 @@ export function buildReportModel(
   const engine = engineOver(engineWindow(report, asOf, startMonth));
   // Last year's compared days and early-year trend periods: their own engine (history.ts).
   const extra = historyWindow(report, asOf, startMonth, engine.window);
-  const history = extra ? engineOver(extra) : null;
+  const history = extra ? engineOver(extra, actualsAround(data.actuals, extra)) : null;
   const ctx: ModelContext = {
     config,
     report,
