@@ -53,6 +53,8 @@ export default defineConfig({
 
   // ── Dimensions 维度 ──────────────────────────────────────────────────────────────────────
   // `aliases` of a dimension are column headers; `aliases` of a value are cell spellings.
+  // A value may name its `owner` (an id under owners): reports then name that team beside the
+  // value's part of a variance (otherwise the KPI's owner).
   // A name may point to one dimension (or one value) only — the check rejects ambiguous ones.
   dimensions: [
     {

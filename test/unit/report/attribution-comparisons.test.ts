@@ -145,6 +145,12 @@ describe('rate and mix effects of a ratio KPI in the model', () => {
     expect(model.owners.pets_team).toEqual({ en: 'Pets team', zh: '宠物组' });
   });
 
+  it('refuses a dimension value owner the configuration does not declare', () => {
+    const wrong = structuredClone(ratioInput);
+    (wrong.dimensions![0]!.values[1] as { owner?: string }).owner = 'food_teem';
+    expect(() => defineConfig(wrong)).toThrow(/unknown owner "food_teem"/);
+  });
+
   it('also explains the off-track GMV additively (pets −9,500, food +5,000)', () => {
     const gmv = model.attribution.find((a) => a.kpi === 'gmv')!;
     expect(gmv.method).toBe('additive');
