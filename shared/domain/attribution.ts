@@ -124,7 +124,8 @@ export function rateMixAttribution(
 }
 
 /**
- * The slices to list: the `limit` largest by |contribution| (zero ones never), ordered so
+ * The slices to list: the `limit` largest by |contribution| (zero ones, or float rounding of
+ * zero, never), ordered so
  * those pushing the variance its way come first, largest first, then the offsetting ones.
  */
 export function rankContributions(
@@ -133,15 +134,17 @@ export function rankContributions(
   limit: number,
 ): { readonly listed: readonly number[]; readonly notListed: number } {
   const sign = totalVariance < 0 ? -1 : 1;
+  // A slice on plan can come out at 1e-13 of float rounding: that is zero, not a contributor.
+  const noise = 1e-12 * fsum(contributions.map(Math.abs));
   const byMagnitude = contributions
     .map((c, i) => ({ c, i }))
-    .filter((x) => x.c !== 0)
     .sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.i - b.i);
-  const kept = byMagnitude.slice(0, Math.max(0, limit));
+  const kept = byMagnitude.slice(0, Math.max(0, limit)).filter((x) => Math.abs(x.c) > noise && x.c !== 0);
+  const listed = new Set(kept.map((x) => x.i));
   kept.sort((a, b) => sign * (b.c - a.c) || a.i - b.i);
   return {
     listed: kept.map((x) => x.i),
-    notListed: fsum(byMagnitude.slice(kept.length).map((x) => x.c)),
+    notListed: fsum(byMagnitude.filter((x) => !listed.has(x.i)).map((x) => x.c)),
   };
 }
 

@@ -259,6 +259,10 @@ export interface ComparedPeriod {
   readonly change: number | null;
   /** change ÷ |this period's actual|; null when that is 0 or missing. */
   readonly changePct: number | null;
+  /** That period against its own plan (target version of the report), e.g. "last week −3.1 %". */
+  readonly target?: number | null;
+  readonly variancePct?: number | null;
+  readonly status?: VarianceStatus;
 }
 
 /**

@@ -35,7 +35,8 @@ export function comparisonsOf(ctx: ModelContext, kpis: readonly KpiDeclaration[]
     r: ComparisonRange | null,
   ): ComparedPeriod | null => {
     if (!r) return null;
-    const actual = ctx.evaluate({ kpi, range: r, periodKey: r.periodKey, version }).actual;
+    const e = ctx.evaluate({ kpi, range: r, periodKey: r.periodKey, version });
+    const actual = e.actual;
     if (actual === null) return null;
     const change = current === null ? null : current - actual;
     return {
@@ -45,6 +46,9 @@ export function comparisonsOf(ctx: ModelContext, kpis: readonly KpiDeclaration[]
       actual,
       change,
       changePct: change === null || actual === 0 ? null : change / Math.abs(actual),
+      target: e.target,
+      variancePct: e.variancePct,
+      status: e.status,
     };
   };
   return kpis.flatMap((kpi) =>

@@ -198,6 +198,10 @@ describe('comparisons with the week before and last year', () => {
     expect(c.current).toBeCloseTo(7_420_000, 2);
     expect(c.previous?.periodKey).toBe('2026-W46');
     expect(c.previous?.actual).toBeCloseTo(w46.actual!, 4);
+    // …and how that week stood against its own plan.
+    expect(c.previous?.target).toBeCloseTo(w46.target!, 4);
+    expect(c.previous?.variancePct).toBeCloseTo(w46.variancePct!, 9);
+    expect(c.previous?.status).toBe(w46.status);
   });
 
   it('compares month to date with the same days of the month before, and not the year', () => {
@@ -228,5 +232,68 @@ describe('the trend as a compact KPI × period table', () => {
 
   it('reads last January from the store for a January month to date', () => {
     expect(planDataQuery(specConfig, specConfig.reports[0]!, '2026-01-18').start).toBe('2025-01-01');
+  });
+});
+
+describe('attribution by two-dimension cells', () => {
+  const input: PlanConfigInput = {
+    ...ratioInput,
+    dimensions: [
+      {
+        id: 'channel',
+        name: { en: 'Channel', zh: '渠道' },
+        values: [
+          { id: 'tmall', name: { en: 'Tmall', zh: '天猫' } },
+          { id: 'jd', name: { en: 'JD', zh: '京东' } },
+        ],
+      },
+      ...ratioInput.dimensions!,
+    ],
+    reports: [
+      {
+        ...ratioInput.reports![0]!,
+        breakdowns: [['channel', 'category']],
+        headline: { kpi: 'gmv', range: 'WTD' },
+      },
+    ],
+  };
+  // Weekly GMV plan and actual per cell: only Tmall × pets misses, by 3,000; JD × food beats by 1,000.
+  const cells = [
+    { channel: 'tmall', category: 'pets', plan: 10_000, actual: 7_000 },
+    { channel: 'tmall', category: 'food', plan: 5_000, actual: 5_000 },
+    { channel: 'jd', category: 'pets', plan: 4_000, actual: 4_000 },
+    { channel: 'jd', category: 'food', plan: 2_000, actual: 3_000 },
+  ];
+  const data: PlanData = {
+    targets: cells.map((c) => ({
+      version: 'budget',
+      kpi: 'gmv',
+      period: WEEK,
+      dims: { channel: c.channel, category: c.category },
+      value: c.plan,
+    })),
+    actuals: cells.flatMap((c) =>
+      Array.from({ length: 7 }, (_, i) => ({
+        kpi: 'gmv',
+        period: addDays('2026-11-16', i),
+        dims: { channel: c.channel, category: c.category },
+        value: c.actual / 7,
+      })),
+    ),
+    milestones: [],
+  };
+  const model = build(defineConfig(input), data);
+
+  it('ranks the cells, names them by both values and drops the cells on plan', () => {
+    const gmv = model.attribution.find((a) => a.kpi === 'gmv')!;
+    expect(gmv.dimensions).toEqual(['channel', 'category']);
+    expect(gmv.totalVariance).toBeCloseTo(-2_000, 6);
+    expect(gmv.slices.map((s) => [s.label.en, Math.round(s.contribution), s.share])).toEqual([
+      ['Tmall · Pets', -3_000, expect.closeTo(1.5, 9)],
+      ['JD · Food', 1_000, expect.closeTo(-0.5, 9)],
+    ]);
+    // A cell's owner: the first of its values that has one (pets), else the KPI's.
+    expect(gmv.slices.map((s) => s.owner)).toEqual(['pets_team', 'operations']);
+    expect(sumOf(gmv)).toBeCloseTo(gmv.totalVariance, 6);
   });
 });
