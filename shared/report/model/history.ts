@@ -9,11 +9,6 @@ import { compareDates } from '../../domain/calendar.ts';
 import type { DateRange, LocalDate } from '../../domain/types.ts';
 import { earlierRanges } from './comparisons.ts';
 
-/** Every range the comparisons read besides the report's own ranges. */
-function extraRanges(report: ReportConfig, asOf: LocalDate, startMonth: number): DateRange[] {
-  return earlierRanges(report, asOf, startMonth);
-}
-
 /** One span holding every extra range outside `window`; null when all lie inside. */
 export function historyWindow(
   report: ReportConfig,
@@ -21,7 +16,7 @@ export function historyWindow(
   startMonth: number,
   window: DateRange,
 ): DateRange | null {
-  const outside = extraRanges(report, asOf, startMonth).filter(
+  const outside = earlierRanges(report, asOf, startMonth).filter(
     (r) => compareDates(r.start, window.start) < 0 || compareDates(r.end, window.end) > 0,
   );
   if (outside.length === 0) return null;
@@ -33,7 +28,7 @@ export function historyWindow(
 
 /** The earliest day the comparisons read (for the data query). */
 export function earliestExtraDay(report: ReportConfig, asOf: LocalDate, startMonth: number): LocalDate {
-  return extraRanges(report, asOf, startMonth)
+  return earlierRanges(report, asOf, startMonth)
     .map((r) => r.start)
     .reduce((a, b) => (compareDates(a, b) <= 0 ? a : b), asOf);
 }
