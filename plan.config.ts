@@ -53,6 +53,8 @@ export default defineConfig({
 
   // ── Dimensions 维度 ──────────────────────────────────────────────────────────────────────
   // `aliases` of a dimension are column headers; `aliases` of a value are cell spellings.
+  // A value may name its `owner` (an id under owners): reports then name that team beside the
+  // value's part of a variance (otherwise the KPI's owner).
   // A name may point to one dimension (or one value) only — the check rejects ambiguous ones.
   dimensions: [
     {
@@ -665,6 +667,8 @@ export default defineConfig({
   // asOfRule: which date the report is "as of" when it fires: last_complete_week (the Sunday
   //   before), last_complete_month, last_complete_quarter, or previous_day.
   // ranges: WTD, MTD, QTD, YTD, LAST_WEEK, LAST_MONTH, LAST_QUARTER (each a column group).
+  // lead (optional): the ranges the report opens with for its headline KPI, each beside the
+  //   period before and last year; default by asOfRule (weekly: LAST_WEEK, MTD, YTD).
   // recipients: everyone must be @example-shop.com (email.allowedDomains). A `scope` such as
   //   { category: 'pets' } sends that person a copy restricted to those dimension values;
   //   recipients with the same scope share one copy.
