@@ -15,6 +15,7 @@
  * | milestone             | `M`                                  | `<id>`                      |
  * | last write per KPI    | `W`                                  | `<kpi>`                     |
  * | upload commit         | `C`                                  | `<uploadId>`                |
+ * | commit generation     | `CGEN`                               | `_`                         |
  * | writer lock per kind  | `LOCK`                               | `<actuals|targets|milestones>` |
  * | grain of a series     | `G#<A|T#version>#<kpi>`              | `<fiscal year>#<dimsKey>`   |
  * | upload ordering guard | `UO#<bucket>/<key>`                  | `_`                         |
@@ -112,6 +113,7 @@ export const keys = {
   // A bucket name (≤ 63 bytes) and key (≤ 1,024) fit the partition key's 2,048 bytes.
   uploadOrder: (bucket: string, key: string) => ({ pk: `UO#${bucket}/${key}`, sk: '_' }),
   commit: (uploadId: string) => ({ pk: 'C', sk: uploadId }),
+  commitGeneration: { pk: 'CGEN', sk: '_' },
   writerLock: (kind: string) => ({ pk: 'LOCK', sk: kind }),
   grainPartition: (series: string) => `G#${series}`,
   // The object's names are hashed, not spelled out: an S3 key alone may take 1,024 bytes, the
