@@ -8,7 +8,10 @@
  *   in `pend`, tagged with the upload id (fact-versions.ts). Roll-ups are rebuilt the same way
  *   (`pendDays`). Then one conditional PutItem — the upload's commit item (upload-commits.ts) —
  *   makes all of it visible at once. A reader resolves each pending state by its upload's
- *   commit: one BatchGetItem per 100 distinct uploads, not a read per fact. Until the flip, and
+ *   commit: one BatchGetItem per 100 distinct uploads, not a read per fact. A report's reads are
+ *   many requests over time, which DynamoDB does not isolate from a flip between them: a read
+ *   is kept only when the commit generation (upload-commits.ts), raised before each flip, is
+ *   the same before and after it, else it is repeated (see loadPlanData). Until the flip, and
  *   for ever if the upload fails half-way or ends in the dead-letter queue, readers see the
  *   previous state; a retry rewrites the same pending states and flips.
  * - BatchWriteItem has no conditions, so uploads of one kind are written one at a time
@@ -83,6 +86,20 @@ export interface DynamoFactStoreOptions extends RetryOptions {
 export const DEFAULT_SLICE_SIZE = 10_000;
 
 const NO_COMMITS: Commits = new Map();
+
+/** Reads of the plan data before giving up while uploads keep committing (see loadPlanData). */
+export const MAX_SNAPSHOT_ATTEMPTS = 10;
+
+/** Uploads committed during every one of a report's reads; the report run is retried later. */
+export class UnsettledSnapshotError extends Error {
+  constructor(attempts: number) {
+    super(
+      `uploads were committed while the plan data was read, ${attempts} times in a row; ` +
+        'nothing was reported from a mixed state — the report is retried later',
+    );
+    this.name = 'UnsettledSnapshotError';
+  }
+}
 
 interface Bucket {
   readonly kpi: string;
@@ -286,8 +303,26 @@ export class DynamoFactStore implements FactStore {
     });
   }
 
+  /**
+   * The plan data as of one moment: reads every partition, resolves pending states by their
+   * uploads' commits, and keeps the result only if no commit flip happened meanwhile (the
+   * commit generation, upload-commits.ts, is the same before and after); otherwise reads
+   * again. Uploads commit minutes apart, so a second read is rare and a tenth never needed.
+   */
   async loadPlanData(query: PlanDataQuery) {
-    const counter = { requests: 0 };
+    let itemsRead = 0;
+    for (let attempt = 1; ; attempt++) {
+      const counter = { requests: 0 };
+      const before = await this.commits.generation(counter);
+      const data = await this.readOnce(query, counter);
+      itemsRead += data.itemsRead;
+      if ((await this.commits.generation(counter)) === before) return { ...data, itemsRead };
+      if (attempt >= MAX_SNAPSHOT_ATTEMPTS) throw new UnsettledSnapshotError(attempt);
+      await this.retrier.backoff(attempt);
+    }
+  }
+
+  private async readOnce(query: PlanDataQuery, counter: RequestCounter) {
     const months = monthsBetween(query.start, query.end);
     const partitions: { kind: 'rollup' | 'coarse' | 'target' | 'milestone'; pk: string }[] = [];
     for (const kpi of query.kpis) {

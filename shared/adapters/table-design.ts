@@ -15,6 +15,7 @@
  * | milestone             | `M`                                  | `<id>`                      |
  * | last write per KPI    | `W`                                  | `<kpi>`                     |
  * | upload commit         | `C`                                  | `<uploadId>`                |
+ * | commit generation     | `CGEN`                               | `_`                         |
  * | writer lock per kind  | `LOCK`                               | `<actuals|targets|milestones>` |
  * | grain of a series     | `G#<A|T#version>#<kpi>`              | `<fiscal year>#<dimsKey>`   |
  * | upload ordering guard | `UO#<bucket>/<key>`                  | `_`                         |
@@ -38,8 +39,10 @@
  *   level (with `srcOrder`, the {@link UploadSource} order) and the state its newest writer
  *   wrote in `pend`, tagged with that upload's id; a roll-up holds committed `days` and not yet
  *   committed `pendDays`. One commit item per upload (`C`) flips them all (fact-versions.ts,
- *   upload-commits.ts). Writers of one upload kind take turns under a `LOCK` lease, read the
- *   keys they write and keep the newer order (BatchWriteItem has no conditions).
+ *   upload-commits.ts); the `CGEN` counter, raised before every flip, tells a reader whether a
+ *   flip landed during its reads (then it reads again). Writers of one upload kind take turns
+ *   under a `LOCK` lease, read the keys they write and keep the newer order (BatchWriteItem
+ *   has no conditions).
  * - **No transactions.** DynamoDB's hold at most 100 items and dynalite (the local emulator)
  *   has none; every guard is a single-item conditional write.
  * - **Keys within limits.** Keys that would carry an S3 key (up to 1,024 bytes) hash it
@@ -112,6 +115,7 @@ export const keys = {
   // A bucket name (≤ 63 bytes) and key (≤ 1,024) fit the partition key's 2,048 bytes.
   uploadOrder: (bucket: string, key: string) => ({ pk: `UO#${bucket}/${key}`, sk: '_' }),
   commit: (uploadId: string) => ({ pk: 'C', sk: uploadId }),
+  commitGeneration: { pk: 'CGEN', sk: '_' },
   writerLock: (kind: string) => ({ pk: 'LOCK', sk: kind }),
   grainPartition: (series: string) => `G#${series}`,
   // The object's names are hashed, not spelled out: an S3 key alone may take 1,024 bytes, the

@@ -3,9 +3,10 @@
  * writers interleave, and no reader ever sees half an upload.
  *
  * Not in `npm run test:moto`: moto_server does not isolate concurrent conditional writes to one
- * item (two can both win, README "Emulator differences"), and with them serialised by hand it
- * still showed a half-visible snapshot in one of 20 rounds — whether moto's or ours is not
- * settled yet (see the closing note of the session that found it).
+ * item, so two writers can both take the writer lock (scripts/moto-conditional-race.ts shows
+ * two winners; README "Emulator differences"). The half-visible snapshot it once showed there
+ * was ours: a commit landing between a reader's Queries (fixed by the commit generation; the
+ * deterministic case is in all-or-nothing.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
@@ -24,6 +25,16 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu?.stop();
 });
+
+/** For a failure message: how many keys of a snapshot match each whole state. */
+function whose(snapshot: ReadonlyMap<string, number>, states: Record<string, ReadonlyMap<string, number>>) {
+  return Object.entries(states)
+    .map(([name, state]) => {
+      const matching = [...state].filter(([k, v]) => snapshot.get(k) === v).length;
+      return `${name}: ${matching}/${state.size} keys`;
+    })
+    .join(', ');
+}
 
 describe('newest upload wins: two writers racing', () => {
   it('ends with the newer figure for every key in 20 rounds of seeded interleavings, never showing a half upload', async () => {
@@ -84,7 +95,7 @@ describe('newest upload wins: two writers racing', () => {
       for (const snapshot of snapshots) {
         expect(
           allowed.some((state) => same(state, snapshot)),
-          `round ${round}: a half-visible state`,
+          `round ${round}: a half-visible state — ${whose(snapshot, { before, older: olderApplied, newer: newerApplied, both: expected })}`,
         ).toBe(true);
       }
     }

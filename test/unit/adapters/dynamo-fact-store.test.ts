@@ -11,7 +11,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/adapters/aws-clients.ts';
-import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
+import {
+  DynamoFactStore,
+  MAX_SNAPSHOT_ATTEMPTS,
+  UnsettledSnapshotError,
+} from '../../../shared/adapters/dynamo-fact-store.ts';
 import { visibleData, visibleDays } from '../../../shared/adapters/fact-versions.ts';
 import { dimsKey, keys, parseDimsKey } from '../../../shared/adapters/table-design.ts';
 import { uploadIdOf } from '../../../shared/adapters/upload-commits.ts';
@@ -158,6 +162,8 @@ describe('DynamoFactStore.putActuals', () => {
     expect(table.log.filter((l) => !l.startsWith('fact'))).toEqual([
       'lock actuals',
       `rollup ${keys.rollupPartition('gmv', '2026-11')} _`,
+      // Raised after the last pending write and before the flip (upload-commits.ts).
+      'generation',
       'commit',
       'stamp gmv',
       'unlock actuals',
@@ -199,6 +205,7 @@ describe('DynamoFactStore.loadPlanData', () => {
   it('expands roll-ups into daily actuals within the range and counts the items read', async () => {
     // Prepare
     ddbMock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    ddbMock.on(GetCommand).resolves({});
     ddbMock.on(QueryCommand).callsFake((input: QueryCommand['input']) => {
       const pk = String(input.ExpressionAttributeValues?.[':pk']);
       if (pk === keys.rollupPartition('gmv', '2026-11')) {
@@ -254,12 +261,48 @@ describe('DynamoFactStore.loadPlanData', () => {
       .filter((c) => String(c.args[0].input.ExpressionAttributeValues?.[':pk']).startsWith('A#'));
     expect(dailyReads).toHaveLength(0);
   });
+
+  it('reads again when a commit flip happened during its reads, and keeps the read bracketed by one generation', async () => {
+    // Prepare: the generation moves once between the first read's start and end.
+    const generations = [4, 5, 5, 5];
+    ddbMock.on(GetCommand).callsFake(() => ({ Item: { generation: generations.shift() } }));
+    ddbMock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    await store().loadPlanData({ kpis: ['gmv'], start: '2026-11-01', end: '2026-11-30', targetVersions: [] });
+
+    // Assess: two whole reads (a roll-up, the coarse and the milestone partition each).
+    expect(ddbMock.commandCalls(GetCommand)).toHaveLength(4);
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(6);
+  });
+
+  it('gives up, reporting nothing, when commits keep landing during every read', async () => {
+    // Prepare
+    let generation = 0;
+    ddbMock.on(GetCommand).callsFake(() => ({ Item: { generation: generation++ } }));
+    ddbMock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    ddbMock.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const read = store().loadPlanData({
+      kpis: ['gmv'],
+      start: '2026-11-01',
+      end: '2026-11-30',
+      targetVersions: [],
+    });
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(UnsettledSnapshotError);
+    expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(3 * MAX_SNAPSHOT_ATTEMPTS);
+  });
 });
 
 /**
  * An in-memory table behind the mocked client, enough for putActuals: BatchGet, BatchWrite
  * (optionally leaving items unprocessed), Query on a partition, Put (roll-ups, the commit item
- * once, the writer lock), Get, Delete and the UpdateItem forms of the stamps. `log` records
+ * once, the writer lock), Get, Delete and the UpdateItem forms of the stamps and the commit
+ * generation. `log` records
  * the order of the writes.
  */
 function fakeTable(options: { unprocessedFirst?: number } = {}) {
@@ -332,6 +375,11 @@ function fakeTable(options: { unprocessedFirst?: number } = {}) {
     const values = input.ExpressionAttributeValues ?? {};
     const pending = new Set((item.pendingUploads as Set<string> | undefined) ?? []);
     const expression = String(input.UpdateExpression);
+    if (expression === 'ADD generation :one') {
+      items.set(id(key), { ...item, generation: Number(item.generation ?? 0) + 1 });
+      log.push('generation');
+      return {};
+    }
     if (expression.startsWith('ADD')) for (const u of values[':u'] as Set<string>) pending.add(u);
     if (expression.startsWith('DELETE')) for (const u of values[':u'] as Set<string>) pending.delete(u);
     if (expression.startsWith('SET')) {
@@ -485,7 +533,11 @@ describe('DynamoFactStore.putActuals in slices', () => {
     expect(table.log.filter((l) => l.startsWith('fact') || l.startsWith('rollup') || l === 'commit')).toEqual(
       [],
     );
-    expect([...table.items.entries()]).toEqual(before);
+    // Only the commit generation moved (a replay cannot tell it is one before its flip; a
+    // moved generation costs a reader one more read, nothing else).
+    const generation = `${keys.commitGeneration.pk}\u0000${keys.commitGeneration.sk}`;
+    const without = (entries: [string, unknown][]) => entries.filter(([k]) => k !== generation);
+    expect(without([...table.items.entries()])).toEqual(without(before));
   });
 
   it('shows nothing of a run that crashed before its commit, and completes it on the retry', async () => {
