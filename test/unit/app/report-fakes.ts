@@ -14,6 +14,7 @@ import {
   type ReportLinks,
   type RunLedger,
   type RunRecord,
+  type ObjectStream,
   type StoredObject,
   type UploadLedger,
 } from '../../../shared/ports/index.ts';
@@ -85,10 +86,26 @@ export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, StoredObject>();
   failPuts = false;
 
-  async get(bucket: string, key: string) {
+  async get(bucket: string, key: string, _versionId?: string | null) {
     const object = this.objects.get(`${bucket}/${key}`);
     if (!object) throw new Error(`no object ${bucket}/${key}`);
     return object;
+  }
+
+  /** Bytes per chunk `open` yields (small, so tests cross chunk boundaries). */
+  chunkBytes = 4096;
+
+  async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
+    const { body, metadata, versionId: version } = await this.get(bucket, key, versionId);
+    const chunkBytes = this.chunkBytes;
+    return {
+      metadata,
+      versionId: version,
+      size: body.length,
+      async *chunks() {
+        for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
+      },
+    };
   }
 
   async put(

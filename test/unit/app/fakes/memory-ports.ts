@@ -14,6 +14,7 @@ import {
   type ObjectStore,
   type OutgoingEmail,
   type PlanDataQuery,
+  type ObjectStream,
   type StoredObject,
   type UploadLedger,
   type UploadRecord,
@@ -150,6 +151,22 @@ export class MemoryObjectStore implements ObjectStore {
   async get(bucket: string, key: string, versionId?: string | null): Promise<StoredObject> {
     const { tags: _tags, ...object } = this.find(bucket, key, versionId);
     return object;
+  }
+
+  /** Bytes per chunk `open` yields (small, so tests cross chunk boundaries). */
+  chunkBytes = 4096;
+
+  async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
+    const { body, metadata, versionId: version } = await this.get(bucket, key, versionId);
+    const chunkBytes = this.chunkBytes;
+    return {
+      metadata,
+      versionId: version,
+      size: body.length,
+      async *chunks() {
+        for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
+      },
+    };
   }
 
   async put(
