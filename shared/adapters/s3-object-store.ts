@@ -9,12 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import {
-  ObjectExistsError,
-  type ObjectStore,
-  type ObjectStream,
-  type StoredObject,
-} from '../ports/index.ts';
+import { ObjectExistsError, type ObjectStore, type ObjectStream, type StoredObject } from '../ports/index.ts';
 
 /** SigV4 query signatures are valid for at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 604_800;

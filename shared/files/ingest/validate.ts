@@ -272,6 +272,8 @@ abstract class BaseValidator {
     code: string,
     message: string,
   ): void {
+    // A file with an error is rejected whole: what it would have stored is garbage from now on.
+    if (this.errors.count === 0) this.discardRecords();
     this.errors.add({
       row,
       column: col === undefined ? '' : (this.header.headers[col] ?? ''),
@@ -493,11 +495,16 @@ abstract class BaseValidator {
   }
 
   abstract accept(row: RawRow): void;
+  /** Drops the records kept so far (called at the file's first error; none are kept after). */
+  protected abstract discardRecords(): void;
 }
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
   private readonly seen = new FirstRows();
+  protected discardRecords(): void {
+    this.facts.length = 0;
+  }
 
   accept(row: RawRow): void {
     this.rows++;
@@ -542,13 +549,17 @@ export class ActualsValidator extends BaseValidator {
       this.duplicateError(row.row, first, [kpi.id, period.key, dims]);
       return;
     }
-    this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+    if (this.errors.count === 0)
+      this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
   private readonly seen = new FirstRows();
+  protected discardRecords(): void {
+    this.facts.length = 0;
+  }
   private readonly grains = new Map<number | string, { grain: PeriodGrain; row: number }>();
   private readonly versionSlots: ReadonlyMap<string, number>;
   private readonly versions: NameResolver;
@@ -631,13 +642,17 @@ export class TargetsValidator extends BaseValidator {
       );
       return;
     }
-    this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+    if (this.errors.count === 0)
+      this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
   private readonly seen = new FirstRows();
+  protected discardRecords(): void {
+    this.milestones.length = 0;
+  }
 
   private text(
     row: RawRow,
@@ -751,6 +766,7 @@ export class MilestonesValidator extends BaseValidator {
       this.duplicateError(row.row, first, ['milestone id', id]);
       return;
     }
+    if (this.errors.count > 0) return;
     this.milestones.push({
       id,
       title,

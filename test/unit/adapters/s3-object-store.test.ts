@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -7,7 +8,6 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -312,7 +312,11 @@ describe('S3ObjectStore.open', () => {
     // Assess
     expect(first).toEqual(['date,kpi\n', '2028-01-05,gmv\n']);
     expect(second.join('')).toBe(first.join(''));
-    expect(stream).toMatchObject({ versionId: 'v7', size: 24, metadata: { 'uploader-email': 'a@example.com' } });
+    expect(stream).toMatchObject({
+      versionId: 'v7',
+      size: 24,
+      metadata: { 'uploader-email': 'a@example.com' },
+    });
     const calls = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
     expect(calls).toEqual([
       { Bucket: 'uploads', Key: 'incoming/actuals/a.csv' },

@@ -10,11 +10,11 @@ import {
   MailRefusedError,
   ObjectExistsError,
   type ObjectStore,
+  type ObjectStream,
   type OutgoingEmail,
   type ReportLinks,
   type RunLedger,
   type RunRecord,
-  type ObjectStream,
   type StoredObject,
   type UploadLedger,
 } from '../../../shared/ports/index.ts';
