@@ -157,7 +157,7 @@ export class MemoryObjectStore implements ObjectStore {
   chunkBytes = 4096;
 
   async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
-    const { body, metadata, versionId: version } = await this.get(bucket, key, versionId);
+    const { body, metadata, versionId: version } = this.find(bucket, key, versionId);
     const chunkBytes = this.chunkBytes;
     return {
       metadata,
