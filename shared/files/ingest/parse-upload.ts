@@ -110,6 +110,8 @@ const HEAD_BYTES = 65536 + 4;
 /** Where the rows of an upload come from, once its format is known. */
 interface OpenedUpload {
   readonly file: FileDescription;
+  /** Data rows a CSV probably holds (its size over the mean line length of its head), else 0. */
+  readonly expectedRows: number;
   readonly batches: AsyncIterable<readonly (RawRow & { sheet?: string })[]>;
 }
 
@@ -124,6 +126,13 @@ async function* batchesOf(rows: Iterable<RawRow>): AsyncGenerator<RawRow[]> {
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** Lines in `size` bytes, from the mean length of the lines of `head` (0 when it has none). */
+function estimateLines(head: Uint8Array, size: number): number {
+  let lines = 0;
+  for (let at = head.indexOf(10); at >= 0; at = head.indexOf(10, at + 1)) lines++;
+  return lines === 0 ? 0 : Math.ceil((size / head.length) * lines);
 }
 
 function csvDescription(encoding: CsvEncoding, delimiter: string): FileDescription {
@@ -147,6 +156,7 @@ async function openUpload(input: ParseUploadInput, notUtf8: boolean): Promise<Op
     if (format === 'xlsx') {
       return {
         file: { format },
+        expectedRows: 0,
         batches: readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget),
       };
     }
@@ -154,6 +164,7 @@ async function openUpload(input: ParseUploadInput, notUtf8: boolean): Promise<Op
     const encoding = confirmChineseEncoding(body, detected.encoding, isHeader);
     return {
       file: csvDescription(encoding, detected.delimiter),
+      expectedRows: estimateLines(body.subarray(0, HEAD_BYTES), body.length),
       batches: batchesOf(readCsvRows(body, input.memoryBudget, encoding)),
     };
   }
@@ -172,6 +183,7 @@ async function openUpload(input: ParseUploadInput, notUtf8: boolean): Promise<Op
   const strictUtf8 = encoding === 'utf8' && detected.bomLength === 0;
   return {
     file: csvDescription(encoding, detected.delimiter),
+    expectedRows: body.size ? estimateLines(head, body.size) : 0,
     batches: readCsvRowBatches(body, chunks, info, strictUtf8),
   };
 }
@@ -205,7 +217,9 @@ async function parseOnce(input: ParseUploadInput, notUtf8: boolean): Promise<Ing
       if (!validator) {
         if (isBlankRow(row)) return;
         if (row.sheet !== undefined) file = { ...file, sheet: row.sheet };
-        validator = createValidator(kind, config, mapHeaders(row.cells, kind, config), errors);
+        const header = mapHeaders(row.cells, kind, config);
+        const expectedRows = Math.min(opened.expectedRows, maxRows);
+        validator = createValidator(kind, config, header, errors, expectedRows);
         return;
       }
       if (isBlankRow(row)) return;

@@ -218,7 +218,11 @@ const DIMS_POOL_SIZE = 100_000;
  * a Map.
  */
 class FirstRows {
-  private readonly numbers = new IntKeyTable(4096);
+  private readonly numbers: IntKeyTable;
+  /** `expectedKeys`: sized for them up front, so a big file's table is not rehashed as it grows. */
+  constructor(expectedKeys = 0) {
+    this.numbers = new IntKeyTable(Math.max(4096, expectedKeys));
+  }
   private readonly texts = new Map<string, number>();
 
   /** Records `key` for `row` (≥ 1); returns the row that had it first, or 0 when it is new. */
@@ -252,6 +256,8 @@ abstract class BaseValidator {
     protected readonly config: PlanConfig,
     protected readonly header: HeaderMap,
     readonly errors: ErrorCollector,
+    /** Data rows the file is estimated to hold (0: unknown), to size the key tables. */
+    protected readonly expectedRows = 0,
   ) {
     this.startMonth = config.calendar.fiscalYearStartMonth;
     this.fiscalYears = new Set(config.calendar.fiscalYears);
@@ -501,7 +507,7 @@ abstract class BaseValidator {
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
   protected discardRecords(): void {
     this.facts.length = 0;
   }
@@ -556,7 +562,7 @@ export class ActualsValidator extends BaseValidator {
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
   protected discardRecords(): void {
     this.facts.length = 0;
   }
@@ -565,8 +571,8 @@ export class TargetsValidator extends BaseValidator {
   private readonly versions: NameResolver;
   private readonly defaultVersion: string;
 
-  constructor(config: PlanConfig, header: HeaderMap, errors: ErrorCollector) {
-    super(config, header, errors);
+  constructor(config: PlanConfig, header: HeaderMap, errors: ErrorCollector, expectedRows = 0) {
+    super(config, header, errors, expectedRows);
     this.versions = new NameResolver(config.targetVersions.map((v) => ({ ...v, aliases: [] })));
     this.defaultVersion = config.targetVersions.some((v) => v.id === 'budget')
       ? 'budget'
@@ -649,7 +655,7 @@ export class TargetsValidator extends BaseValidator {
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
   protected discardRecords(): void {
     this.milestones.length = 0;
   }
@@ -790,8 +796,9 @@ export function createValidator(
   config: PlanConfig,
   header: HeaderMap,
   errors: ErrorCollector,
+  expectedRows = 0,
 ): KindValidator {
-  if (kind === 'actuals') return new ActualsValidator(config, header, errors);
-  if (kind === 'targets') return new TargetsValidator(config, header, errors);
-  return new MilestonesValidator(config, header, errors);
+  if (kind === 'actuals') return new ActualsValidator(config, header, errors, expectedRows);
+  if (kind === 'targets') return new TargetsValidator(config, header, errors, expectedRows);
+  return new MilestonesValidator(config, header, errors, expectedRows);
 }
