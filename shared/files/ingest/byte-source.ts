@@ -24,7 +24,7 @@ export function isByteSource(bytes: UploadBytes): bytes is ByteSource {
 export async function openWithHead(
   source: ByteSource,
   minBytes: number,
-): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array> }> {
+): Promise<{ head: Uint8Array; chunks: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
   const iterator = source.chunks()[Symbol.asyncIterator]();
   const held: Uint8Array[] = [];
   let bytes = 0;
@@ -50,7 +50,11 @@ export async function openWithHead(
       }
     },
   };
-  return { head, chunks };
+  // For a caller that gives up before reading `chunks`: releases the stream (an S3 socket).
+  const close = async () => {
+    if (!done) await iterator.return?.();
+  };
+  return { head, chunks, close };
 }
 
 /** Every chunk of `source`, concatenated (for formats read whole: XLSX). */

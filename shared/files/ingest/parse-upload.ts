@@ -5,7 +5,7 @@
 import type { PlanConfig } from '../../config/schema.ts';
 import type { ActualFact, Milestone, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
-import { isByteSource, openWithHead, type UploadBytes } from './byte-source.ts';
+import { type ByteSource, isByteSource, openWithHead, type UploadBytes } from './byte-source.ts';
 import { confirmChineseEncoding, inspectCsv, readCsvRowBatches, readCsvRows } from './csv-reader.ts';
 import {
   type CsvEncoding,
@@ -168,7 +168,23 @@ async function openUpload(input: ParseUploadInput, notUtf8: boolean): Promise<Op
       batches: batchesOf(readCsvRows(body, input.memoryBudget, encoding)),
     };
   }
-  const { head, chunks } = await openWithHead(body, HEAD_BYTES);
+  const { head, chunks, close } = await openWithHead(body, HEAD_BYTES);
+  try {
+    return await openStreamedUpload({ ...input, body }, notUtf8, head, chunks);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openStreamedUpload(
+  input: ParseUploadInput & { body: ByteSource },
+  notUtf8: boolean,
+  head: Uint8Array,
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<OpenedUpload> {
+  const { config, kind, body } = input;
+  const isHeader = (cells: readonly string[]) => isHeaderRow(cells, kind, config);
   const zipOrOle = (head[0] === 0x50 && head[1] === 0x4b) || (head[0] === 0xd0 && head[1] === 0xcf);
   if (head.length === 0 || zipOrOle) {
     // An empty file, an XLSX or an old/encrypted workbook: detected and read on the whole body.
