@@ -5,15 +5,8 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type IngestDeps, ingestUpload } from '../../../shared/app/ingest-upload.ts';
-import { uploadTestConfig } from '../../fixtures/uploads/config.ts';
-import {
-  FixedClock,
-  MemoryFactStore,
-  MemoryMailLedger,
-  MemoryObjectStore,
-  MemoryUploadLedger,
-  RecordingMailer,
-} from './fakes/memory-ports.ts';
+import { ingestWorld } from './fakes/ingest-world.ts';
+import type { MemoryFactStore, MemoryObjectStore, MemoryUploadLedger } from './fakes/memory-ports.ts';
 
 const BUCKET = 'plan-uploads';
 const HEADER = 'date,kpi,value,channel\n';
@@ -24,19 +17,8 @@ let uploads: MemoryUploadLedger;
 let deps: IngestDeps;
 
 beforeEach(() => {
-  objects = new MemoryObjectStore();
+  ({ objects, facts, uploads, deps } = ingestWorld());
   objects.chunkBytes = 500;
-  facts = new MemoryFactStore();
-  uploads = new MemoryUploadLedger();
-  deps = {
-    config: uploadTestConfig,
-    objects,
-    facts,
-    uploads,
-    mailer: new RecordingMailer(),
-    mails: new MemoryMailLedger(),
-    clock: new FixedClock(),
-  };
 });
 
 function upload(key: string, text: string) {

@@ -18,6 +18,7 @@ import {
   type StoredObject,
   type UploadLedger,
 } from '../../../shared/ports/index.ts';
+import { streamOf } from './fakes/memory-ports.ts';
 
 export class MemoryRunLedger implements RunLedger {
   readonly records = new Map<string, RunRecord>();
@@ -95,17 +96,8 @@ export class MemoryObjectStore implements ObjectStore {
   /** Bytes per chunk `open` yields (small, so tests cross chunk boundaries). */
   chunkBytes = 4096;
 
-  async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
-    const { body, metadata, versionId: version } = await this.get(bucket, key, versionId);
-    const chunkBytes = this.chunkBytes;
-    return {
-      metadata,
-      versionId: version,
-      size: body.length,
-      async *chunks() {
-        for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
-      },
-    };
+  async open(bucket: string, key: string): Promise<ObjectStream> {
+    return streamOf(await this.get(bucket, key), this.chunkBytes);
   }
 
   async put(

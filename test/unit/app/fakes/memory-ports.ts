@@ -110,6 +110,19 @@ export class MemoryFactStore implements FactStore {
 }
 
 /** ObjectStore with versions, tags and a log of puts. */
+/** A stored object as `ObjectStore.open` hands it out: its body in chunks of `chunkBytes`. */
+export function streamOf(object: StoredObject, chunkBytes: number): ObjectStream {
+  const { body, metadata, versionId } = object;
+  return {
+    metadata,
+    versionId,
+    size: body.length,
+    async *chunks() {
+      for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
+    },
+  };
+}
+
 export class MemoryObjectStore implements ObjectStore {
   private readonly versions = new Map<string, (StoredObject & { tags: Record<string, string> })[]>();
   private nextVersion = 1;
@@ -157,16 +170,7 @@ export class MemoryObjectStore implements ObjectStore {
   chunkBytes = 4096;
 
   async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
-    const { body, metadata, versionId: version } = this.find(bucket, key, versionId);
-    const chunkBytes = this.chunkBytes;
-    return {
-      metadata,
-      versionId: version,
-      size: body.length,
-      async *chunks() {
-        for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
-      },
-    };
+    return streamOf(this.find(bucket, key, versionId), this.chunkBytes);
   }
 
   async put(
