@@ -9,7 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ObjectExistsError, type ObjectStore, type StoredObject } from '../ports/index.ts';
+import { ObjectExistsError, type ObjectStore, type ObjectStream, type StoredObject } from '../ports/index.ts';
 
 /** SigV4 query signatures are valid for at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 604_800;
@@ -50,6 +50,39 @@ export class S3ObjectStore implements ObjectStore {
       versionId: out.VersionId ?? null,
       lastModified: out.LastModified ? out.LastModified.toISOString() : null,
       contentType: out.ContentType ?? null,
+    };
+  }
+
+  /**
+   * A GetObject whose body is read as it arrives. A further pass is another GetObject pinned
+   * to what the first one read: its version id, or (unversioned bucket) its ETag through
+   * `If-Match`, so a newer upload of the same key fails the pass instead of mixing in.
+   */
+  async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
+    const request = (pin: { VersionId?: string; IfMatch?: string }) =>
+      this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...pin }));
+    const first = await request(versionId ? { VersionId: versionId } : {});
+    const pin = first.VersionId
+      ? { VersionId: first.VersionId }
+      : first.ETag
+        ? { IfMatch: first.ETag }
+        : versionId
+          ? { VersionId: versionId }
+          : {};
+    let unread: typeof first | null = first;
+    return {
+      metadata: { ...(first.Metadata ?? {}) },
+      versionId: first.VersionId ?? null,
+      size: first.ContentLength ?? null,
+      chunks: () => ({
+        async *[Symbol.asyncIterator]() {
+          const out = unread ?? (await request(pin));
+          unread = null;
+          if (!out.Body) return;
+          // In Node the body is an http.IncomingMessage (a Readable): async-iterable as Buffers.
+          for await (const chunk of out.Body as AsyncIterable<Uint8Array>) yield chunk;
+        },
+      }),
     };
   }
 

@@ -18,6 +18,7 @@ import type {
   UploadRecord,
   UploadSource,
 } from '../ports/index.ts';
+import { checksummed } from './checksummed-source.ts';
 import { copyToFiled, removeFromIncoming, removeReplayedFromIncoming } from './file-upload.ts';
 import { grainClaims, grainConflictMessage, mixedGrainMessage } from './grain-claims.ts';
 import { type RejectionNotice, rejectUpload } from './reject-upload.ts';
@@ -162,12 +163,12 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     return rejectUpload(deps, object, base, result, null, null);
   }
 
-  const stored = await deps.objects.get(object.bucket, object.key, object.versionId);
-  const checksum = createHash('sha256').update(stored.body).digest('hex');
-  const uploader = uploaderOf(stored.metadata);
-  const record: UploadRecord = { ...base, checksum, uploadedBy: uploader };
+  // Streamed: a CSV is validated chunk by chunk and never held whole (issue 16).
+  const stream = await deps.objects.open(object.bucket, object.key, object.versionId);
+  const source = checksummed(stream);
+  const uploader = uploaderOf(stream.metadata);
   const began = Date.now();
-  const result = await parseUpload({ config, kind, body: stored.body });
+  const result = await parseUpload({ config, kind, body: source });
   log.info('upload parsed', {
     key: object.key,
     kind,
@@ -176,9 +177,18 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
     file: result.file,
     ms: Date.now() - began,
   });
-  if (!result.ok) return rejectUpload(deps, object, record, result, stored.body, uploader);
+  // A rejection lists the failing rows in its workbook, so it reads the file whole (and hashes
+  // it there when parsing stopped before the end).
+  const wholeBody = async () =>
+    (await deps.objects.get(object.bucket, object.key, stream.versionId ?? object.versionId)).body;
+  if (!result.ok) {
+    const body = await wholeBody();
+    const checksum = source.checksum() ?? createHash('sha256').update(body).digest('hex');
+    return rejectUpload(deps, object, { ...base, checksum, uploadedBy: uploader }, result, body, uploader);
+  }
+  const record: UploadRecord = { ...base, checksum: source.checksum(), uploadedBy: uploader };
 
-  const source: UploadSource = {
+  const uploadSource: UploadSource = {
     bucket: object.bucket,
     key: object.key,
     versionId: object.versionId,
@@ -198,19 +208,26 @@ export async function ingestUpload(deps: IngestDeps, object: UploadedObject): Pr
       object,
       record,
       uploadLevelErrors(result, series.mixed.map(mixedGrainMessage)),
-      stored.body,
+      await wholeBody(),
       uploader,
     );
   }
   const summary =
     result.kind === 'actuals'
-      ? await deps.facts.putActuals(result.actuals, source, series?.claims)
+      ? await deps.facts.putActuals(result.actuals, uploadSource, series?.claims)
       : result.kind === 'targets'
-        ? await deps.facts.putTargets(result.targets, source, series?.claims)
-        : await deps.facts.putMilestones(result.milestones, source);
+        ? await deps.facts.putTargets(result.targets, uploadSource, series?.claims)
+        : await deps.facts.putMilestones(result.milestones, uploadSource);
   if (summary.conflicts && summary.conflicts.length > 0) {
     const messages = summary.conflicts.map((c) => grainConflictMessage(c));
-    return rejectUpload(deps, object, record, uploadLevelErrors(result, messages), stored.body, uploader);
+    return rejectUpload(
+      deps,
+      object,
+      record,
+      uploadLevelErrors(result, messages),
+      await wholeBody(),
+      uploader,
+    );
   }
   await copyToFiled({ objects: deps.objects, logger: log }, object, 'accepted');
   await deps.uploads.finish({

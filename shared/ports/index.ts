@@ -100,8 +100,22 @@ export interface StoredObject {
   readonly contentType: string | null;
 }
 
+/**
+ * An object read as a stream of byte chunks, for files too big to hold whole. `chunks()` may
+ * be called again for another pass: every pass reads the very version the first one did.
+ */
+export interface ObjectStream {
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly versionId: string | null;
+  /** Size in bytes, when the store says. */
+  readonly size: number | null;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
 export interface ObjectStore {
   get(bucket: string, key: string, versionId?: string | null): Promise<StoredObject>;
+  /** Opens `key` for streamed reads (ingest reads uploads this way, in bounded memory). */
+  open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream>;
   /** Fails with {@link ObjectExistsError} when `ifNoneMatch` is set and the key exists. */
   put(
     bucket: string,

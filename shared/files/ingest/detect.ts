@@ -54,7 +54,10 @@ function isEncryptedPackage(body: Uint8Array): boolean {
 }
 
 /** Encoding of a CSV and how many BOM bytes to skip. */
-export function detectEncoding(body: Uint8Array): { encoding: CsvEncoding; bomLength: number } {
+export function detectEncoding(
+  body: Uint8Array,
+  options: { headOnly?: boolean } = {},
+): { encoding: CsvEncoding; bomLength: number } {
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return { encoding: 'utf8', bomLength: 3 };
   if (body[0] === 0xff && body[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
   if (body[0] === 0xfe && body[1] === 0xff) return { encoding: 'utf16be', bomLength: 2 };
@@ -75,7 +78,9 @@ export function detectEncoding(body: Uint8Array): { encoding: CsvEncoding; bomLe
       'not_text',
     );
   }
-  if (isUtf8(body)) return { encoding: 'utf8', bomLength: 0 };
+  // `headOnly`: `body` is the start of a stream, so UTF-8 is only assumed; the reader decodes
+  // it strictly and, at the first invalid byte, reads the file again in a Chinese encoding.
+  if (options.headOnly || isUtf8(body)) return { encoding: 'utf8', bomLength: 0 };
   return { encoding: chooseChineseEncoding(body.subarray(0, 65536)), bomLength: 0 };
 }
 
@@ -152,10 +157,34 @@ export interface TextChunkDecoder {
   end(): string;
 }
 
-export function createDecoder(encoding: CsvEncoding): TextChunkDecoder {
+/** Strict UTF-8 decoding met a byte sequence that is not UTF-8 (the file is in another encoding). */
+export class NotUtf8Error extends Error {
+  constructor() {
+    super('not UTF-8');
+    this.name = 'NotUtf8Error';
+  }
+}
+
+/**
+ * A decoder fed chunk by chunk: a character split between two chunks is decoded whole.
+ * `strictUtf8` throws {@link NotUtf8Error} on the first invalid UTF-8 sequence instead of
+ * writing U+FFFD (for a stream whose encoding was only assumed from its head).
+ */
+export function createDecoder(encoding: CsvEncoding, strictUtf8 = false): TextChunkDecoder {
   if (encoding === 'utf8') {
-    const decoder = new TextDecoder('utf-8');
-    return { write: (chunk) => decoder.decode(chunk, { stream: true }), end: () => decoder.decode() };
+    const decoder = new TextDecoder('utf-8', { fatal: strictUtf8 });
+    const strict = <T>(decode: () => T): T => {
+      try {
+        return decode();
+      } catch (error) {
+        if (strictUtf8 && error instanceof TypeError) throw new NotUtf8Error();
+        throw error;
+      }
+    };
+    return {
+      write: (chunk) => strict(() => decoder.decode(chunk, { stream: true })),
+      end: () => strict(() => decoder.decode()),
+    };
   }
   const decoder = iconv.getDecoder(iconvName[encoding]);
   return {

@@ -5,8 +5,16 @@
 import type { PlanConfig } from '../../config/schema.ts';
 import type { ActualFact, Milestone, TargetFact } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
-import { confirmChineseEncoding, inspectCsv, readCsvRows } from './csv-reader.ts';
-import { type CsvEncoding, detectFormat, ENCODING_LABEL, type FileFormat } from './detect.ts';
+import { type ByteSource, isByteSource, openWithHead, type UploadBytes } from './byte-source.ts';
+import { confirmChineseEncoding, inspectCsv, readCsvRowBatches, readCsvRows } from './csv-reader.ts';
+import {
+  type CsvEncoding,
+  chooseChineseEncoding,
+  detectFormat,
+  ENCODING_LABEL,
+  type FileFormat,
+  NotUtf8Error,
+} from './detect.ts';
 import { type RowError, UploadFileError } from './errors.ts';
 import { mapHeaders } from './headers.ts';
 import { isBlank } from './normalize.ts';
@@ -24,7 +32,8 @@ import type { ZipLimits } from './zip-guard.ts';
 export interface ParseUploadInput {
   readonly config: PlanConfig;
   readonly kind: UploadKind;
-  readonly body: Uint8Array;
+  /** The file whole, or streamed (a CSV is then never held whole). */
+  readonly body: UploadBytes;
   /** Most data rows accepted; defaults to `config.ingest.maxRows`. */
   readonly maxRows?: number;
   readonly zipLimits?: ZipLimits;
@@ -95,34 +104,138 @@ function isBlankRow(row: RawRow): boolean {
   return true;
 }
 
+/** Bytes of the head a streamed upload's format, encoding and delimiter are read from. */
+const HEAD_BYTES = 65536 + 4;
+
+/** Where the rows of an upload come from, once its format is known. */
+interface OpenedUpload {
+  readonly file: FileDescription;
+  /** Data rows a CSV probably holds (its size over the mean line length of its head), else 0. */
+  readonly expectedRows: number;
+  readonly batches: AsyncIterable<readonly (RawRow & { sheet?: string })[]>;
+}
+
+/** The rows of a whole-body CSV in batches (read synchronously: no promise per row). */
+async function* batchesOf(rows: Iterable<RawRow>): AsyncGenerator<RawRow[]> {
+  let batch: RawRow[] = [];
+  for (const row of rows) {
+    batch.push(row);
+    if (batch.length === 4096) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Lines in `size` bytes, from the mean length of the lines of `head` (0 when it has none). */
+function estimateLines(head: Uint8Array, size: number): number {
+  let lines = 0;
+  for (let at = head.indexOf(10); at >= 0; at = head.indexOf(10, at + 1)) lines++;
+  return lines === 0 ? 0 : Math.ceil((size / head.length) * lines);
+}
+
+function csvDescription(encoding: CsvEncoding, delimiter: string): FileDescription {
+  return {
+    format: 'csv',
+    encoding: ENCODING_LABEL[encoding],
+    delimiter: delimiter === '\t' ? 'tab' : delimiter,
+  };
+}
+
+/**
+ * Detects the format (and a CSV's encoding and delimiter) and starts reading. A streamed CSV
+ * is read chunk by chunk; a streamed XLSX (its directory is at the end of the zip) or anything
+ * else is gathered whole first. `notUtf8`: a strict UTF-8 pass failed, read it as Chinese.
+ */
+async function openUpload(input: ParseUploadInput, notUtf8: boolean): Promise<OpenedUpload> {
+  const { config, kind, body } = input;
+  const isHeader = (cells: readonly string[]) => isHeaderRow(cells, kind, config);
+  if (!isByteSource(body)) {
+    const format = detectFormat(body);
+    if (format === 'xlsx') {
+      return {
+        file: { format },
+        expectedRows: 0,
+        batches: readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget),
+      };
+    }
+    const detected = inspectCsv(body);
+    const encoding = confirmChineseEncoding(body, detected.encoding, isHeader);
+    return {
+      file: csvDescription(encoding, detected.delimiter),
+      expectedRows: estimateLines(body.subarray(0, HEAD_BYTES), body.length),
+      batches: batchesOf(readCsvRows(body, input.memoryBudget, encoding)),
+    };
+  }
+  const { head, chunks, close } = await openWithHead(body, HEAD_BYTES);
+  try {
+    return await openStreamedUpload({ ...input, body }, notUtf8, head, chunks);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function openStreamedUpload(
+  input: ParseUploadInput & { body: ByteSource },
+  notUtf8: boolean,
+  head: Uint8Array,
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<OpenedUpload> {
+  const { config, kind, body } = input;
+  const isHeader = (cells: readonly string[]) => isHeaderRow(cells, kind, config);
+  const zipOrOle = (head[0] === 0x50 && head[1] === 0x4b) || (head[0] === 0xd0 && head[1] === 0xcf);
+  if (head.length === 0 || zipOrOle) {
+    // An empty file, an XLSX or an old/encrypted workbook: detected and read on the whole body.
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return openUpload({ ...input, body: Buffer.concat(parts) }, notUtf8);
+  }
+  const known = notUtf8 ? chooseChineseEncoding(head.subarray(0, 65536)) : undefined;
+  const detected = inspectCsv(head, known, { headOnly: true });
+  const encoding = confirmChineseEncoding(head, detected.encoding, isHeader);
+  const info = { ...detected, encoding };
+  const strictUtf8 = encoding === 'utf8' && detected.bomLength === 0;
+  return {
+    file: csvDescription(encoding, detected.delimiter),
+    expectedRows: body.size ? estimateLines(head, body.size) : 0,
+    batches: readCsvRowBatches(body, chunks, info, strictUtf8),
+  };
+}
+
 /**
  * Reads, maps and validates a whole upload. Never throws for a bad file: problems come back
  * as `ok: false` with every row error (row numbers as Excel shows them, header = row 1).
+ * `body` may be a stream: a CSV is then read chunk by chunk and never held whole.
  */
 export async function parseUpload(input: ParseUploadInput): Promise<IngestResult> {
-  const { config, kind, body } = input;
+  try {
+    return await parseOnce(input, false);
+  } catch (error) {
+    // A stream assumed to be UTF-8 from its head met a byte that is not: read it again as
+    // the whole-body detection would have (GBK or Big5, chosen from the head).
+    if (!(error instanceof NotUtf8Error)) throw error;
+    return parseOnce(input, true);
+  }
+}
+
+async function parseOnce(input: ParseUploadInput, notUtf8: boolean): Promise<IngestResult> {
+  const { config, kind } = input;
   const maxRows = input.maxRows ?? config.ingest.maxRows;
   const errors = new ErrorCollector(input.errorCap ?? 1000);
   let file: FileDescription = { format: 'unknown' };
   let validator: KindValidator | undefined;
   try {
-    const format = detectFormat(body);
-    let encoding: CsvEncoding | undefined;
-    if (format === 'csv') {
-      const detected = inspectCsv(body);
-      encoding = confirmChineseEncoding(body, detected.encoding, (cells) => isHeaderRow(cells, kind, config));
-      const info = { ...detected, encoding };
-      file = {
-        format,
-        encoding: ENCODING_LABEL[info.encoding],
-        delimiter: info.delimiter === '\t' ? 'tab' : info.delimiter,
-      };
-    } else file = { format };
+    const opened = await openUpload(input, notUtf8);
+    file = opened.file;
     const handle = (row: RawRow & { sheet?: string }) => {
       if (!validator) {
         if (isBlankRow(row)) return;
         if (row.sheet !== undefined) file = { ...file, sheet: row.sheet };
-        validator = createValidator(kind, config, mapHeaders(row.cells, kind, config), errors);
+        const header = mapHeaders(row.cells, kind, config);
+        const expectedRows = Math.min(opened.expectedRows, maxRows);
+        validator = createValidator(kind, config, header, errors, expectedRows);
         return;
       }
       if (isBlankRow(row)) return;
@@ -134,13 +247,8 @@ export async function parseUpload(input: ParseUploadInput): Promise<IngestResult
       }
       validator.accept(row);
     };
-    // CSV is read synchronously: no promise per row on the hot path.
-    if (format === 'csv') for (const row of readCsvRows(body, input.memoryBudget, encoding)) handle(row);
-    else {
-      // One await per inflated chunk of rows, not per row.
-      for await (const batch of readXlsxRowBatches(body, kind, input.zipLimits, input.memoryBudget))
-        for (const row of batch) handle(row);
-    }
+    // One await per chunk of rows, not per row.
+    for await (const batch of opened.batches) for (const row of batch) handle(row);
     if (!validator) {
       throw new UploadFileError(
         'The file has no header row and no data. Put the column names in row 1 and the data below, then upload again. 文件没有内容。',

@@ -219,7 +219,11 @@ const DIMS_POOL_SIZE = 100_000;
  * a Map.
  */
 class FirstRows {
-  private readonly numbers = new IntKeyTable(4096);
+  private readonly numbers: IntKeyTable;
+  /** `expectedKeys`: sized for them up front, so a big file's table is not rehashed as it grows. */
+  constructor(expectedKeys = 0) {
+    this.numbers = new IntKeyTable(Math.max(4096, expectedKeys));
+  }
   private readonly texts = new Map<string, number>();
 
   /** Records `key` for `row` (≥ 1); returns the row that had it first, or 0 when it is new. */
@@ -253,6 +257,8 @@ abstract class BaseValidator {
     protected readonly config: PlanConfig,
     protected readonly header: HeaderMap,
     readonly errors: ErrorCollector,
+    /** Data rows the file is estimated to hold (0: unknown), to size the key tables. */
+    protected readonly expectedRows = 0,
   ) {
     this.startMonth = config.calendar.fiscalYearStartMonth;
     this.fiscalYears = new Set(config.calendar.fiscalYears);
@@ -273,6 +279,8 @@ abstract class BaseValidator {
     code: string,
     message: string,
   ): void {
+    // A file with an error is rejected whole: what it would have stored is garbage from now on.
+    if (this.errors.count === 0) this.discardRecords();
     this.errors.add({
       row,
       column: col === undefined ? '' : (this.header.headers[col] ?? ''),
@@ -494,13 +502,18 @@ abstract class BaseValidator {
   }
 
   abstract accept(row: RawRow): void;
+  /** Drops the records kept so far (called at the file's first error; none are kept after). */
+  protected abstract discardRecords(): void;
 }
 
 export class ActualsValidator extends BaseValidator {
   readonly facts: ActualFact[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
   /** Bounded ratios whose two components this file holds (D18). */
   private readonly componentBounds = new ComponentBounds(this.config.kpis);
+  protected discardRecords(): void {
+    this.facts.length = 0;
+  }
 
   accept(row: RawRow): void {
     this.rows++;
@@ -545,7 +558,8 @@ export class ActualsValidator extends BaseValidator {
       this.duplicateError(row.row, first, [kpi.id, period.key, dims]);
       return;
     }
-    this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+    if (this.errors.count === 0)
+      this.facts.push({ kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
     if (!this.componentBounds.watches(kpi.id)) return;
     const pair = this.compositeKey(dims, this.periodSlot(period.key), PERIOD_SLOTS, 0, 1);
     const where = () => `${period.key}${dims.combo !== 0 ? ` (${dimsLabel(dims.dims)})` : ''}`;
@@ -556,14 +570,17 @@ export class ActualsValidator extends BaseValidator {
 
 export class TargetsValidator extends BaseValidator {
   readonly facts: TargetFact[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
+  protected discardRecords(): void {
+    this.facts.length = 0;
+  }
   private readonly grains = new Map<number | string, { grain: PeriodGrain; row: number }>();
   private readonly versionSlots: ReadonlyMap<string, number>;
   private readonly versions: NameResolver;
   private readonly defaultVersion: string;
 
-  constructor(config: PlanConfig, header: HeaderMap, errors: ErrorCollector) {
-    super(config, header, errors);
+  constructor(config: PlanConfig, header: HeaderMap, errors: ErrorCollector, expectedRows = 0) {
+    super(config, header, errors, expectedRows);
     this.versions = new NameResolver(config.targetVersions.map((v) => ({ ...v, aliases: [] })));
     this.defaultVersion = config.targetVersions.some((v) => v.id === 'budget')
       ? 'budget'
@@ -639,13 +656,17 @@ export class TargetsValidator extends BaseValidator {
       );
       return;
     }
-    this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
+    if (this.errors.count === 0)
+      this.facts.push({ version, kpi: kpi.id, period: period.key, dims: dims.dims, value: value.value });
   }
 }
 
 export class MilestonesValidator extends BaseValidator {
   readonly milestones: Milestone[] = [];
-  private readonly seen = new FirstRows();
+  private readonly seen = new FirstRows(this.expectedRows);
+  protected discardRecords(): void {
+    this.milestones.length = 0;
+  }
 
   private text(
     row: RawRow,
@@ -759,6 +780,7 @@ export class MilestonesValidator extends BaseValidator {
       this.duplicateError(row.row, first, ['milestone id', id]);
       return;
     }
+    if (this.errors.count > 0) return;
     this.milestones.push({
       id,
       title,
@@ -782,8 +804,9 @@ export function createValidator(
   config: PlanConfig,
   header: HeaderMap,
   errors: ErrorCollector,
+  expectedRows = 0,
 ): KindValidator {
-  if (kind === 'actuals') return new ActualsValidator(config, header, errors);
-  if (kind === 'targets') return new TargetsValidator(config, header, errors);
-  return new MilestonesValidator(config, header, errors);
+  if (kind === 'actuals') return new ActualsValidator(config, header, errors, expectedRows);
+  if (kind === 'targets') return new TargetsValidator(config, header, errors, expectedRows);
+  return new MilestonesValidator(config, header, errors, expectedRows);
 }

@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -274,6 +276,75 @@ describe('S3ObjectStore.move', () => {
     expect(s3Mock.commandCalls(DeleteObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'uploads',
       Key: 'incoming/targets/t.csv',
+    });
+  });
+});
+
+describe('S3ObjectStore.open', () => {
+  const s3 = mockClient(S3Client);
+  beforeEach(() => s3.reset());
+
+  function body(parts: readonly string[]) {
+    // What the SDK hands back in Node: an http.IncomingMessage, a Readable of Buffers.
+    return Readable.from(parts.map((p) => Buffer.from(p))) as never;
+  }
+
+  it('yields the body chunk by chunk and pins a second pass to the version the first read', async () => {
+    // Prepare
+    s3.on(GetObjectCommand)
+      .resolvesOnce({
+        Body: body(['date,kpi\n', '2028-01-05,gmv\n']),
+        VersionId: 'v7',
+        ETag: '"e1"',
+        ContentLength: 24,
+        Metadata: { 'uploader-email': 'a@example.com' },
+      })
+      .resolvesOnce({ Body: body(['date,kpi\n2028-01-05,gmv\n']), VersionId: 'v7' });
+    const store = new S3ObjectStore({ s3: new S3Client({ region: 'us-east-1' }) });
+
+    // Act
+    const stream = await store.open('uploads', 'incoming/actuals/a.csv', null);
+    const first: string[] = [];
+    for await (const chunk of stream.chunks()) first.push(Buffer.from(chunk).toString());
+    const second: string[] = [];
+    for await (const chunk of stream.chunks()) second.push(Buffer.from(chunk).toString());
+
+    // Assess
+    expect(first).toEqual(['date,kpi\n', '2028-01-05,gmv\n']);
+    expect(second.join('')).toBe(first.join(''));
+    expect(stream).toMatchObject({
+      versionId: 'v7',
+      size: 24,
+      metadata: { 'uploader-email': 'a@example.com' },
+    });
+    const calls = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
+    expect(calls).toEqual([
+      { Bucket: 'uploads', Key: 'incoming/actuals/a.csv' },
+      { Bucket: 'uploads', Key: 'incoming/actuals/a.csv', VersionId: 'v7' },
+    ]);
+  });
+
+  it('pins a further pass over an unversioned bucket to the ETag it read', async () => {
+    // Prepare
+    s3.on(GetObjectCommand)
+      .resolvesOnce({ Body: body(['x']), ETag: '"e1"' })
+      .resolvesOnce({ Body: body(['x']), ETag: '"e1"' });
+    const store = new S3ObjectStore({ s3: new S3Client({ region: 'us-east-1' }) });
+
+    // Act
+    const stream = await store.open('uploads', 'k.csv');
+    for await (const _ of stream.chunks()) {
+      // first pass
+    }
+    for await (const _ of stream.chunks()) {
+      // second pass
+    }
+
+    // Assess
+    expect(s3.commandCalls(GetObjectCommand)[1]!.args[0].input).toEqual({
+      Bucket: 'uploads',
+      Key: 'k.csv',
+      IfMatch: '"e1"',
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   MailRefusedError,
   ObjectExistsError,
   type ObjectStore,
+  type ObjectStream,
   type OutgoingEmail,
   type ReportLinks,
   type RunLedger,
@@ -17,6 +18,7 @@ import {
   type StoredObject,
   type UploadLedger,
 } from '../../../shared/ports/index.ts';
+import { streamOf } from './fakes/memory-ports.ts';
 
 export class MemoryRunLedger implements RunLedger {
   readonly records = new Map<string, RunRecord>();
@@ -85,10 +87,17 @@ export class MemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, StoredObject>();
   failPuts = false;
 
-  async get(bucket: string, key: string) {
+  async get(bucket: string, key: string, _versionId?: string | null) {
     const object = this.objects.get(`${bucket}/${key}`);
     if (!object) throw new Error(`no object ${bucket}/${key}`);
     return object;
+  }
+
+  /** Bytes per chunk `open` yields (small, so tests cross chunk boundaries). */
+  chunkBytes = 4096;
+
+  async open(bucket: string, key: string): Promise<ObjectStream> {
+    return streamOf(await this.get(bucket, key), this.chunkBytes);
   }
 
   async put(

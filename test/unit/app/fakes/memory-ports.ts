@@ -12,6 +12,7 @@ import {
   type MailMark,
   ObjectExistsError,
   type ObjectStore,
+  type ObjectStream,
   type OutgoingEmail,
   type PlanDataQuery,
   type StoredObject,
@@ -109,6 +110,19 @@ export class MemoryFactStore implements FactStore {
 }
 
 /** ObjectStore with versions, tags and a log of puts. */
+/** A stored object as `ObjectStore.open` hands it out: its body in chunks of `chunkBytes`. */
+export function streamOf(object: StoredObject, chunkBytes: number): ObjectStream {
+  const { body, metadata, versionId } = object;
+  return {
+    metadata,
+    versionId,
+    size: body.length,
+    async *chunks() {
+      for (let at = 0; at < body.length; at += chunkBytes) yield body.subarray(at, at + chunkBytes);
+    },
+  };
+}
+
 export class MemoryObjectStore implements ObjectStore {
   private readonly versions = new Map<string, (StoredObject & { tags: Record<string, string> })[]>();
   private nextVersion = 1;
@@ -150,6 +164,13 @@ export class MemoryObjectStore implements ObjectStore {
   async get(bucket: string, key: string, versionId?: string | null): Promise<StoredObject> {
     const { tags: _tags, ...object } = this.find(bucket, key, versionId);
     return object;
+  }
+
+  /** Bytes per chunk `open` yields (small, so tests cross chunk boundaries). */
+  chunkBytes = 4096;
+
+  async open(bucket: string, key: string, versionId?: string | null): Promise<ObjectStream> {
+    return streamOf(this.find(bucket, key, versionId), this.chunkBytes);
   }
 
   async put(
