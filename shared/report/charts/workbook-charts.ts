@@ -5,7 +5,7 @@
  * charts' series are formulas over the given cell ranges, so editing the cells edits the chart.
  * Sheets can also be appended (./workbook-chart-data.ts puts the chart data on its own sheet).
  */
-import JSZip from 'jszip';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { escapeHtml as xml } from '../render/html.ts';
 import { type ChartSpec, chartXml, drawingXml } from './drawingml.ts';
 
@@ -35,10 +35,17 @@ export interface WorkbookChartsRequest {
   readonly charts: readonly { readonly sheet: string; readonly charts: readonly ChartSpec[] }[];
 }
 
-async function text(zip: JSZip, path: string): Promise<string> {
-  const file = zip.file(path);
+/** The package's parts by path (fflate: synchronous, 8 KiB, no pako). */
+type Parts = Record<string, Uint8Array>;
+
+function text(zip: Parts, path: string): string {
+  const file = zip[path];
   if (!file) throw new Error(`xlsx has no ${path}`);
-  return file.async('string');
+  return strFromU8(file);
+}
+
+function put(zip: Parts, path: string, content: string): void {
+  zip[path] = strToU8(content);
 }
 
 /** Resolves `Target` (relative to `from`'s folder) to a package path without a leading `/`. */
@@ -52,12 +59,12 @@ function resolvePart(fromFolder: string, target: string): string {
   return parts.join('/');
 }
 
-function nextNumber(zip: JSZip, pattern: RegExp): number {
+function nextNumber(zip: Parts, pattern: RegExp): number {
   let max = 0;
-  zip.forEach((path) => {
+  for (const path of Object.keys(zip)) {
     const m = pattern.exec(path);
     if (m) max = Math.max(max, Number(m[1]));
-  });
+  }
   return max + 1;
 }
 
@@ -83,9 +90,9 @@ function addOverride(types: string, partName: string, contentType: string): stri
 }
 
 /** The worksheet part of each sheet, by sheet name (xml-unescaped as the workbook spells it). */
-async function sheetParts(zip: JSZip): Promise<Map<string, string>> {
-  const workbook = await text(zip, 'xl/workbook.xml');
-  const rels = await text(zip, 'xl/_rels/workbook.xml.rels');
+function sheetParts(zip: Parts): Map<string, string> {
+  const workbook = text(zip, 'xl/workbook.xml');
+  const rels = text(zip, 'xl/_rels/workbook.xml.rels');
   const targets = new Map(
     [...rels.matchAll(/<Relationship\b[^>]*>/g)].map((m) => [
       /Id="([^"]+)"/.exec(m[0])?.[1],
@@ -190,69 +197,66 @@ function sheetXml(sheet: AppendedSheet, styleOf: ReadonlyMap<string, number>): s
 <worksheet xmlns="${MAIN}" xmlns:r="${REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>${widths ? `<cols>${widths}</cols>` : ''}<sheetData>${rows.join('')}</sheetData><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="1"/></worksheet>`;
 }
 
-async function appendSheet(
-  zip: JSZip,
-  sheet: AppendedSheet,
-  styleOf: ReadonlyMap<string, number>,
-): Promise<void> {
+function appendSheet(zip: Parts, sheet: AppendedSheet, styleOf: ReadonlyMap<string, number>): void {
   const n = nextNumber(zip, /^xl\/worksheets\/sheet(\d+)\.xml$/);
   const part = `xl/worksheets/sheet${n}.xml`;
-  zip.file(part, sheetXml(sheet, styleOf));
+  put(zip, part, sheetXml(sheet, styleOf));
   const { rels, id } = addRelationship(
-    await text(zip, 'xl/_rels/workbook.xml.rels'),
+    text(zip, 'xl/_rels/workbook.xml.rels'),
     'worksheet',
     `worksheets/sheet${n}.xml`,
   );
-  zip.file('xl/_rels/workbook.xml.rels', rels);
-  const workbook = await text(zip, 'xl/workbook.xml');
+  put(zip, 'xl/_rels/workbook.xml.rels', rels);
+  const workbook = text(zip, 'xl/workbook.xml');
   const sheetIds = [...workbook.matchAll(/<sheet\b[^>]*\bsheetId="(\d+)"/g)].map((m) => Number(m[1]));
   const entry = `<sheet name="${xml(sheet.name)}" sheetId="${Math.max(0, ...sheetIds) + 1}" r:id="${id}"/>`;
-  zip.file('xl/workbook.xml', workbook.replace('</sheets>', `${entry}</sheets>`));
-  zip.file('[Content_Types].xml', addOverride(await text(zip, '[Content_Types].xml'), part, TYPES.worksheet));
+  put(zip, 'xl/workbook.xml', workbook.replace('</sheets>', `${entry}</sheets>`));
+  put(zip, '[Content_Types].xml', addOverride(text(zip, '[Content_Types].xml'), part, TYPES.worksheet));
 }
 
-async function addCharts(zip: JSZip, sheetPart: string, charts: readonly ChartSpec[]): Promise<void> {
+function addCharts(zip: Parts, sheetPart: string, charts: readonly ChartSpec[]): void {
   const drawingN = nextNumber(zip, /^xl\/drawings\/drawing(\d+)\.xml$/);
   const drawingPart = `xl/drawings/drawing${drawingN}.xml`;
-  let types = await text(zip, '[Content_Types].xml');
+  let types = text(zip, '[Content_Types].xml');
   let drawingRels: string | null = null;
   const placed: { spec: ChartSpec; relId: string }[] = [];
   for (const spec of charts) {
     const chartN = nextNumber(zip, /^xl\/charts\/chart(\d+)\.xml$/);
     const chartPart = `xl/charts/chart${chartN}.xml`;
-    zip.file(chartPart, chartXml(spec, chartN));
+    put(zip, chartPart, chartXml(spec, chartN));
     types = addOverride(types, chartPart, TYPES.chart);
     const added = addRelationship(drawingRels, 'chart', `../charts/chart${chartN}.xml`);
     drawingRels = added.rels;
     placed.push({ spec, relId: added.id });
   }
-  zip.file(drawingPart, drawingXml(placed));
-  zip.file(`xl/drawings/_rels/drawing${drawingN}.xml.rels`, drawingRels ?? '');
+  put(zip, drawingPart, drawingXml(placed));
+  put(zip, `xl/drawings/_rels/drawing${drawingN}.xml.rels`, drawingRels ?? '');
   types = addOverride(types, drawingPart, TYPES.drawing);
-  zip.file('[Content_Types].xml', types);
+  put(zip, '[Content_Types].xml', types);
 
   const folder = sheetPart.slice(0, sheetPart.lastIndexOf('/'));
   const file = sheetPart.slice(sheetPart.lastIndexOf('/') + 1);
   const relsPath = `${folder}/_rels/${file}.rels`;
-  const existing = zip.file(relsPath) ? await text(zip, relsPath) : null;
+  const existing = zip[relsPath] ? text(zip, relsPath) : null;
   const { rels, id } = addRelationship(existing, 'drawing', `../drawings/drawing${drawingN}.xml`);
-  zip.file(relsPath, rels);
-  zip.file(sheetPart, insertDrawing(await text(zip, sheetPart), id));
+  put(zip, relsPath, rels);
+  put(zip, sheetPart, insertDrawing(text(zip, sheetPart), id));
 }
 
 /** The workbook with the requested sheets appended and charts drawn. Throws on an unknown sheet. */
 export async function addWorkbookCharts(xlsx: Buffer, request: WorkbookChartsRequest): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(xlsx);
+  const zip: Parts = unzipSync(xlsx);
   if (request.appendSheets?.length) {
-    const { styles, index } = addNumberStyles(await text(zip, 'xl/styles.xml'));
-    zip.file('xl/styles.xml', styles);
-    for (const sheet of request.appendSheets) await appendSheet(zip, sheet, index);
+    const { styles, index } = addNumberStyles(text(zip, 'xl/styles.xml'));
+    put(zip, 'xl/styles.xml', styles);
+    for (const sheet of request.appendSheets) appendSheet(zip, sheet, index);
   }
-  const parts = await sheetParts(zip);
+  const parts = sheetParts(zip);
   for (const { sheet, charts } of request.charts) {
     const part = parts.get(sheet);
     if (!part) throw new Error(`the workbook has no sheet "${sheet}" to draw charts on`);
-    if (charts.length > 0) await addCharts(zip, part, charts);
+    if (charts.length > 0) addCharts(zip, part, charts);
   }
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  const bytes = zipSync(zip, { level: 6 });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
