@@ -41,7 +41,7 @@ export function trendAlt(data: TrendChartData): string {
   const period = data.periodLabels[last];
   return zh
     ? `${data.title}：${period} 实际 ${value(data.actual[last]!)}，目标 ${value(data.target[last] ?? null)}；${n} 期中 ${onTrack} 期${word}。`
-    : `${data.title}: ${period} actual ${value(data.actual[last]!)} against target ${value(data.target[last] ?? null)}; ${word} in ${onTrack} of ${n} periods.`;
+    : `${data.title}: ${period} actual ${value(data.actual[last]!)} against target ${value(data.target[last] ?? null)}; ${word.toLowerCase()} in ${onTrack} of ${n} periods.`;
 }
 
 /** e.g. `GMV MTD · 偏差来源：偏差 −¥110万；自营 −¥66万、天猫 −¥44万。` */

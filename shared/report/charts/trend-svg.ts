@@ -11,11 +11,12 @@ export interface ChartSize {
   readonly height: number;
 }
 
-export const TREND_SIZE: ChartSize = { width: 480, height: 240 };
+/** 400 CSS px: shown at its own size on a 420 px phone (no shrinking of the text), and in the 640 px desktop column. */
+export const TREND_SIZE: ChartSize = { width: 400, height: 230 };
 
 /** Where the plot sits inside the picture (left leaves room for the y labels). */
 export function trendPlotArea({ width, height }: ChartSize) {
-  return { left: 62, right: width - 14, top: 58, bottom: height - 26 };
+  return { left: 58, right: width - 12, top: 58, bottom: height - 26 };
 }
 
 /** x of the i-th of n periods: the centre of its slot. */

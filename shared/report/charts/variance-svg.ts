@@ -8,7 +8,7 @@ import { compactKpiValue, linearScale } from './scale.ts';
 import { el, fitText, PALETTE, svgDocument, text } from './svg.ts';
 import type { ChartSize } from './trend-svg.ts';
 
-const WIDTH = 480;
+const WIDTH = 400;
 const ROW = 30;
 const TOP = 54;
 const BOTTOM = 12;
@@ -19,7 +19,7 @@ export function varianceChartSize(bars: number): ChartSize {
 
 /** Columns: names up to `labelRight`, bars between `barLeft` and `barRight`, values after. */
 export function varianceColumns(width: number) {
-  return { labelRight: 128, barLeft: 136, barRight: width - 78, valueRight: width - 8 };
+  return { labelRight: 104, barLeft: 112, barRight: width - 74, valueRight: width - 8 };
 }
 
 export function varianceChartSvg(data: VarianceChartData): string {

@@ -140,7 +140,7 @@ describe('varianceChartSvg', () => {
     expect(other.x).toBeCloseTo(zero, 1);
     expect(pets.width / health.width).toBeCloseTo(5.8 / 3.3, 2);
     expect(pets.width / other.width).toBeCloseTo(5.8 / 0.3, 1);
-    const cols = varianceColumns(480);
+    const cols = varianceColumns(400);
     expect(pets.x).toBeGreaterThanOrEqual(cols.barLeft);
   });
 
