@@ -5,6 +5,7 @@ import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { FunctionName, FunctionSize } from '../lambda-sizing.ts';
 import { ARCHIVE_PREFIX, REPORT_CONCURRENCY, REPORT_RUN_FAILED_METRIC, runLeaseSeconds } from '../names.ts';
 import type { StageSettings } from '../stage.ts';
+import { ChartAssets } from './chart-assets.ts';
 import type { Email } from './email.ts';
 import { consumeQueue, grantObjects, grantTable } from './grants.ts';
 import { PlanFunction } from './plan-function.ts';
@@ -60,6 +61,7 @@ export class ReportPipeline extends Construct {
       environment: { ...runEnv, POWERTOOLS_METRICS_NAMESPACE: REPORT_RUN_FAILED_METRIC.namespace },
       stage,
     });
+    new ChartAssets(this, 'ChartAssets').attachTo(this.run.fn);
     const jobs = workQueue(this, 'JobsQueue', stage, this.run.size.timeoutS);
     grantObjects(
       this.run,
