@@ -659,6 +659,8 @@ export default defineConfig({
   // asOfRule: which date the report is "as of" when it fires: last_complete_week (the Sunday
   //   before), last_complete_month, last_complete_quarter, or previous_day.
   // ranges: WTD, MTD, QTD, YTD, LAST_WEEK, LAST_MONTH, LAST_QUARTER (each a column group).
+  // lead (optional): the ranges the report opens with for its headline KPI, each beside the
+  //   period before and last year; default by asOfRule (weekly: LAST_WEEK, MTD, YTD).
   // recipients: everyone must be @example-shop.com (email.allowedDomains). A `scope` such as
   //   { category: 'pets' } sends that person a copy restricted to those dimension values;
   //   recipients with the same scope share one copy.

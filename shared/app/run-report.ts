@@ -25,6 +25,8 @@ import type {
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
 import { labels } from '../report/i18n.ts';
+import { earliestComparedDay } from '../report/model/comparisons.ts';
+import { leadRanges } from '../report/model/ranges.ts';
 import { type EmailLink, renderEmail } from '../report/render/email.ts';
 import { renderWorkbook, workbookFileName } from '../report/render/excel.ts';
 import { composeMime } from '../report/render/mime.ts';
@@ -80,16 +82,19 @@ export function kpisNeeded(config: PlanConfig, report: ReportConfig): string[] {
 
 /**
  * What a report reads from the FactStore for one asOf: its KPIs (with ratio components), from
- * the earliest day any shown range or the fiscal year (outlook, trend) needs, through asOf,
- * for its target version and compare version.
+ * the earliest day any shown range, the fiscal year (outlook, trend) or a comparison (the
+ * same period last year) needs, through asOf, for its target version and compare version.
  */
 export function planDataQuery(config: PlanConfig, report: ReportConfig, asOf: LocalDate): PlanDataQuery {
   const startMonth = config.calendar.fiscalYearStartMonth;
   let start = fiscalYearRange(asOf, startMonth).start;
-  for (const kind of report.ranges) {
+  for (const kind of [...report.ranges, ...leadRanges(report)]) {
     const range = reportRange(kind, asOf, startMonth);
     if (compareDates(range.start, start) < 0) start = range.start;
   }
+  // The comparisons read the period before and the same period last year (issue 15).
+  const compared = earliestComparedDay(report, asOf, startMonth);
+  if (compareDates(compared, start) < 0) start = compared;
   return {
     kpis: kpisNeeded(config, report),
     start,

@@ -116,6 +116,8 @@ export const DimensionValueSchema = z.strictObject({
   name: LocalizedTextSchema,
   /** Other spellings uploaders use for this value (`天猫`, `天貓`, `Tmall`). */
   aliases: z.array(z.string().min(1)).default([]),
+  /** Owner (an id under owners) answering for this value, e.g. a category manager's team. */
+  owner: idSchema.optional(),
 });
 export type DimensionValueConfig = z.infer<typeof DimensionValueSchema>;
 
@@ -404,6 +406,17 @@ export const ReportSchema = z.strictObject({
     })
     .default({ cap: 1.2 }),
   headline: z.strictObject({ kpi: idSchema, range: RangeKindSchema }).optional(),
+  /**
+   * The ranges the report opens with for its headline KPI, in reading order. Default: the
+   * period its asOfRule reports on, then the coarser to-date ranges (weekly: LAST_WEEK, MTD,
+   * YTD; monthly: LAST_MONTH, YTD; quarterly: LAST_QUARTER, YTD; daily: WTD, MTD, YTD).
+   * They need not be among `ranges`. Each is also compared with the period before and the
+   * same period last year.
+   */
+  lead: z
+    .array(RangeKindSchema)
+    .min(1, 'lead with at least one range, e.g. ["LAST_WEEK", "MTD", "YTD"]')
+    .optional(),
   includeMilestones: z.boolean().default(true),
   language: z.enum(['zh', 'en']).default('zh'),
   targetVersion: idSchema.default('budget'),
@@ -559,6 +572,16 @@ export const PlanConfigSchema = z
     const dimensions = new Map(config.dimensions.map((d) => [d.id, new Set(d.values.map((v) => v.id))]));
     const versions = new Set(config.targetVersions.map((v) => v.id));
     const owners = new Set(config.owners.map((o) => o.id));
+    config.dimensions.forEach((dimension, d) => {
+      dimension.values.forEach((value, v) => {
+        if (value.owner && owners.size > 0 && !owners.has(value.owner)) {
+          issue(
+            ['dimensions', d, 'values', v, 'owner'],
+            `unknown owner "${value.owner}": declare it under owners.${suggest(value.owner, owners)}`,
+          );
+        }
+      });
+    });
 
     config.kpis.forEach((kpi, i) => {
       if (kpi.aggregation === 'ratio') {

@@ -200,11 +200,20 @@ export interface AttributionSlice {
   readonly contribution: number;
   /** contribution ÷ totalVariance; null when the total variance is 0. */
   readonly share: number | null;
+  /** Ratio KPIs: the slice's rate effect (w_target·(r_actual − r_target)); rate + mix = contribution. */
+  readonly rate?: number;
+  /** Ratio KPIs: the slice's mix effect ((w_actual − w_target)·(r_actual − total target ratio)). */
+  readonly mix?: number;
 }
 
 /**
  * Where a KPI's variance over one range comes from (docs/variance-decisions.md, attribution).
  * Σ slices' contributions + rest = totalVariance, exactly (up to float rounding).
+ *
+ * Built for the headline KPI and each KPI at risk or off track over the report's own period
+ * (`lead.ranges[0]`), once per configured breakdown (so one KPI may have several: by channel,
+ * by category, by channel × category). Renderers: "宠物 −¥5.8M and 健康食品 −¥3.3M explain
+ * 95 % of the GMV shortfall" = the first slices whose `share`s add up, in `slices` order.
  */
 export interface Attribution {
   readonly kpi: string;
@@ -217,15 +226,27 @@ export interface Attribution {
   readonly method: 'additive' | 'rate_mix';
   /** The largest contributors, the ones that push the variance its way first. */
   readonly slices: readonly AttributionSlice[];
-  /** What the slices not listed contribute together. */
+  /** What the slices not listed contribute together, plus `unreconciled`. */
   readonly rest: number;
-  /** Ratio KPIs: the variance as rate effect + mix effect (they add up to totalVariance). */
+  /**
+   * The part of `rest` no slice explains: the total's target (or, for a ratio, its target
+   * ratio) differs from what its slices' targets add up to, or the slices' days with data
+   * differ from the total's. 0 when targets and data are consistent.
+   */
+  readonly unreconciled?: number;
+  /**
+   * Ratio KPIs: the variance as rate effect + mix effect; rate + mix + unreconciled =
+   * totalVariance (rate + mix alone when the slices' targets add up to the total's).
+   */
   readonly effects: { readonly rate: number; readonly mix: number } | null;
 }
 
 /** A KPI's value in an earlier comparable period. */
 export interface ComparedPeriod {
   readonly periodKey: PeriodKey;
+  /** The days compared: the whole earlier period, or as many days from its start as the current range has. */
+  readonly start?: LocalDate;
+  readonly end?: LocalDate;
   readonly actual: number | null;
   /** current − this period's actual, in the KPI's unit. */
   readonly change: number | null;
@@ -233,14 +254,35 @@ export interface ComparedPeriod {
   readonly changePct: number | null;
 }
 
-/** This period against the previous one and the same period last year (when the store has it). */
+/**
+ * This period against the previous one and the same period last year (when the store has it).
+ * One per report KPI (and the headline KPI) × lead range shorter than a year (a weekly
+ * report: LAST_WEEK and MTD; the year has its outlook instead). `previous` or `lastYear` is
+ * null when the store has no actual for that period.
+ */
 export interface PeriodComparison {
   readonly kpi: string;
   /** The range compared, e.g. `LAST_WEEK` (the report's own week) or `MTD`. */
   readonly range: RangeKind;
+  /** The actual of `range` as the table shows it (days with data, like-for-like with the target). */
   readonly current: number | null;
   readonly previous: ComparedPeriod | null;
   readonly lastYear: ComparedPeriod | null;
+}
+
+/**
+ * What the report opens with (issue 15 point 1). Renderers lead with, in this order, for each
+ * of `ranges`: `rows[i]` (actual, target, variance in the KPI's unit, variancePct, status),
+ * beside the matching `comparisons` entry (kpi, range): the week before, the same week last
+ * year; the year to date with `outlook` (forecast, gap, required pace).
+ */
+export interface Lead {
+  readonly kpi: string;
+  /** The report's own period first (a weekly report: LAST_WEEK), then MTD, then YTD (config `lead`). */
+  readonly ranges: readonly ReportRange[];
+  /** The lead KPI over each of `ranges`, same order. */
+  readonly rows: readonly KpiRangeRow[];
+  readonly outlook: Outlook | null;
 }
 
 export interface ReportAbout {
@@ -283,6 +325,8 @@ export interface ReportModel {
   readonly trend: Trend;
   readonly milestones: MilestoneSummary;
   readonly dataQuality: DataQuality;
+  /** The period the report is for, then MTD and the year: read this first (see {@link Lead}). */
+  readonly lead?: Lead;
   /** Where each headline and off-track KPI's variance comes from. */
   readonly attribution: readonly Attribution[];
   /** Each KPI against the previous period and the same period last year. */
