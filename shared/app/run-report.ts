@@ -24,6 +24,7 @@ import type {
   UploadLedger,
 } from '../ports/index.ts';
 import { buildReportModel } from '../report/build-report-model.ts';
+import { emailCharts, withWorkbookCharts } from '../report/charts/report-charts.ts';
 import { labels } from '../report/i18n.ts';
 import { earliestComparedDay } from '../report/model/comparisons.ts';
 import { leadRanges } from '../report/model/ranges.ts';
@@ -217,7 +218,12 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
           })),
     });
 
-    const workbook = await renderWorkbook(model);
+    const chartFailed = (what: string, error: unknown) =>
+      logger.error(`${what} charts not drawn: the report goes out without them`, {
+        ...context,
+        error: describeError(error),
+      });
+    const workbook = await withWorkbookCharts(await renderWorkbook(model), model, chartFailed);
     const fileName = workbookFileName(model);
     // One archive object per attempt: a resend or a retry after a crash never overwrites.
     const archiveKey = `${REPORTS_PREFIX}${report.id}/${model.periodKey}/${scope.key}/${fileName.replace(/\.xlsx$/, '')}.r${attempt}.xlsx`;
@@ -229,10 +235,11 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
 
     const tooLarge = workbook.byteLength > report.attachment.maxBytes;
     const link = tooLarge ? await workbookLink(deps, report, archiveKey, job.asOf, scope.dims) : null;
-    const rendered = renderEmail(
-      model,
-      link ? { link } : { attachment: { filename: fileName, content: workbook } },
-    );
+    const charts = await emailCharts(model, chartFailed);
+    const rendered = renderEmail(model, {
+      ...(link ? { link } : { attachment: { filename: fileName, content: workbook } }),
+      charts: charts.map((chart) => chart.email),
+    });
     const to = scope.recipients.map((recipient) => recipient.email);
     const raw = await composeMime({
       from: config.email.from,
@@ -241,6 +248,7 @@ export async function runReportJob(deps: ReportDeps, job: ReportJob): Promise<Jo
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
+      inline: charts.map((chart) => chart.image),
       attachments: link ? [] : [{ filename: fileName, content: workbook }],
     });
     const mail = await sendOnce(

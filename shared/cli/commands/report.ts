@@ -94,26 +94,46 @@ async function writeOutputs(model: ReportModel, outDir: string): Promise<string[
   const { renderWorkbook, workbookFileName } = await import('../../report/render/excel.ts');
   const { renderEmail } = await import('../../report/render/email.ts');
   const { composeMime } = await import('../../report/render/mime.ts');
+  const { emailCharts, withWorkbookCharts } = await import('../../report/charts/report-charts.ts');
   mkdirSync(outDir, { recursive: true });
-  const workbook = await renderWorkbook(model);
+  const chartFailed = (what: string, error: unknown) => {
+    throw new Error(
+      `${what} charts could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  };
+  const workbook = await withWorkbookCharts(await renderWorkbook(model), model, chartFailed);
   const fileName = workbookFileName(model);
   const xlsxPath = path.join(outDir, fileName);
   writeFileSync(xlsxPath, workbook);
-  const rendered = renderEmail(model, { attachment: { filename: fileName, content: workbook } });
+  const charts = await emailCharts(model, chartFailed);
+  const rendered = renderEmail(model, {
+    attachment: { filename: fileName, content: workbook },
+    charts: charts.map((chart) => chart.email),
+  });
   const base = fileName.replace(/\.xlsx$/, '');
+  // The .html preview opens in a browser, which cannot resolve cid: references: the images
+  // are written beside it and referenced by file name (the .eml keeps the cid: parts).
+  let previewHtml = rendered.html;
+  const chartPaths = charts.map((chart) => {
+    const file = `${base}.${chart.image.filename}`;
+    writeFileSync(path.join(outDir, file), chart.image.content);
+    previewHtml = previewHtml.replaceAll(`cid:${chart.email.cid}`, encodeURI(file));
+    return path.join(outDir, file);
+  });
   const htmlPath = path.join(outDir, `${base}.html`);
-  writeFileSync(htmlPath, rendered.html);
+  writeFileSync(htmlPath, previewHtml);
   const raw = await composeMime({
     from: 'plan-monitor@localhost',
     to: ['preview@localhost'],
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
+    inline: charts.map((chart) => chart.image),
     attachments: [{ filename: fileName, content: workbook }],
   });
   const emlPath = path.join(outDir, `${base}.eml`);
   writeFileSync(emlPath, raw);
-  return [xlsxPath, htmlPath, emlPath];
+  return [xlsxPath, htmlPath, emlPath, ...chartPaths];
 }
 
 /**

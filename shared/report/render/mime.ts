@@ -34,8 +34,31 @@ export interface MimeInlineImage {
   readonly contentType?: string;
 }
 
-/** Composes a complete RFC 5322 message (multipart: text + HTML, plus attachments) for SESv2 raw sends. */
+/** The Content-IDs the HTML references (`src="cid:…"`), in order of first use. */
+export function cidReferences(html: string): string[] {
+  const ids = [...html.matchAll(/\bsrc\s*=\s*["']cid:([^"']+)["']/gi)].map((m) => decodeURIComponent(m[1]!));
+  return [...new Set(ids)];
+}
+
+/** The HTML references an image the message does not carry: it would show as a broken picture. */
+export class UnresolvedCidError extends Error {
+  constructor(readonly cids: readonly string[]) {
+    super(`the HTML references inline images that are not in the message: ${cids.join(', ')}`);
+    this.name = 'UnresolvedCidError';
+  }
+}
+
+/**
+ * Composes a complete RFC 5322 message (multipart: text + HTML, plus attachments) for SESv2 raw
+ * sends. Every `cid:` reference of the HTML must resolve to an inline image (else
+ * {@link UnresolvedCidError}); inline images the HTML does not reference are left out, since
+ * mail clients list those as stray attachments.
+ */
 export async function composeMime(input: MimeInput): Promise<Buffer> {
+  const referenced = new Set(cidReferences(input.html));
+  const inline = (input.inline ?? []).filter((image) => referenced.has(image.cid));
+  const missing = [...referenced].filter((cid) => !inline.some((image) => image.cid === cid));
+  if (missing.length > 0) throw new UnresolvedCidError(missing);
   const composer = new MailComposer({
     from: input.from,
     to: typeof input.to === 'string' ? input.to : [...input.to],
@@ -44,7 +67,7 @@ export async function composeMime(input: MimeInput): Promise<Buffer> {
     text: input.text,
     html: input.html,
     attachments: [
-      ...(input.inline ?? []).map((image) => ({
+      ...inline.map((image) => ({
         filename: image.filename,
         content: image.content,
         contentType: image.contentType ?? 'image/png',
