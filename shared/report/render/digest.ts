@@ -42,6 +42,7 @@ export function isMoneyKpi(kpi: ReportKpi | undefined): boolean {
  * the year. Ranges the report does not configure are left out.
  */
 export function leadRanges(model: ReportModel): readonly ReportRange[] {
+  if (model.lead && model.lead.ranges.length > 0) return model.lead.ranges;
   const own =
     model.ranges.find((r) => r.periodKey === model.periodKey) ??
     model.ranges.find((r) => r.kind === model.headline?.range) ??
@@ -54,8 +55,25 @@ export function leadRanges(model: ReportModel): readonly ReportRange[] {
   return out;
 }
 
+/** The table's range covering the same days (a weekly report's LAST_WEEK is its WTD on a Sunday). */
+function sameDays(model: ReportModel, range: ReportRange): RangeKind | undefined {
+  return model.ranges.find((r) => r.start === range.start && r.end === range.end)?.kind;
+}
+
 export function tableRow(model: ReportModel, kpi: string, range: RangeKind): KpiRangeRow | undefined {
   return model.table.find((r) => r.kpi === kpi && r.range === range);
+}
+
+/** A KPI's figures over a lead range: the lead's own row, else the table's row for the same days. */
+export function rowFor(model: ReportModel, kpi: string, range: ReportRange): KpiRangeRow | undefined {
+  if (model.lead?.kpi === kpi) {
+    const i = model.lead.ranges.findIndex((r) => r.kind === range.kind);
+    if (i >= 0 && model.lead.rows[i]) return model.lead.rows[i];
+  }
+  const direct = tableRow(model, kpi, range.kind);
+  if (direct) return direct;
+  const same = sameDays(model, range);
+  return same ? tableRow(model, kpi, same) : undefined;
 }
 
 /** A row that says something: an actual or a target. */
@@ -104,10 +122,11 @@ export interface Unfavourable {
  */
 export function largestUnfavourable(model: ReportModel, limit = TOP_UNFAVOURABLE): readonly Unfavourable[] {
   const kpis = kpiIndex(model);
-  const ranges = new Set(leadRanges(model).map((r) => r.kind));
+  const lead = leadRanges(model);
+  const ranges = new Set(lead.flatMap((r) => [r.kind, sameDays(model, r)]));
   const worst = new Map<string, Unfavourable>();
   const cost = (u: Unfavourable) => (u.money === null ? 0 : Math.abs(u.money));
-  for (const row of model.table) {
+  for (const row of [...(model.lead?.rows ?? []), ...model.table]) {
     if (!ranges.has(row.range)) continue;
     if (row.favourablePct === null || row.favourablePct >= 0) continue;
     if (row.status !== 'at_risk' && row.status !== 'off_track') continue;

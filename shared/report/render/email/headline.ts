@@ -4,7 +4,7 @@
  * year with its outlook (forecast, gap to the annual target, required pace).
  */
 import { formatKpiAmount, formatPercent, formatVariancePct, labels, statusWord } from '../../i18n.ts';
-import { comparisonOf, kpiIndex, kpiName, leadRanges, signedAmount, tableRow } from '../digest.ts';
+import { comparisonOf, kpiIndex, kpiName, leadRanges, rowFor, signedAmount } from '../digest.ts';
 import type { Ctx, Lead } from './content.ts';
 
 export function leadOf({ model, lang }: Ctx): Lead | null {
@@ -14,7 +14,7 @@ export function leadOf({ model, lang }: Ctx): Lead | null {
   const [own, ...later] = leadRanges(model);
   if (!id || !own) return null;
   const kpi = kpiIndex(model).get(id);
-  const row = tableRow(model, id, own.kind);
+  const row = rowFor(model, id, own);
   if (!kpi || !row) return null;
   const rows: Lead['rows'][number][] = [];
   const cmp = comparisonOf(model, id, own.kind);
@@ -33,7 +33,7 @@ export function leadOf({ model, lang }: Ctx): Lead | null {
     });
   }
   for (const r of later) {
-    const x = tableRow(model, id, r.kind);
+    const x = rowFor(model, id, r);
     if (!x) continue;
     let text = `${formatKpiAmount(x.actual, kpi, lang)} / ${formatKpiAmount(x.target, kpi, lang)} · ${signedAmount(model, kpi, x.variance)} (${formatVariancePct(x.variancePct)})`;
     const o = r.kind === 'YTD' ? model.outlook.find((q) => q.kpi === id) : undefined;

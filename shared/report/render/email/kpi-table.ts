@@ -4,15 +4,7 @@
  * named once below the table instead of filling it with dashes.
  */
 import { formatKpiAmount, formatVariancePct, labels, statusWord } from '../../i18n.ts';
-import {
-  kpiIndex,
-  kpiName,
-  kpisWithFigures,
-  leadKpis,
-  leadRanges,
-  signedAmount,
-  tableRow,
-} from '../digest.ts';
+import { kpiIndex, kpiName, kpisWithFigures, leadKpis, leadRanges, rowFor, signedAmount } from '../digest.ts';
 import type { Ctx, Section } from './content.ts';
 
 export function kpiTableOf({ model, lang }: Ctx): Section | null {
@@ -22,7 +14,7 @@ export function kpiTableOf({ model, lang }: Ctx): Section | null {
   const kpis = kpiIndex(model);
   const outlook = new Map(model.outlook.map((o) => [o.kpi, o]));
   const rows = leadKpis(model).flatMap((id) => {
-    const r = tableRow(model, id, own.kind);
+    const r = rowFor(model, id, own);
     const kpi = kpis.get(id);
     if (!r || !kpi) return [];
     // A snapshot holds for one period: say which, and without one in the range show the

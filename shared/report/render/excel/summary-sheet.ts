@@ -24,8 +24,8 @@ import {
   largestUnfavourable,
   leadKpis,
   leadRanges,
+  rowFor,
   signedAmount,
-  tableRow,
 } from '../digest.ts';
 import { FMT, STATUS_ORDER, valueFormat, varianceCellValue, varianceFormat } from '../styles.ts';
 import { type Column, kpiName, maxWidth, rangeLabel, safeText, type WorkbookBuilder } from './workbook.ts';
@@ -84,9 +84,9 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     const kpi = kpis.get(id);
     const vf = kpi ? book.num(valueFormat(kpi)) : book.num(FMT.number);
     const varf = kpi ? book.num(varianceFormat(kpi, lang)) : book.num(FMT.numberSigned);
-    const row = own ? tableRow(model, id, own.kind) : undefined;
-    const m = month ? tableRow(model, id, month.kind) : undefined;
-    const y = year ? tableRow(model, id, year.kind) : undefined;
+    const row = own ? rowFor(model, id, own) : undefined;
+    const m = month ? rowFor(model, id, month) : undefined;
+    const y = year ? rowFor(model, id, year) : undefined;
     const cmp = own ? comparisonOf(model, id, own.kind) : undefined;
     const o = outlook.get(id);
     const sum = o?.kind === 'sum' ? o : undefined;
@@ -173,9 +173,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   }
   // Keeps the large-number words in one place for the analyst: the cells above hold exact
   // values; this line is the same total in the reader's units.
-  const headline = model.headline
-    ? tableRow(model, model.headline.kpi, own?.kind ?? model.headline.range)
-    : undefined;
+  const headline = model.headline ? (own ? rowFor(model, model.headline.kpi, own) : undefined) : undefined;
   const hk = model.headline ? kpis.get(model.headline.kpi) : undefined;
   if (headline && hk?.unit === 'currency' && hk.aggregation === 'sum') {
     s.add([
