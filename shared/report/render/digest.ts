@@ -223,7 +223,8 @@ function days(start: string, end: string): number {
 export function dataQualityLines(model: ReportModel): readonly DataQualityLine[] {
   const out: DataQualityLine[] = [];
   for (const k of model.dataQuality.kpis) {
-    const gaps = k.gaps;
+    // A stale KPI's gap up to asOf is what "stale" already says: count only the others.
+    const gaps = k.stale ? k.gaps.filter((g) => g.end !== model.asOf) : k.gaps;
     if (!k.stale && gaps.length === 0 && k.reportedAtLevel) continue;
     out.push({
       kpi: k.kpi,

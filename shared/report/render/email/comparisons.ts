@@ -34,6 +34,7 @@ export function comparisonsOf({ model, lang }: Ctx): Section | null {
     }
     return [{ cells, under }];
   });
+  if (rows.length === 0) return null;
   const headers = [labels(lang).columns.kpi, own.label[lang]];
   if (withPrev) headers.push(t.previousPeriod);
   if (withYear) headers.push(t.lastYear);
@@ -52,7 +53,7 @@ export function trendOf({ model, lang }: Ctx, chart: ChartRef | undefined): Sect
   const ids = model.headline ? [model.headline.kpi] : leadKpis(model).slice(0, 1);
   const rows = ids.flatMap((id) => {
     const s = model.trend.series.find((x) => x.kpi === id);
-    if (!s) return [];
+    if (!s || !s.points.some((p) => p.actual !== null)) return [];
     const by = new Map(s.points.map((p) => [p.period, p]));
     return [
       {
@@ -63,6 +64,7 @@ export function trendOf({ model, lang }: Ctx, chart: ChartRef | undefined): Sect
       },
     ];
   });
+  if (rows.length === 0) return null;
   return {
     title,
     table: {
