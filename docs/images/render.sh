@@ -37,8 +37,9 @@ for spec in weekly-progress:2026-11-29 monthly-business-review:2026-11-30 catego
   asof=${spec#*:}
   dir="$WORK/$id"
   npx plan-monitor report "$id" --as-of "$asof" --from-files "$WORK/uploads" --out "$dir" >/dev/null
-  xlsx=$(ls "$dir"/*.xlsx | head -1)
-  eml=$(ls "$dir"/*.eml | head -1)
+  # A scoped report writes one workbook and mail per scope: show the first scope's.
+  xlsx=$( (ls "$dir"/*=*.xlsx 2>/dev/null || ls "$dir"/*.xlsx) | head -1)
+  eml=$( (ls "$dir"/*=*.eml 2>/dev/null || ls "$dir"/*.eml) | head -1)
   soffice "-env:UserInstallation=file://$WORK/lo" --headless --convert-to pdf --outdir "$dir" "$xlsx" >/dev/null
   pdftoppm -png -r 60 -f 1 -l 1 "${xlsx%.xlsx}.pdf" "$dir/page"
   cp "$(ls "$dir"/page*.png | head -1)" "$OUT/$id-workbook.png"

@@ -284,7 +284,7 @@ const zh: Labels = {
     rateMix: '比率效应 {rate}，结构效应 {mix}',
     others: '其他',
     legend: '图例',
-    legendIntro: '状态按各指标的容差判定（不利偏差率）：',
+    legendIntro: '状态按各指标的容差判定：不利偏差率超过预警阈值为「预警」，超过落后阈值为「落后」。',
     toleranceText: '超过 {atRisk} 为预警，超过 {offTrack} 为落后',
     noDataKpis: '本期无数据的指标：',
     dqSummary:
@@ -429,7 +429,8 @@ const en: Labels = {
     rateMix: 'rate effect {rate}, mix effect {mix}',
     others: 'others',
     legend: 'Legend',
-    legendIntro: 'Status follows each KPI’s tolerance (unfavourable variance %):',
+    legendIntro:
+      'Status follows each KPI’s tolerance: an unfavourable variance beyond its at-risk threshold is “At risk”, beyond its off-track threshold “Off track”.',
     toleranceText: 'at risk beyond {atRisk}, off track beyond {offTrack}',
     noDataKpis: 'No data this period: ',
     dqSummary:

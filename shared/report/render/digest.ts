@@ -115,15 +115,16 @@ export interface Unfavourable {
 }
 
 /**
- * The largest unfavourable variances over the lead ranges, one per KPI (its worst range).
+ * The largest unfavourable variances of the report's own period (this week in a weekly
+ * report: month and year are in the lead), one per KPI.
  * Money KPIs rank first, by what the variance costs in money, so a ¥131k overspend never
  * outranks a ¥5.8M shortfall; KPIs in other units follow, by unfavourable percent (a count
  * and a rate have no common unit with money, so they are not mixed into its order).
  */
 export function largestUnfavourable(model: ReportModel, limit = TOP_UNFAVOURABLE): readonly Unfavourable[] {
   const kpis = kpiIndex(model);
-  const lead = leadRanges(model);
-  const ranges = new Set(lead.flatMap((r) => [r.kind, sameDays(model, r)]));
+  const own = leadRanges(model)[0];
+  const ranges = new Set(own ? [own.kind, sameDays(model, own)] : []);
   const worst = new Map<string, Unfavourable>();
   const cost = (u: Unfavourable) => (u.money === null ? 0 : Math.abs(u.money));
   for (const row of [...(model.lead?.rows ?? []), ...model.table]) {

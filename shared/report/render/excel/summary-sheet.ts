@@ -49,9 +49,28 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   const ids = leadKpis(model);
   const hasPrevious = model.comparisons.some((x) => x.previous !== null);
   const hasLastYear = model.comparisons.some((x) => x.lastYear !== null);
+  const hasTolerance = model.kpis.some((k) => toleranceCell(k as never) !== null);
+  // Columns nobody can fill (no comparison data, no tolerance in the model) are left out.
+  const keep = [
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    hasPrevious,
+    hasLastYear,
+    true,
+    true,
+    true,
+    true,
+    true,
+    hasTolerance,
+  ];
+  const kept = <T>(cells: readonly T[]): T[] => cells.filter((_, i) => keep[i]);
   const ownLabel = own ? `${rangeLabel(own, own.kind, lang)} ${own.periodKey}` : '';
 
-  const columns: Column[] = [
+  const columns: Column[] = kept([
     {
       header: c.kpi,
       width: maxWidth(
@@ -72,7 +91,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     { header: c.gapToAnnual, width: 14 },
     { header: c.requiredPace, width: 9 },
     { header: lang === 'zh' ? '容差（预警/落后）' : 'Tolerance (risk/off)', width: 12 },
-  ];
+  ]);
   const s = b.sheet({ name: l.sheets.summary, columns, frozenRows: 0, onePage: true });
   s.add([[safeText(model.report.name[lang]), book.title()]], 26);
   s.add([[`${t.period}: ${model.periodKey}    ${t.asOf}: ${model.asOf}`, book.subtitle()]]);
@@ -91,22 +110,24 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     const o = outlook.get(id);
     const sum = o?.kind === 'sum' ? o : undefined;
     const status = row?.status ?? 'no_data';
-    s.add([
-      [kpiName(kpi, id, lang), id === model.headline?.kpi ? book.bold() : book.text()],
-      [row?.actual ?? null, vf],
-      [row?.target ?? null, vf],
-      [kpi && row ? varianceCellValue(kpi, row.variance) : null, varf],
-      [row?.variancePct ?? null, book.num(FMT.pctSigned)],
-      [statusWord(status, lang), book.status(status)],
-      hasPrevious ? [cmp?.previous?.changePct ?? null, book.num(FMT.pctSigned)] : [undefined],
-      hasLastYear ? [cmp?.lastYear?.changePct ?? null, book.num(FMT.pctSigned)] : [undefined],
-      m ? [m.variancePct, book.status(m.status, FMT.pctSigned)] : [null],
-      y ? [y.variancePct, book.status(y.status, FMT.pctSigned)] : [null],
-      sum ? [sum.forecast, vf] : [null],
-      sum ? [sum.gapToAnnual, varf] : [null],
-      sum ? [sum.requiredPace, book.num(FMT.pct)] : [null],
-      [kpi ? toleranceCell(kpi as never) : null, book.text()],
-    ]);
+    s.add(
+      kept([
+        [kpiName(kpi, id, lang), id === model.headline?.kpi ? book.bold() : book.text()],
+        [row?.actual ?? null, vf],
+        [row?.target ?? null, vf],
+        [kpi && row ? varianceCellValue(kpi, row.variance) : null, varf],
+        [row?.variancePct ?? null, book.num(FMT.pctSigned)],
+        [statusWord(status, lang), book.status(status)],
+        [cmp?.previous?.changePct ?? null, book.num(FMT.pctSigned)],
+        [cmp?.lastYear?.changePct ?? null, book.num(FMT.pctSigned)],
+        m ? [m.variancePct, book.status(m.status, FMT.pctSigned)] : [null],
+        y ? [y.variancePct, book.status(y.status, FMT.pctSigned)] : [null],
+        sum ? [sum.forecast, vf] : [null],
+        sum ? [sum.gapToAnnual, varf] : [null],
+        sum ? [sum.requiredPace, book.num(FMT.pct)] : [null],
+        [kpi ? toleranceCell(kpi as never) : null, book.text()],
+      ]),
+    );
   }
 
   const sentence = (text: string) => s.add([[safeText(text), book.text()]]);
@@ -153,12 +174,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
     [[t.legend, book.bold()], ...STATUS_ORDER.map((st) => [statusWord(st, lang), book.status(st)] as const)],
     18,
   );
-  s.add([
-    [
-      `${t.legendIntro} ${lang === 'zh' ? '见上表「容差」列' : 'see the Tolerance column'}. ${t.displayedAsPp}.`,
-      book.note(),
-    ],
-  ]);
+  s.add([[`${t.legendIntro} ${t.displayedAsPp}${lang === 'zh' ? '。' : '.'}`, book.note()]]);
   if (model.scorecard.score !== null) {
     s.add([
       [
