@@ -55,6 +55,12 @@ export function leadRanges(model: ReportModel): readonly ReportRange[] {
   return out;
 }
 
+/** A range's name in the report language, for lead ranges too (`上一完整周`, not `LAST_WEEK`). */
+export function rangeName(model: ReportModel, kind: RangeKind): string {
+  const r = [...leadRanges(model), ...model.ranges].find((x) => x.kind === kind);
+  return r ? r.label[model.report.language] : kind;
+}
+
 /** The table's range covering the same days (a weekly report's LAST_WEEK is its WTD on a Sunday). */
 function sameDays(model: ReportModel, range: ReportRange): RangeKind | undefined {
   return model.ranges.find((r) => r.start === range.start && r.end === range.end)?.kind;

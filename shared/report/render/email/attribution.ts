@@ -5,17 +5,23 @@
  * when it is not itself in the list. The attribution chart, when given, sits here.
  */
 import { formatVariancePct, labels, statusWord } from '../../i18n.ts';
-import { attributionOf, attributionSentence, kpiName, largestUnfavourable, signedAmount } from '../digest.ts';
+import {
+  attributionOf,
+  attributionSentence,
+  kpiName,
+  largestUnfavourable,
+  rangeName,
+  signedAmount,
+} from '../digest.ts';
 import type { ChartRef, Ctx, Line, Section } from './content.ts';
 
 export function attributionOfEmail({ model, lang }: Ctx, chart: ChartRef | undefined): Section {
   const t = labels(lang).text;
-  const ranges = new Map(model.ranges.map((r) => [r.kind, r]));
   const worst = largestUnfavourable(model);
   const lines: Line[] = worst.map((u) => {
     const a = attributionOf(model, u.row.kpi);
     return {
-      title: `${kpiName(model, u.row.kpi)} · ${ranges.get(u.row.range)?.label[lang] ?? u.row.range}`,
+      title: `${kpiName(model, u.row.kpi)} · ${rangeName(model, u.row.range)}`,
       detail: '',
       figure: `${signedAmount(model, u.kpi, u.row.variance)} (${formatVariancePct(u.row.variancePct)})`,
       chip: { word: statusWord(u.row.status, lang), status: u.row.status },

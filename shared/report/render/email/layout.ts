@@ -43,8 +43,8 @@ function sectionHtml(s: Section): string {
       const cells = r.cells.map((v, i) => {
         const under = r.under?.[i] ? `<div style="${SMALL}">${esc(r.under[i] ?? '')}</div>` : '';
         const weight = i === 0 && r.bold !== false ? 'font-weight:bold;' : '';
-        // keep-all: a Chinese KPI name wraps between words, never inside one (访问次|数).
-        const wrap = i > 0 ? 'white-space:nowrap;' : 'word-break:keep-all;';
+        // The name column wraps (even inside a Chinese word) so a phone never scrolls sideways.
+        const wrap = i > 0 ? 'white-space:nowrap;' : '';
         return `<td align="${s.table?.align[i] ?? 'right'}" style="${CELL}${weight}${wrap}">${esc(v)}${under}</td>`;
       });
       if (r.chip !== undefined) cells.push(`<td align="center" style="${CELL}">${chip(r.chip)}</td>`);

@@ -24,6 +24,7 @@ import {
   largestUnfavourable,
   leadKpis,
   leadRanges,
+  rangeName,
   rowFor,
   signedAmount,
 } from '../digest.ts';
@@ -137,11 +138,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   if (worst.length === 0) sentence(t.noneUnfavourable);
   for (const u of worst) {
     const name = kpiName(u.kpi, u.row.kpi, lang);
-    const range = rangeLabel(
-      model.ranges.find((r) => r.kind === u.row.range),
-      u.row.range,
-      lang,
-    );
+    const range = rangeName(model, u.row.range);
     sentence(
       `${name} · ${range}: ${signedAmount(model, u.kpi, u.row.variance)} (${formatPercent(u.row.variancePct, 1, true)}) · ${statusWord(u.row.status, lang)}`,
     );
