@@ -4,11 +4,13 @@
 #   <report>-workbook.png   the workbook's first page (Summary) via LibreOffice → PDF → PNG
 #   <report>-email-420.png  the email at phone width (headless Chromium)
 #   <report>-email-1200.png the email at desktop width
-# Usage: docs/images/render.sh [out-dir]   (default docs/images; run `npm start` first)
+# Usage: docs/images/render.sh [out-dir] [report-id]   (default docs/images, every report;
+#        run `npm start` first). The category report is rendered for one category (pets).
 # Needs: apt-get install -y libreoffice-calc poppler-utils chromium fonts-noto-cjk
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-docs/images}
+ONLY=${2:-}
 WORK=$(mktemp -d)
 BUCKET=.local/data/s3/plan-monitor-uploads
 [ -d "$BUCKET" ] || { echo "no $BUCKET: run npm start first" >&2; exit 1; }
@@ -32,11 +34,11 @@ shot() { # html width png
 }
 
 mkdir -p "$OUT"
-for spec in weekly-progress:2026-11-29 monthly-business-review:2026-11-30 category-weekly:2026-11-29 supplier-scorecard:2026-11-30; do
-  id=${spec%%:*}
-  asof=${spec#*:}
+for spec in weekly-progress:2026-11-29: monthly-business-review:2026-11-30: category-weekly:2026-11-29:category=pets supplier-scorecard:2026-11-30:; do
+  IFS=: read -r id asof scope <<<"$spec"
+  [ -z "$ONLY" ] || [ "$ONLY" = "$id" ] || continue
   dir="$WORK/$id"
-  npx plan-monitor report "$id" --as-of "$asof" --from-files "$WORK/uploads" --out "$dir" >/dev/null
+  npx plan-monitor report "$id" --as-of "$asof" ${scope:+--scope "$scope"} --from-files "$WORK/uploads" --out "$dir" >/dev/null
   # A scoped report writes one workbook and mail per scope: show the first scope's.
   xlsx=$( (ls "$dir"/*=*.xlsx 2>/dev/null || ls "$dir"/*.xlsx) | head -1)
   eml=$( (ls "$dir"/*=*.eml 2>/dev/null || ls "$dir"/*.eml) | head -1)

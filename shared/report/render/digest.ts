@@ -138,7 +138,9 @@ export function largestUnfavourable(model: ReportModel, limit = TOP_UNFAVOURABLE
     if (row.favourablePct === null || row.favourablePct >= 0) continue;
     if (row.status !== 'at_risk' && row.status !== 'off_track') continue;
     const kpi = kpis.get(row.kpi);
-    const candidate: Unfavourable = { row, kpi, money: isMoneyKpi(kpi) ? row.variance : null };
+    // The table's same-day range is the period itself: name it as the period.
+    const named = own && row.range !== own.kind ? { ...row, range: own.kind } : row;
+    const candidate: Unfavourable = { row: named, kpi, money: isMoneyKpi(kpi) ? row.variance : null };
     const seen = worst.get(row.kpi);
     const better = seen
       ? candidate.money !== null
