@@ -53,19 +53,12 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   const hasTolerance = model.kpis.some((k) => toleranceCell(k as never) !== null);
   // Columns nobody can fill (no comparison data, no tolerance in the model) are left out.
   const keep = [
-    true,
-    true,
-    true,
-    true,
-    true,
-    true,
+    ...[true, true, true, true, true, true],
     hasPrevious,
     hasLastYear,
-    true,
-    true,
-    true,
-    true,
-    true,
+    month !== undefined,
+    year !== undefined,
+    ...[true, true, true],
     hasTolerance,
   ];
   const kept = <T>(cells: readonly T[]): T[] => cells.filter((_, i) => keep[i]);
