@@ -53,7 +53,7 @@ export function trendOf({ model, lang }: Ctx, chart: ChartRef | undefined): Sect
   const ids = model.headline ? [model.headline.kpi] : leadKpis(model).slice(0, 1);
   const rows = ids.flatMap((id) => {
     const s = model.trend.series.find((x) => x.kpi === id);
-    if (!s || !s.points.some((p) => p.actual !== null)) return [];
+    if (!s?.points.some((p) => p.actual !== null)) return [];
     const by = new Map(s.points.map((p) => [p.period, p]));
     return [
       {
