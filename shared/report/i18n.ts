@@ -21,6 +21,8 @@ export interface Labels {
     readonly milestones: string;
     readonly dataQuality: string;
     readonly about: string;
+    /** Every KPI over every range (the Summary leads with the period only). */
+    readonly kpis: string;
   };
   readonly columns: {
     readonly kpi: string;
@@ -122,11 +124,45 @@ export interface Labels {
     readonly scoped: string;
     readonly notCounted: string;
     readonly displayedAsPp: string;
+    /** Report v2 lead: the period's own result, then month and year. */
+    readonly periodResult: string;
+    readonly previousPeriod: string;
+    readonly lastYear: string;
+    readonly change: string;
+    readonly whereFrom: string;
+    /** `{slices}`, `{share}`, `{kpi}` are replaced. */
+    readonly explainShare: string;
+    /** `{rate}`, `{mix}` are replaced. */
+    readonly rateMix: string;
+    readonly others: string;
+    readonly legend: string;
+    readonly legendIntro: string;
+    /** `{atRisk}`, `{offTrack}` are replaced. */
+    readonly toleranceText: string;
+    readonly noDataKpis: string;
+    /** `{kpis}`, `{mismatches}`, `{bounds}` are replaced. */
+    readonly dqSummary: string;
+    /** `{days}`, `{runs}`, `{first}`, `{last}` are replaced. */
+    readonly gapSummary: string;
+    /** `{n}` is replaced. */
+    readonly trendTitle: string;
+    readonly comparisons: string;
+    readonly notReportedAtLevel: string;
+    readonly gapOfYear: string;
+    readonly forecastShort: string;
+    readonly paceShort: string;
   };
 }
 
 const zh: Labels = {
-  sheets: { summary: '汇总', trend: '趋势', milestones: '里程碑', dataQuality: '数据质量', about: '关于' },
+  sheets: {
+    summary: '汇总',
+    trend: '趋势',
+    milestones: '里程碑',
+    dataQuality: '数据质量',
+    about: '关于',
+    kpis: '指标明细',
+  },
   columns: {
     kpi: '指标',
     range: '区间',
@@ -239,6 +275,27 @@ const zh: Labels = {
     scoped: '本报表仅包含以下范围的数据：',
     notCounted: '不计入',
     displayedAsPp: '百分比指标的偏差以百分点显示',
+    periodResult: '本期结果与计划对比',
+    previousPeriod: '上期',
+    lastYear: '去年同期',
+    change: '变化',
+    whereFrom: '偏差来源',
+    explainShare: '{slices} 解释了{kpi}偏差的 {share}',
+    rateMix: '比率效应 {rate}，结构效应 {mix}',
+    others: '其他',
+    legend: '图例',
+    legendIntro: '状态按各指标的容差判定：不利偏差率超过预警阈值为「预警」，超过落后阈值为「落后」。',
+    toleranceText: '超过 {atRisk} 为预警，超过 {offTrack} 为落后',
+    noDataKpis: '本期无数据的指标：',
+    dqSummary:
+      '{kpis} 个指标数据不完整，{mismatches} 处目标不一致，{bounds} 处数值越界；详见工作簿「数据质量」表。',
+    gapSummary: '缺 {days} 天（{runs} 段，{first} – {last}）',
+    trendTitle: '趋势：偏差率，最近 {n} 期',
+    comparisons: '环比与同比',
+    notReportedAtLevel: '本范围不统计',
+    gapOfYear: '距全年目标',
+    forecastShort: '全年预测',
+    paceShort: '所需进度',
   },
 };
 
@@ -249,6 +306,7 @@ const en: Labels = {
     milestones: 'Milestones',
     dataQuality: 'Data quality',
     about: 'About',
+    kpis: 'KPIs',
   },
   columns: {
     kpi: 'KPI',
@@ -362,6 +420,28 @@ const en: Labels = {
     scoped: 'This report covers only:',
     notCounted: 'not counted',
     displayedAsPp: 'Variances of percent KPIs are in percentage points',
+    periodResult: 'This period against plan',
+    previousPeriod: 'Previous period',
+    lastYear: 'Same period last year',
+    change: 'Change',
+    whereFrom: 'Where the gap comes from',
+    explainShare: '{slices} explain {share} of the {kpi} variance',
+    rateMix: 'rate effect {rate}, mix effect {mix}',
+    others: 'others',
+    legend: 'Legend',
+    legendIntro:
+      'Status follows each KPI’s tolerance: an unfavourable variance beyond its at-risk threshold is “At risk”, beyond its off-track threshold “Off track”.',
+    toleranceText: 'at risk beyond {atRisk}, off track beyond {offTrack}',
+    noDataKpis: 'No data this period: ',
+    dqSummary:
+      '{kpis} KPIs with missing or stale data, {mismatches} target mismatches, {bounds} values out of bounds; details on the workbook’s Data quality sheet.',
+    gapSummary: '{days} days missing ({runs} runs, {first} – {last})',
+    trendTitle: 'Trend: variance %, last {n} periods',
+    comparisons: 'Against earlier periods',
+    notReportedAtLevel: 'not reported at this level',
+    gapOfYear: 'Gap to annual',
+    forecastShort: 'Forecast',
+    paceShort: 'Required pace',
   },
 };
 
@@ -493,6 +573,51 @@ export function formatInstant(iso: string, timeZone: string): string {
   }).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/** `2026-11-30 09:00 (Asia/Shanghai)`: an instant as local time with its zone, never UTC ISO. */
+export function formatLocalTime(iso: string, timeZone: string): string {
+  return `${formatInstant(iso, timeZone)} (${timeZone})`;
+}
+
+/**
+ * A large amount in the reader's units: 万 and 亿 in Chinese (`¥1,234.5万`, `¥1.23亿`), M and
+ * B in English (`¥5.80M`). Below 10,000 (zh) or 1,000,000 (en) the full figure is shown.
+ * `prefix` is the currency symbol, or '' for counts.
+ */
+export function formatCompact(value: number | null, language: Language, prefix = '', signed = false): string {
+  if (value === null || !Number.isFinite(value)) return DASH;
+  const abs = Math.abs(value);
+  let body: string;
+  if (language === 'zh') {
+    if (abs >= 1e8) body = `${grouped(abs / 1e8, 2)}亿`;
+    else if (abs >= 1e4) body = `${grouped(abs / 1e4, 1)}万`;
+    else body = grouped(abs, 0);
+  } else if (abs >= 1e9) body = `${grouped(abs / 1e9, 2)}B`;
+  else if (abs >= 1e6) body = `${grouped(abs / 1e6, 2)}M`;
+  else body = grouped(abs, 0);
+  return sign(value, prefix + body, signed);
+}
+
+/**
+ * A KPI value for reading (email, summary lines): money sums and counts in 万/亿 (or M/B),
+ * everything else exactly as `formatKpiValue`.
+ */
+export function formatKpiAmount(
+  value: number | null,
+  kpi: ReportKpi,
+  language: Language,
+  signed = false,
+): string {
+  const additive = kpi.aggregation === 'sum' && (kpi.unit === 'currency' || kpi.unit === 'count');
+  if (!additive) return signed ? formatVariance(value, kpi, language) : formatKpiValue(value, kpi, language);
+  return formatCompact(value, language, kpi.unit === 'currency' ? currencySymbol(kpi.currency) : '', signed);
+}
+
+/** An owner or team id as the configuration names it (`customer_service` → `客服部`). */
+export function ownerName(model: Pick<ReportModel, 'owners' | 'report'>, id: string | null): string {
+  if (id === null) return DASH;
+  return model.owners[id]?.[model.report.language] ?? id;
 }
 
 /**

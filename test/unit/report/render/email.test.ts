@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import {
-  formatCurrency,
+  formatCompact,
   formatVariancePct,
   labels,
   MINUS,
@@ -81,7 +81,8 @@ describe('composeMime + renderEmail', () => {
     const gmv = reportModelZh.table.find((r) => r.kpi === 'gmv' && r.range === 'MTD')!;
     for (const part of [html, text]) {
       expect(part).toContain(reportModelZh.report.name.zh);
-      expect(part).toContain(formatCurrency(gmv.actual));
+      // Money in 万/亿 in a Chinese report: ¥2,090.0万.
+      expect(part).toContain(formatCompact(gmv.actual, 'zh', '¥'));
       expect(part).toContain(formatVariancePct(gmv.variancePct));
       expect(part).toContain(statusWord('at_risk', 'zh'));
       expect(part).toContain(statusWord('off_track', 'zh'));
@@ -105,18 +106,83 @@ describe('composeMime + renderEmail', () => {
     }
   });
 
-  it('orders the largest unfavourable variances worst first, one line per KPI', () => {
+  it('ranks the largest unfavourable variances by money for money KPIs, one line per KPI', () => {
     const { text } = renderEmail(reportModelEn, {});
-    const section = text
-      .split('Largest unfavourable variances')[1]!
-      .split('Overdue and at-risk milestones')[0]!;
+    const section = text.split('Largest unfavourable variances\n')[1]!.split('\n\n')[0]!;
     const lines = section.split('\n').filter((l) => l.startsWith('- '));
     const kpiNames = lines.map((l) => l.slice(2).split(' · ')[0]);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.length).toBeLessThanOrEqual(5);
-    expect(lines[0]).toContain('Marketing spend');
-    // Marketing spend is over budget in total and in every channel: it still takes one line.
+    // This week's misses only (month and year are in the lead): GMV is ahead this week;
+    // marketing's overspend is the money KPI, so it leads before the non-money KPIs.
+    expect(kpiNames[0]).toBe('Marketing spend');
+    expect(kpiNames).not.toContain('GMV');
+    expect(lines.every((l) => l.includes('Week to date'))).toBe(true);
     expect(new Set(kpiNames).size).toBe(kpiNames.length);
+    // Where the headline GMV's (month's) gap comes from, with owner names rather than ids.
+    expect(section).toContain(
+      'Pets (Li Wei) −¥682,000, Health food (Wang Fang) −¥363,000 explain 95% of the GMV variance',
+    );
+    expect(section).not.toContain('pets_team');
+  });
+
+  it('leads with the report’s own week against plan, then last week, month to date and the year outlook', () => {
+    const { text } = renderEmail(reportModelEn, {});
+    const lead = text.split('\n\n')[1]!;
+    const wtd = reportModelEn.table.find((r) => r.kpi === 'gmv' && r.range === 'WTD')!;
+    expect(lead.split('\n')[0]).toBe('GMV · Week to date 2026-W47');
+    expect(lead).toContain(`+¥420,000 (${formatVariancePct(wtd.variancePct)})`);
+    expect(lead.indexOf('Previous period 2026-W46')).toBeLessThan(lead.indexOf('Month to date'));
+    expect(lead.indexOf('Month to date')).toBeLessThan(lead.indexOf('Year to date'));
+    expect(lead).toMatch(/Year to date: .*Forecast ¥.*Gap to annual .*Required pace/);
+  });
+
+  it('counts data-quality findings, one line per KPI, and names owners and local time', () => {
+    const { text } = renderEmail(reportModelZh, {});
+    expect(text).toMatch(/\d+ 个指标数据不完整，1 处目标不一致/);
+    const stale = reportModelZh.dataQuality.kpis.find((k) => k.stale)!;
+    const name = reportModelZh.kpis.find((k) => k.id === stale.kpi)!.name.zh;
+    const dq = text.split(labels('zh').text.dataWarnings)[1]!;
+    expect(dq.split('\n').filter((l) => l === `- ${name}  [${labels('zh').columns.stale}]`)).toHaveLength(1);
+    expect(text).toContain('2026-11-23 09:00 (Asia/Shanghai)');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
+    expect(text).toContain('技术部（周琳）');
+    expect(text).not.toContain('负责人 technology');
+  });
+
+  it('places the chart images by their CID with alt text and size, and renders without them', () => {
+    const charts = [
+      {
+        cid: 'trend@plan-monitor',
+        placement: 'trend' as const,
+        alt: 'GMV actual vs target',
+        width: 600,
+        height: 240,
+      },
+      {
+        cid: 'attribution@plan-monitor',
+        placement: 'attribution' as const,
+        alt: 'GMV gap by category',
+        width: 600,
+        height: 200,
+      },
+    ];
+    const { html, text } = renderEmail(reportModelEn, { charts });
+    expect(html).toContain(
+      '<img src="cid:trend@plan-monitor" alt="GMV actual vs target" width="600" height="240"',
+    );
+    expect(html).toContain(
+      '<img src="cid:attribution@plan-monitor" alt="GMV gap by category" width="600" height="200"',
+    );
+    expect(html.indexOf('cid:trend@')).toBeLessThan(html.indexOf('cid:attribution@'));
+    expect(text).toContain('[GMV actual vs target]');
+    expect(renderEmail(reportModelEn, {}).html).not.toContain('<img');
+  });
+
+  it('leaves out the milestones section when the report has no milestones', () => {
+    const none = { ...reportModelEn, milestones: { ...reportModelEn.milestones, items: [] } };
+    expect(renderEmail(none, {}).text).not.toContain(labels('en').text.milestonesAttention);
+    expect(renderEmail(reportModelEn, {}).text).toContain(labels('en').text.milestonesAttention);
   });
 
   it('is self-contained HTML: inline styles, tables, no external CSS, scripts or images', () => {
@@ -224,9 +290,9 @@ describe('scoped email', () => {
     const scopedGmv = scoped.table.find((r) => r.kpi === 'gmv' && r.range === 'MTD')!;
     for (const part of [html, text]) {
       expect(part).toContain('品类 = 宠物');
-      expect(part).toContain(formatCurrency(scopedGmv.actual));
-      expect(part).not.toContain(formatCurrency(companyGmv.actual));
-      expect(part).not.toContain(formatCurrency(companyGmv.target));
+      expect(part).toContain(formatCompact(scopedGmv.actual, 'zh', '¥'));
+      expect(part).not.toContain(formatCompact(companyGmv.actual, 'zh', '¥'));
+      expect(part).not.toContain(formatCompact(companyGmv.target, 'zh', '¥'));
     }
   });
 });

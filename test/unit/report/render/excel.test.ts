@@ -26,7 +26,7 @@ async function load(buffer: Buffer): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-/** The Summary row of one KPI and range, found by the labels the model gives. */
+/** The KPIs-sheet row of one KPI and range, found by the labels the model gives. */
 function summaryRow(ws: ExcelJS.Worksheet, model: ReportModel, kpi: string, range: string): ExcelJS.Row {
   const lang = model.report.language;
   const name = model.kpis.find((k) => k.id === kpi)!.name[lang];
@@ -35,11 +35,16 @@ function summaryRow(ws: ExcelJS.Worksheet, model: ReportModel, kpi: string, rang
     const row = ws.getRow(r);
     if (row.getCell(1).value === name && row.getCell(2).value === rangeLabel) return row;
   }
-  throw new Error(`no Summary row for ${kpi} ${range}`);
+  throw new Error(`no KPIs row for ${kpi} ${range}`);
 }
 
 function figures(model: ReportModel, kpi: string, range: string) {
   return model.table.find((r) => r.kpi === kpi && r.range === range)!;
+}
+
+/** The KPIs sheet: every KPI over every range (the Summary leads with the period only). */
+function kpisSheet(wb: ExcelJS.Workbook, model: ReportModel): ExcelJS.Worksheet {
+  return wb.getWorksheet(labels(model.report.language).sheets.kpis)!;
 }
 
 const zhBuffer = renderWorkbook(reportModelZh);
@@ -54,11 +59,13 @@ describe('renderWorkbook', () => {
     for (const [model, buffer] of BOTH_LANGUAGES) {
       const wb = await load(await buffer);
       const l = labels(model.report.language);
+      const lang = model.report.language;
       const breakdownSheets = model.breakdowns.map(
-        (b) => `${b.dimensionName[model.report.language]} · ${b.range}`,
+        (b) => `${b.dimensionName[lang]} · ${model.ranges.find((r) => r.kind === b.range)!.label[lang]}`,
       );
       expect(wb.worksheets.map((ws) => ws.name)).toEqual([
         l.sheets.summary,
+        l.sheets.kpis,
         ...breakdownSheets,
         l.sheets.trend,
         l.sheets.milestones,
@@ -78,7 +85,7 @@ describe('renderWorkbook', () => {
       [reportModelEn, enBuffer],
     ] as const) {
       const lang = model.report.language;
-      const ws = (await load(await buffer)).worksheets[0]!;
+      const ws = kpisSheet(await load(await buffer), model);
       const gmv = summaryRow(ws, model, 'gmv', 'MTD');
       const f = figures(model, 'gmv', 'MTD');
       expect(gmv.getCell(3).value).toBe(f.actual);
@@ -122,22 +129,24 @@ describe('renderWorkbook', () => {
     }
   });
 
-  it('shows every table row with the status word of its figures', async () => {
-    const ws = (await load(await zhBuffer)).worksheets[0]!;
+  it('shows every table row that has a figure, with its status word, and no all-no-data row', async () => {
+    const ws = kpisSheet(await load(await zhBuffer), reportModelZh);
+    let empty = 0;
     for (const row of reportModelZh.table) {
+      if (row.actual === null && row.target === null) {
+        empty += 1;
+        expect(() => summaryRow(ws, reportModelZh, row.kpi, row.range)).toThrow();
+        continue;
+      }
       expect(summaryRow(ws, reportModelZh, row.kpi, row.range).getCell(8).value).toBe(
         statusWord(row.status, 'zh'),
       );
     }
+    expect(empty).toBeGreaterThan(0);
   });
 
-  it('puts the headline scorecard and the YTD outlook on the Summary', async () => {
-    const ws = (await load(await zhBuffer)).worksheets[0]!;
-    expect(ws.getCell('A1').value).toBe(reportModelZh.report.name.zh);
-    expect(ws.getCell('C4').value).toBeCloseTo(reportModelZh.scorecard.score!, 12);
-    expect(ws.getCell('C4').numFmt).toBe('0.0%');
-    expect(ws.getCell('C5').value).toBe(reportModelZh.headline!.variancePct);
-    expect(ws.getCell('H5').value).toBe(statusWord(reportModelZh.headline!.status, 'zh'));
+  it('puts the YTD outlook on the KPIs sheet’s year row', async () => {
+    const ws = kpisSheet(await load(await zhBuffer), reportModelZh);
     const outlook = reportModelZh.outlook.find((o) => o.kpi === 'new_users');
     if (outlook?.kind !== 'sum') throw new Error('fixture: new_users has a sum outlook');
     const ytd = summaryRow(ws, reportModelZh, 'new_users', 'YTD');
@@ -151,31 +160,36 @@ describe('renderWorkbook', () => {
   it('freezes the header rows, filters the table and prints landscape fitted to one page wide', async () => {
     const wb = await load(await enBuffer);
     for (const ws of wb.worksheets) {
-      expect(ws.views[0]).toMatchObject({ state: 'frozen' });
       expect(ws.pageSetup).toMatchObject({
         orientation: 'landscape',
         fitToPage: true,
         fitToWidth: 1,
-        fitToHeight: 0,
+        // The Summary prints on one page; the others are one page wide and as long as needed.
+        fitToHeight: ws.name === 'Summary' ? 1 : 0,
       });
+      if (ws.name !== 'Summary') expect(ws.views[0]).toMatchObject({ state: 'frozen' });
       expect(ws.headerFooter.oddFooter).toContain('&P');
       expect(ws.headerFooter.oddHeader).toContain(reportModelEn.report.name.en);
     }
-    const summary = wb.getWorksheet('Summary')!;
-    expect(summary.views[0]).toMatchObject({ ySplit: 7, xSplit: 2 });
-    const headerRow = summary.getRow(7);
+    const sheet = kpisSheet(wb, reportModelEn);
+    expect(sheet.views[0]).toMatchObject({ ySplit: 4, xSplit: 2 });
+    const headerRow = sheet.getRow(4);
     expect(headerRow.getCell(1).value).toBe('KPI');
-    expect(summary.autoFilter).toBe(`A7:O${7 + reportModelEn.table.length}`);
+    const rows = reportModelEn.table.filter((r) => r.actual !== null || r.target !== null).length;
+    expect(sheet.autoFilter).toBe(`A4:O${4 + rows}`);
     for (let c = 1; c <= 15; c++) {
-      expect(summary.getColumn(c).width ?? 0).toBeGreaterThanOrEqual(8);
+      expect(sheet.getColumn(c).width ?? 0).toBeGreaterThanOrEqual(8);
     }
   });
 
   it('writes breakdown rows with their labels, figures and target source', async () => {
     const wb = await load(await zhBuffer);
     const bd = reportModelZh.breakdowns[0]!;
-    const ws = wb.getWorksheet(`${bd.dimensionName.zh} · ${bd.range}`)!;
+    const ws = wb.getWorksheet(
+      `${bd.dimensionName.zh} · ${reportModelZh.ranges.find((r) => r.kind === bd.range)!.label.zh}`,
+    )!;
     expect(ws.getRow(3).getCell(1).value).toBe(bd.dimensionName.zh);
+    expect(bd.rows.every((r) => r.actual !== null || r.target !== null)).toBe(true);
     bd.rows.forEach((row, i) => {
       const r = ws.getRow(4 + i);
       expect(r.getCell(1).value).toBe(row.label.zh);
@@ -221,7 +235,10 @@ describe('renderWorkbook', () => {
       if (row.getCell(1).value === staleName && staleRow === undefined) staleRow = row;
     });
     expect(staleRow!.getCell(3).value).toBe('Yes');
-    expect(staleRow!.getCell(4).value).toBe(`${stale.gaps[0]!.start} – ${stale.gaps[0]!.end}`);
+    // One row per KPI: the days missing counted, the runs listed.
+    expect(staleRow!.getCell(5).value).toContain(`${stale.gaps[0]!.start} – ${stale.gaps[0]!.end}`);
+    const rowsOfStale = texts.filter((x) => x === staleName).length;
+    expect(rowsOfStale).toBe(1);
     for (const note of reportModelEn.dataQuality.notes) expect(texts).toContain(note);
     const mismatch = reportModelEn.dataQuality.targetMismatches[0]!;
     expect(texts).toContain(String(mismatch.explicitTarget));
@@ -240,7 +257,8 @@ describe('renderWorkbook', () => {
     expect(pairs.get(t.timeZone)).toBe(reportModelZh.about.timeZone);
     expect(pairs.get(t.targetVersion)).toBe(reportModelZh.about.targetVersion);
     expect(pairs.get(t.configVersion)).toBe(reportModelZh.about.configVersion);
-    expect(pairs.get(t.generatedAt)).toBe(reportModelZh.about.generatedAt);
+    // Local time with its zone, never a UTC ISO string (generatedAt is 01:00:12Z).
+    expect(pairs.get(t.generatedAt)).toBe('2026-11-23 09:00 (Asia/Shanghai)');
     expect(pairs.get(t.sources)).toBe(reportModelZh.about.sources[0]);
   });
 
@@ -303,7 +321,7 @@ describe('renderWorkbook', () => {
     expect(cells.find((c) => c.value === '+cmd|/c calc')!.type).toBe(ExcelJS.ValueType.String);
     expect(cells.find((c) => c.value === '@SUM(A1)')!.type).toBe(ExcelJS.ValueType.String);
     expect(cells.find((c) => c.value === '\t=1+1')!.type).toBe(ExcelJS.ValueType.String);
-    const label = wb.getWorksheet('Channel · MTD')!.getRow(4).getCell(1);
+    const label = wb.getWorksheet('Channel · Month to date')!.getRow(4).getCell(1);
     expect(label.value).toBe('-2+3');
     expect(label.type).toBe(ExcelJS.ValueType.String);
     wb.eachSheet((ws) => {
@@ -367,8 +385,8 @@ describe('renderWorkbook', () => {
     const xfCount = Number(/<cellXfs count="(\d+)"/.exec(styles)?.[1]);
     expect(xfCount).toBeGreaterThan(5);
     expect(xfCount).toBeLessThan(80);
-    // Sheet order: Summary, the channel breakdown, then the SKU breakdown.
-    const sheetIndex = model.breakdowns.findIndex((b) => b.dimension === 'sku') + 2;
+    // Sheet order: Summary, KPIs, the channel breakdown, then the SKU breakdown.
+    const sheetIndex = model.breakdowns.findIndex((b) => b.dimension === 'sku') + 3;
     const xml = await zip.file(`xl/worksheets/sheet${sheetIndex}.xml`)!.async('string');
     expect(xml).toContain(`<autoFilter ref="A3:J${3 + rows}"`);
     expect(xml).toContain(`<row r="${3 + rows}"`);
@@ -413,12 +431,14 @@ describe('compare version', () => {
       about: { ...reportModelEn.about, compareVersion: 'reforecast-q4' },
       compareTable: reforecast,
     };
-    const ws = (await load(await renderWorkbook(model))).worksheets[0]!;
+    const ws = kpisSheet(await load(await renderWorkbook(model)), model);
     let titleRow = 0;
     ws.eachRow((row, n) => {
       if (row.getCell(1).value === 'Compare version: reforecast-q4') titleRow = n;
     });
-    expect(titleRow).toBeGreaterThan(7 + model.table.length);
+    expect(titleRow).toBeGreaterThan(
+      4 + model.table.filter((r) => r.actual !== null || r.target !== null).length,
+    );
     const first = ws.getRow(titleRow + 2);
     expect(first.getCell(1).value).toBe('GMV');
     expect(first.getCell(4).value).toBe(21_000_000);

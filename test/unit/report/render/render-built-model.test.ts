@@ -14,12 +14,12 @@ const model = buildReportModel(specConfig, specData, 'weekly-progress', SPEC_AS_
 });
 
 describe('rendering the model buildReportModel makes for the spec §10 world', () => {
-  it('writes a workbook whose Summary carries the §10 GMV MTD figures', async () => {
+  it('writes a workbook whose KPIs sheet carries the §10 GMV MTD figures', async () => {
     const lang = model.report.language;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await renderWorkbook(model)) as unknown as ArrayBuffer);
     expect(wb.worksheets[0]!.name).toBe(labels(lang).sheets.summary);
-    const ws = wb.worksheets[0]!;
+    const ws = wb.getWorksheet(labels(lang).sheets.kpis)!;
     const gmvName = model.kpis.find((k) => k.id === 'gmv')!.name[lang];
     const mtdLabel = model.ranges.find((r) => r.kind === 'MTD')!.label[lang];
     let found = false;
@@ -39,7 +39,7 @@ describe('rendering the model buildReportModel makes for the spec §10 world', (
     expect(model.ranges.at(-1)!.kind).not.toBe('YTD');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await renderWorkbook(model)) as unknown as ArrayBuffer);
-    const ws = wb.worksheets[0]!;
+    const ws = wb.getWorksheet(labels(lang).sheets.kpis)!;
     const name = model.kpis.find((k) => k.id === 'new_users')!.name[lang];
     const ytd = model.ranges.find((r) => r.kind === 'YTD')!.label[lang];
     const outlook = model.outlook.find((o) => o.kpi === 'new_users');

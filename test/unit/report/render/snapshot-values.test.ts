@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { buildReportModel } from '../../../../shared/report/build-report-model.ts';
+import { labels } from '../../../../shared/report/i18n.ts';
 import { renderEmail } from '../../../../shared/report/render/email.ts';
 import { renderWorkbook } from '../../../../shared/report/render/excel.ts';
 import { SPEC_AS_OF, specConfig, specData } from '../../../fixtures/spec-example.ts';
@@ -33,22 +34,22 @@ describe('snapshot KPIs show their latest value with its period', () => {
     );
   });
 
-  it('in the workbook: the Summary row shows the value and, in place of the day count, its period', async () => {
+  it('in the workbook: the KPIs-sheet row shows the value and, in place of the day count, its period', async () => {
     const lang = model.report.language;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await renderWorkbook(model)) as unknown as ArrayBuffer);
     const name = model.kpis.find((k) => k.id === 'repurchase_rate')!.name[lang];
     const qtd = model.ranges.find((r) => r.kind === 'QTD')!.label[lang];
     const cells: unknown[][] = [];
-    wb.worksheets[0]!.eachRow((r) => {
+    wb.getWorksheet(labels(lang).sheets.kpis)!.eachRow((r) => {
       if (r.getCell(1).value === name && r.getCell(2).value === qtd)
         cells.push([r.getCell(3).value, r.getCell(11).value]);
     });
     expect(cells).toEqual([[0.28, '2026-10']]);
   });
 
-  it('in the email: the MTD table shows the latest value with its period instead of a bare dash', () => {
+  it('in the email: the KPI table shows the latest value with its period instead of a bare dash', () => {
     const { text } = renderEmail(model, {});
-    expect(text).toContain('Repurchase rate: 28.00% (2026-10)');
+    expect(text).toMatch(/- Repurchase rate {2}28\.00% \(2026-10\)/);
   });
 });
