@@ -53,7 +53,13 @@ const tmallJob: ReportJob = { ...allJob, scopeKey: 'channel=tmall' };
 async function parseSent(mailer: RecordingMailer, index = 0) {
   const email = mailer.sent[index];
   if (!email) throw new Error(`no email #${index} was sent`);
-  return simpleParser(Buffer.from(email.raw));
+  const mail = await simpleParser(Buffer.from(email.raw), { skipImageLinks: true });
+  // Chart images travel as inline parts the HTML cites as cid:; `attachments` here are the files.
+  return {
+    ...mail,
+    attachments: mail.attachments.filter((a) => !a.related),
+    inline: mail.attachments.filter((a) => a.related),
+  };
 }
 
 async function workbookText(buffer: Buffer | Uint8Array): Promise<string> {
@@ -94,6 +100,11 @@ describe('runReportJob', () => {
     expect(mail.html).toBeTruthy();
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0]?.filename).toMatch(/\.xlsx$/);
+    expect(mail.inline.length).toBeGreaterThan(0);
+    for (const image of mail.inline) {
+      expect(image.contentType).toBe('image/png');
+      expect(mail.html).toContain(`cid:${image.cid}`);
+    }
   });
 
   it('sends no second email when the same job is delivered twice', async () => {
