@@ -4,8 +4,9 @@
  * explain its variance. The email images and the workbook charts both draw from this, so the
  * picture in the mail and the editable chart in the workbook say the same thing.
  */
-import type { Direction, VarianceStatus } from '../../domain/types.ts';
+import type { Direction, RangeKind, VarianceStatus } from '../../domain/types.ts';
 import { labels } from '../i18n.ts';
+import { RANGE_LABELS } from '../model/ranges.ts';
 import type { Language, ReportKpi, ReportModel } from '../report-model.ts';
 
 /** At most this many trend periods (weeks or months) are drawn: a quarter of weeks. */
@@ -124,7 +125,8 @@ export function varianceChartData(model: ReportModel): VarianceChartData | null 
   if (!kpi) return null;
   const language = model.report.language;
   const w = words(language);
-  const title = (range: string) => `${kpi.name[language]} ${range} · ${w.variance}`;
+  const title = (range: RangeKind) =>
+    `${kpi.name[language]} ${RANGE_LABELS[range][language]} · ${w.variance}`;
   const base = { kpi, language, valueName: w.contribution };
   const attribution =
     model.attribution.find((a) => a.kpi === kpi.id && a.range === model.headline?.range) ??

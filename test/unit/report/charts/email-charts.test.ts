@@ -71,7 +71,7 @@ describe('renderEmailCharts', () => {
     expect(trend!.email.alt).toContain(`W47 实际 ¥${Math.round(w47.actual! / 1e4)}万`);
     expect(trend!.email.alt).toContain(`目标 ¥${w47.target! / 1e4}万`);
     expect(variance!.email.alt).toBe(
-      'GMV MTD · 偏差来源：偏差 −¥950万；宠物 −¥580万、健康食品 −¥330万、其他 −¥40万。',
+      'GMV 本月累计 · 偏差来源：偏差 −¥950万；宠物 −¥580万、健康食品 −¥330万、其他 −¥40万。',
     );
   });
 
@@ -82,7 +82,7 @@ describe('renderEmailCharts', () => {
     const rows = reportModelEn.breakdowns[0]!.rows.filter((r) => r.kpi === 'gmv');
     expect(data.bars.map((b) => b.value).sort()).toEqual(rows.map((r) => r.variance).sort());
     const charts = await renderEmailCharts(model);
-    expect(charts[1]!.email.alt).toMatch(/^GMV MTD · where the variance comes from: Variance −¥/);
+    expect(charts[1]!.email.alt).toMatch(/^GMV Month to date · where the variance comes from: Variance −¥/);
   });
 
   it('renders Chinese glyphs (the CJK font is loaded): text changes the pixels', async () => {
