@@ -46,6 +46,8 @@ export interface ReportKpi {
   readonly direction: Direction;
   readonly weight: number;
   readonly benchmark: number | null;
+  /** Shortfalls (fractions of target) at which the KPI turns at risk and then off track. */
+  readonly tolerance: { readonly atRisk: number; readonly offTrack: number };
   readonly owner: string | null;
   readonly numerator: string | null;
   readonly denominator: string | null;

@@ -46,6 +46,7 @@ export function reportKpi(k: KpiDeclaration): ReportKpi {
     direction: k.direction,
     weight: k.weight,
     benchmark: k.benchmark ?? null,
+    tolerance: { atRisk: k.tolerance.atRisk, offTrack: k.tolerance.offTrack },
     owner: k.owner ?? null,
     numerator: k.numerator ?? null,
     denominator: k.denominator ?? null,

@@ -279,11 +279,11 @@ export function trendWindow(model: ReportModel, limit = TREND_PERIODS): readonly
 }
 
 /**
- * A KPI's tolerance when the model carries one (thresholds of unfavourable variance %);
- * the legend states it beside the status words.
+ * A KPI's tolerance (thresholds of unfavourable variance %); the legend states it beside the
+ * status words. Null only for a hand-built model that lacks it.
  */
 export function kpiTolerance(kpi: ReportKpi): { readonly atRisk: number; readonly offTrack: number } | null {
-  const t = (kpi as ReportKpi & { tolerance?: { atRisk: number; offTrack: number } }).tolerance;
+  const t = kpi.tolerance as ReportKpi['tolerance'] | undefined;
   return t && Number.isFinite(t.atRisk) && Number.isFinite(t.offTrack) ? t : null;
 }
 

@@ -19,6 +19,12 @@ const row = (kpi: string, range: string): KpiRangeRow => {
 };
 
 describe('buildReportModel on the spec §10 world', () => {
+  it("carries each KPI's tolerance for the legend: its own where configured, else the default", () => {
+    const kpi = (id: string) => model.kpis.find((k) => k.id === id);
+    expect(kpi('marketing_spend')?.tolerance).toEqual({ atRisk: 0.05, offTrack: 0.15 });
+    expect(kpi('gmv')?.tolerance).toEqual({ atRisk: 0.02, offTrack: 0.1 });
+  });
+
   it('labels the ranges and keys the run by the ISO week of its asOf rule', () => {
     expect(model.periodKey).toBe('2026-W47');
     expect(model.ranges.map((r) => [r.kind, r.start, r.end, r.periodKey, r.days])).toEqual([

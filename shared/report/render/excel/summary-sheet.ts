@@ -14,13 +14,14 @@ import {
   scopeLabel,
   statusWord,
 } from '../../i18n.ts';
-import type { ReportModel } from '../../report-model.ts';
+import type { ReportKpi, ReportModel } from '../../report-model.ts';
 import {
   attributionOf,
   attributionSentence,
   comparisonOf,
   kpiIndex,
   kpisWithFigures,
+  kpiTolerance,
   largestUnfavourable,
   leadKpis,
   leadRanges,
@@ -32,8 +33,8 @@ import { FMT, STATUS_ORDER, valueFormat, varianceCellValue, varianceFormat } fro
 import { type Column, kpiName, maxWidth, rangeLabel, safeText, type WorkbookBuilder } from './workbook.ts';
 
 /** The tolerance of a KPI as `2% / 10%` (at risk / off track), when the model carries it. */
-function toleranceCell(kpi: { tolerance?: { atRisk: number; offTrack: number } }): string | null {
-  const t = kpi.tolerance;
+function toleranceCell(kpi: ReportKpi): string | null {
+  const t = kpiTolerance(kpi);
   return t ? `${formatPercent(t.atRisk, 0)} / ${formatPercent(t.offTrack, 0)}` : null;
 }
 
@@ -50,7 +51,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
   const ids = leadKpis(model);
   const hasPrevious = model.comparisons.some((x) => x.previous !== null);
   const hasLastYear = model.comparisons.some((x) => x.lastYear !== null);
-  const hasTolerance = model.kpis.some((k) => toleranceCell(k as never) !== null);
+  const hasTolerance = model.kpis.some((k) => toleranceCell(k) !== null);
   // Columns nobody can fill (no comparison data, no tolerance in the model) are left out.
   const keep = [
     ...[true, true, true, true, true, true],
@@ -119,7 +120,7 @@ export function writeSummary(b: WorkbookBuilder, model: ReportModel): void {
         sum ? [sum.forecast, vf] : [null],
         sum ? [sum.gapToAnnual, varf] : [null],
         sum ? [sum.requiredPace, book.num(FMT.pct)] : [null],
-        [kpi ? toleranceCell(kpi as never) : null, book.text()],
+        [kpi ? toleranceCell(kpi) : null, book.text()],
       ]),
     );
   }

@@ -20,6 +20,7 @@ const gmv: ReportKpi = {
   direction: 'higher_is_better',
   weight: 1,
   benchmark: null,
+  tolerance: { atRisk: 0.02, offTrack: 0.1 },
   owner: null,
   numerator: null,
   denominator: null,

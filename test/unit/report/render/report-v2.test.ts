@@ -94,14 +94,14 @@ describe('the workbook, as a reader opens it', () => {
     expect(first.getCell(1).value).toBe('GMV');
     expect(first.getCell(2).value).toBe(wtd.actual);
     expect(first.getCell(5).value).toBeCloseTo(wtd.variancePct!, 12);
-    // The model carries no tolerance yet: no column nobody can fill; with one, it is shown.
-    expect(first.getCell(14).value ?? null).toBe(null);
-    const withTolerance = {
+    // Each KPI's tolerance (from its configuration) closes its row, and follows the model.
+    expect(first.getCell(14).value).toBe('2% / 10%');
+    const stricter = {
       ...reportModelZh,
-      kpis: reportModelZh.kpis.map((k) => ({ ...k, tolerance: { atRisk: 0.02, offTrack: 0.1 } })),
+      kpis: reportModelZh.kpis.map((k) => ({ ...k, tolerance: { atRisk: 0.05, offTrack: 0.2 } })),
     };
-    const ws2 = (await load(await renderWorkbook(withTolerance))).worksheets[0]!;
-    expect(ws2.getRow(header + 1).getCell(14).value).toBe('2% / 10%');
+    const ws2 = (await load(await renderWorkbook(stricter))).worksheets[0]!;
+    expect(ws2.getRow(header + 1).getCell(14).value).toBe('5% / 20%');
     // Legend: every status word in its colour.
     const legendRow = ws.getRows(1, ws.rowCount)!.find((r) => r.getCell(1).value === '图例')!;
     expect(legendRow.getCell(2).value).toBe(statusWord('on_track', 'zh'));
