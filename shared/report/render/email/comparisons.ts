@@ -48,8 +48,10 @@ export function trendOf({ model, lang }: Ctx, chart: ChartRef | undefined): Sect
   const periods = trendWindow(model, EMAIL_TREND_PERIODS);
   if (periods.length === 0) return null;
   const t = labels(lang).text;
+  // The chart names its own measure and period count (actual vs target, last 13 weeks); the
+  // table below it is the variance % of the last few periods.
+  if (chart) return { title: labels(lang).sheets.trend, chart };
   const title = t.trendTitle.replace('{n}', String(periods.length));
-  if (chart) return { title, chart };
   const ids = model.headline ? [model.headline.kpi] : leadKpis(model).slice(0, 1);
   const rows = ids.flatMap((id) => {
     const s = model.trend.series.find((x) => x.kpi === id);

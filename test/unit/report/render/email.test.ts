@@ -176,7 +176,10 @@ describe('composeMime + renderEmail', () => {
     );
     expect(html.indexOf('cid:trend@')).toBeLessThan(html.indexOf('cid:attribution@'));
     expect(text).toContain('[GMV actual vs target]');
+    // Above the chart a plain "Trend": the image states its own measure and period count.
+    expect(html).not.toContain('Trend: variance %');
     expect(renderEmail(reportModelEn, {}).html).not.toContain('<img');
+    expect(renderEmail(reportModelEn, {}).html).toContain('Trend: variance %');
   });
 
   it('leaves out the milestones section when the report has no milestones', () => {
