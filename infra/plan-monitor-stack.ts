@@ -7,7 +7,7 @@ import { IngestPipeline } from './constructs/ingest-pipeline.ts';
 import { ReportLinks } from './constructs/report-links.ts';
 import { ReportPipeline } from './constructs/report-pipeline.ts';
 import { Storage } from './constructs/storage.ts';
-import { loadLambdaSizing } from './lambda-sizing.ts';
+import { type FunctionName, type FunctionSize, loadLambdaSizing } from './lambda-sizing.ts';
 import { REPORT_RUN_FAILED_METRIC } from './names.ts';
 import type { StageSettings } from './stage.ts';
 
@@ -24,6 +24,8 @@ export interface PlanMonitorStackProps extends StackProps {
   readonly stage: StageSettings;
   /** A validated plan configuration (run it through defineConfig first). */
   readonly config: PlanConfig;
+  /** Function sizes; default infra/lambda-sizing.json (tests pass their own). */
+  readonly sizes?: Record<FunctionName, FunctionSize>;
 }
 
 /**
@@ -48,7 +50,7 @@ export class PlanMonitorStack extends Stack {
     // Memory, timeout and heap cap of each function come from the benchmark
     // (infra/lambda-sizing.json, written by `npm run bench`; rules: bench/sizing.md), memory
     // within the stage's lambdaMemoryMaxMb.
-    const sizes = loadLambdaSizing();
+    const sizes = props.sizes ?? loadLambdaSizing();
     const common = { POWERTOOLS_SERVICE_NAME: REPORT_RUN_FAILED_METRIC.service, STAGE: stage.name } as const;
 
     this.storage = new Storage(this, 'Storage', stage);

@@ -7,6 +7,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { FunctionName, FunctionSize } from '../../../infra/lambda-sizing.ts';
 import { PlanMonitorStack } from '../../../infra/plan-monitor-stack.ts';
 import { type StageName, type StageOverrides, stageSettings } from '../../../infra/stage.ts';
 import type { PlanConfig } from '../../../shared/config/schema.ts';
@@ -24,13 +25,19 @@ export function buildStack(options: {
   bundle?: boolean;
   /** As `-c key=value` would give them. */
   overrides?: StageOverrides;
+  /** Function sizes instead of infra/lambda-sizing.json. */
+  sizes?: Record<FunctionName, FunctionSize>;
 }): BuiltStack {
   const app = new App({
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: false,
   });
   const stage = stageSettings(options.stage ?? 'dev', options.overrides);
-  const stack = new PlanMonitorStack(app, `PlanMonitor-${stage.name}`, { stage, config: options.config });
+  const stack = new PlanMonitorStack(app, `PlanMonitor-${stage.name}`, {
+    stage,
+    config: options.config,
+    ...(options.sizes ? { sizes: options.sizes } : {}),
+  });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -98,7 +98,11 @@ describe('scheduled report on the emulators', () => {
     expect(emails).toHaveLength(2);
     const toCeo = emails.find((email) => email.destination.to.includes('ceo@example.com'));
     expect(toCeo?.subject).toMatch(/2026-W47.*GMV MTD −5\.0%/);
-    expect(toCeo?.attachments.map((a) => a.filename)).toEqual([expect.stringMatching(/\.xlsx$/)]);
+    const files = toCeo?.attachments.filter((a) => a.contentType !== 'image/png') ?? [];
+    expect(files.map((a) => a.filename)).toEqual([expect.stringMatching(/\.xlsx$/)]);
+    // The charts arrive as PNG parts (inline, cited by the HTML as cid:).
+    const images = toCeo?.attachments.filter((a) => a.contentType === 'image/png') ?? [];
+    expect(images.map((a) => a.filename).sort()).toEqual(['attribution.png', 'trend.png']);
 
     const runs = await deps.runs.list('weekly-progress');
     expect(runs.map((run) => [run.scopeKey, run.status]).sort()).toEqual([
