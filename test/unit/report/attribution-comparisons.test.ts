@@ -3,6 +3,7 @@ import { planDataQuery } from '../../../shared/app/run-report.ts';
 import { defineConfig } from '../../../shared/config/define-config.ts';
 import type { PlanConfigInput } from '../../../shared/config/schema.ts';
 import { addDays } from '../../../shared/domain/calendar.ts';
+import { actualColumnsBuilder } from '../../../shared/domain/engine.ts';
 import type { ActualFact, PlanData, TargetFact } from '../../../shared/domain/types.ts';
 import { buildReportModel } from '../../../shared/report/build-report-model.ts';
 import type { Attribution, ReportModel } from '../../../shared/report/report-model.ts';
@@ -173,6 +174,16 @@ describe('comparisons with the week before and last year', () => {
   const without = build(specConfig, specData);
   const withLastYear = build(specConfig, { ...specData, actuals: [...specData.actuals, ...lastYearWeek] });
   const gmvWeek = (m: ReportModel) => m.comparisons.find((c) => c.kpi === 'gmv' && c.range === 'LAST_WEEK')!;
+
+  it('reads last year just the same when the store hands daily actuals over as columns (as run-report does)', () => {
+    const actuals = [...specData.actuals, ...lastYearWeek];
+    const columns = actualColumnsBuilder({ start: '2025-11-01', end: SPEC_AS_OF });
+    const coarse = actuals.filter((f) => !columns.add(f.kpi, f.period, f.dims, f.value));
+    const columnar = build(specConfig, { ...specData, actuals: coarse, actualColumns: columns.build() });
+    expect(gmvWeek(columnar).lastYear?.actual).toBe(7_000);
+    expect(columnar.comparisons).toEqual(withLastYear.comparisons);
+    expect(columnar.table).toEqual(withLastYear.table);
+  });
 
   it('has no last year when the store holds none', () => {
     expect(gmvWeek(without).lastYear).toBeNull();
