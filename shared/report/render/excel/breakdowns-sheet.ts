@@ -2,17 +2,17 @@
  * One sheet per breakdown (a dimension, or two for cells): every value × KPI with figures,
  * filterable. Breakdowns and rows with neither actual nor target are left out.
  */
-import { scopeLabel, statusWord } from '../../i18n.ts';
+
+import { scopeLabel } from '../../i18n.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { hasFigures } from '../digest.ts';
-import { FMT, valueFormat, varianceCellValue, varianceFormat } from '../styles.ts';
+import { figureCells, figureColumns } from './figure-cells.ts';
 import {
   type Column,
   dateValue,
   kpiName,
   maxWidth,
   rangeLabel,
-  type Style,
   safeText,
   type WorkbookBuilder,
 } from './workbook.ts';
@@ -38,12 +38,7 @@ export function writeBreakdowns(b: WorkbookBuilder, model: ReportModel): void {
           12,
         ),
       },
-      { header: c.actual, width: 15 },
-      { header: c.target, width: 15 },
-      { header: c.variance, width: lang === 'zh' ? 17 : 14 },
-      { header: c.variancePct, width: 10 },
-      { header: c.attainment, width: 10 },
-      { header: c.status, width: 10 },
+      ...figureColumns(c, lang),
       { header: c.targetSource, width: 10 },
       { header: c.dataThrough, width: 12 },
     ];
@@ -62,29 +57,14 @@ export function writeBreakdowns(b: WorkbookBuilder, model: ReportModel): void {
       ],
     ]);
     const headerRow = s.header(columns);
-    const styleOf = new Map<string, { v: Style; d: Style; name: string }>();
+    const cells = figureCells(book, lang);
     for (const row of bd.rows) {
       if (!hasFigures(row)) continue;
-      let st = styleOf.get(row.kpi);
-      if (!st) {
-        const kpi = kpis.get(row.kpi);
-        st = {
-          v: kpi ? book.num(valueFormat(kpi)) : book.num(FMT.number),
-          d: kpi ? book.num(varianceFormat(kpi, lang)) : book.num(FMT.numberSigned),
-          name: kpiName(kpi, row.kpi, lang),
-        };
-        styleOf.set(row.kpi, st);
-      }
       const kpi = kpis.get(row.kpi);
       s.add([
         [safeText(row.label[lang]), book.text()],
-        [st.name, book.text()],
-        [row.actual, st.v],
-        [row.target, st.v],
-        [kpi ? varianceCellValue(kpi, row.variance) : row.variance, st.d],
-        [row.variancePct, book.num(FMT.pctSigned)],
-        [row.attainment, book.num(FMT.pct)],
-        [statusWord(row.status, lang), book.status(row.status)],
+        [kpiName(kpi, row.kpi, lang), book.text()],
+        ...cells(row, kpi),
         [l.targetSource[row.targetSource], book.text()],
         [dateValue(row.dataThrough), book.date()],
       ]);

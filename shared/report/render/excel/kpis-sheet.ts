@@ -4,10 +4,12 @@
  * and the scorecard by KPI and by owner team. Rows with neither actual nor target are left
  * out (the Summary names those KPIs once).
  */
-import { ownerName, scopeLabel, statusWord } from '../../i18n.ts';
+
+import { ownerName, scopeLabel } from '../../i18n.ts';
 import type { ReportModel } from '../../report-model.ts';
 import { hasFigures } from '../digest.ts';
-import { FMT, valueFormat, varianceCellValue, varianceFormat } from '../styles.ts';
+import { FMT, valueFormat, varianceFormat } from '../styles.ts';
+import { figureCells, figureColumns } from './figure-cells.ts';
 import {
   type Column,
   dateValue,
@@ -48,12 +50,7 @@ export function writeKpis(b: WorkbookBuilder, model: ReportModel): void {
         10,
       ),
     },
-    { header: c.actual, width: 15 },
-    { header: c.target, width: 15 },
-    { header: c.variance, width: lang === 'zh' ? 17 : 14 },
-    { header: c.variancePct, width: 10 },
-    { header: c.attainment, width: 10 },
-    { header: c.status, width: 10 },
+    ...figureColumns(c, lang),
     { header: c.benchmark, width: 10 },
     { header: c.dataThrough, width: 12 },
     { header: c.coverage, width: 9 },
@@ -70,6 +67,7 @@ export function writeKpis(b: WorkbookBuilder, model: ReportModel): void {
   ]);
   s.add([[l.text.displayedAsPp, book.note()]]);
   const headerRow = s.header(columns);
+  const cells = figureCells(book, lang);
   let previousKpi: string | null = null;
   for (const row of model.table) {
     if (!hasFigures(row)) continue;
@@ -84,12 +82,7 @@ export function writeKpis(b: WorkbookBuilder, model: ReportModel): void {
       [
         [kpiName(kpi, row.kpi, lang), first ? book.bold() : book.muted()],
         [rangeLabel(ranges.get(row.range), row.range, lang), book.text()],
-        [row.actual, vf],
-        [row.target, vf],
-        [kpi ? varianceCellValue(kpi, row.variance) : row.variance, varf],
-        [row.variancePct, book.num(FMT.pctSigned)],
-        [row.attainment, book.num(FMT.pct)],
-        [statusWord(row.status, lang), book.status(row.status)],
+        ...cells(row, kpi),
         [kpi?.benchmark ?? null, vf],
         [dateValue(row.dataThrough), book.date()],
         // A snapshot's value holds for one period: show it instead of a day count.
@@ -113,29 +106,13 @@ export function writeKpis(b: WorkbookBuilder, model: ReportModel): void {
   if (model.compareTable.length > 0) {
     s.blank();
     s.add([[`${l.text.compareVersion}: ${safeText(model.about.compareVersion ?? '')}`, book.section()]]);
-    s.header([
-      { header: c.kpi, width: 0 },
-      { header: c.range, width: 0 },
-      { header: c.actual, width: 0 },
-      { header: c.target, width: 0 },
-      { header: c.variance, width: 0 },
-      { header: c.variancePct, width: 0 },
-      { header: c.attainment, width: 0 },
-      { header: c.status, width: 0 },
-    ]);
+    s.header([{ header: c.kpi, width: 0 }, { header: c.range, width: 0 }, ...figureColumns(c, lang, false)]);
     for (const row of model.compareTable) {
       const kpi = kpis.get(row.kpi);
-      const vf = kpi ? book.num(valueFormat(kpi)) : book.num(FMT.number);
-      const varf = kpi ? book.num(varianceFormat(kpi, lang)) : book.num(FMT.numberSigned);
       s.add([
         [kpiName(kpi, row.kpi, lang), book.text()],
         [rangeLabel(ranges.get(row.range), row.range, lang), book.text()],
-        [row.actual, vf],
-        [row.target, vf],
-        [kpi ? varianceCellValue(kpi, row.variance) : row.variance, varf],
-        [row.variancePct, book.num(FMT.pctSigned)],
-        [row.attainment, book.num(FMT.pct)],
-        [statusWord(row.status, lang), book.status(row.status)],
+        ...cells(row, kpi),
       ]);
     }
   }
