@@ -48,6 +48,7 @@ import {
   committedState,
   foldRollup,
   pendingUploads,
+  rollupItem,
   SOURCE_FIELDS,
   sourceAttrs,
   visibleData,
@@ -542,21 +543,15 @@ export class DynamoFactStore implements FactStore {
       counter,
     );
     const commits = await this.commits.committed(pendingUploads(facts), counter);
-    const { days, pendDays } = foldRollup(facts, commits);
     counter.requests += 1;
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          ...keys.rollup(bucket.kpi, bucket.month, bucket.dk),
-          kpi: bucket.kpi,
-          month: bucket.month,
-          dimsKey: bucket.dk,
-          dims: { ...bucket.dims },
-          days,
-          pendDays,
-          updatedAt: this.now().toISOString(),
-        },
+        Item: rollupItem(
+          { kpi: bucket.kpi, month: bucket.month, dimsKey: bucket.dk, dims: bucket.dims },
+          foldRollup(facts, commits),
+          this.now().toISOString(),
+        ),
       }),
     );
   }

@@ -7,6 +7,7 @@
  */
 import type { UploadSource } from '../ports/index.ts';
 import type { Item } from './dynamo-batch.ts';
+import { keys } from './table-design.ts';
 
 /** Where an item's state came from; the same names at the top level and inside `pend`. */
 export const SOURCE_FIELDS = [
@@ -111,6 +112,35 @@ export function foldRollup(
     if (data) days[day] = Number(data.value);
   }
   return { days, pendDays };
+}
+
+/** The (KPI, dimension combination, month) a roll-up item sums. */
+export interface RollupBucket {
+  readonly kpi: string;
+  readonly month: string;
+  readonly dimsKey: string;
+  readonly dims: Readonly<Record<string, string>>;
+}
+
+/**
+ * The roll-up item of one bucket as the store writes it: the one place its shape is decided
+ * (the benchmark's synthetic table builds its items here too, so it reads what a store wrote).
+ */
+export function rollupItem(
+  bucket: RollupBucket,
+  folded: ReturnType<typeof foldRollup>,
+  updatedAt: string,
+): Item {
+  return {
+    ...keys.rollup(bucket.kpi, bucket.month, bucket.dimsKey),
+    kpi: bucket.kpi,
+    month: bucket.month,
+    dimsKey: bucket.dimsKey,
+    dims: { ...bucket.dims },
+    days: folded.days,
+    pendDays: folded.pendDays,
+    updatedAt,
+  };
 }
 
 /** A roll-up's days as a reader sees them now. */
