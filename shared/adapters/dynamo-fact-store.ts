@@ -24,6 +24,7 @@ import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type ActualColumnsBuilder, actualColumnsBuilder } from '../domain/engine/actual-columns.ts';
 import type { ActualFact, Milestone, TargetFact } from '../domain/types.ts';
 import type {
+  FactList,
   FactStore,
   GrainClaim,
   PlanDataQuery,
@@ -143,6 +144,22 @@ class DimsKeys {
   }
 }
 
+/**
+ * `facts.at(i)` for the writer's look-ups, which ask for the same input several times in a row
+ * (key, attributes, value): an ingested upload makes a fact object per `at` (fact-table.ts).
+ */
+function factReader<T>(facts: FactList<T>): (i: number) => T {
+  let last = -1;
+  let fact: T | undefined;
+  return (i) => {
+    if (i !== last) {
+      fact = facts.at(i);
+      last = i;
+    }
+    return fact!;
+  };
+}
+
 const META_ATTRIBUTES = new Set<string>(['pk', 'sk', 'pend', 'dimsKey', ...SOURCE_FIELDS]);
 
 export class DynamoFactStore implements FactStore {
@@ -178,11 +195,12 @@ export class DynamoFactStore implements FactStore {
   }
 
   async putActuals(
-    facts: readonly ActualFact[],
+    facts: FactList<ActualFact>,
     source: UploadSource,
     grains: readonly GrainClaim[] = [],
   ): Promise<WriteSummary> {
     const dks = new DimsKeys();
+    const fact = factReader(facts);
     const flags = new Uint8Array(facts.length);
     // Ends of buckets this put wrote into whose roll-up is still to rebuild, in input order.
     const ends: number[] = [];
@@ -191,21 +209,21 @@ export class DynamoFactStore implements FactStore {
     return this.put('actuals', source, grains, (counter, kpis) => ({
       count: facts.length,
       keyOf: (i) => {
-        const f = facts[i]!;
+        const f = fact(i);
         const dk = dks.of(f.dims);
         return isDayPeriod(f.period)
           ? keys.dailyActual(f.kpi, dk, f.period)
           : keys.coarseActual(f.kpi, f.period, dk);
       },
       staticOf: (i) => {
-        const f = facts[i]!;
+        const f = fact(i);
         return { kpi: f.kpi, period: f.period, dims: f.dims, dimsKey: dks.of(f.dims) };
       },
-      dataOf: (i) => ({ value: facts[i]!.value }),
+      dataOf: (i) => ({ value: fact(i).value }),
       // A daily fact's partition is its (KPI, dimsKey, month) bucket.
-      bucketIdOf: (i, key) => (isDayPeriod(facts[i]!.period) ? key.pk : undefined),
+      bucketIdOf: (i, key) => (isDayPeriod(fact(i).period) ? key.pk : undefined),
       onOurs: (i, index, writtenNow) => {
-        kpis.add(facts[i]!.kpi);
+        kpis.add(fact(i).kpi);
         const b = index.bucketOf[i]!;
         if (b >= 0 && writtenNow) flags[b] = 1;
       },
@@ -224,7 +242,7 @@ export class DynamoFactStore implements FactStore {
           endsHead = 0;
         }
         await mapBounded(ready, this.retrier.concurrency, (i) => {
-          const f = facts[i]!;
+          const f = fact(i);
           return this.rebuildRollup(
             { kpi: f.kpi, dk: dks.of(f.dims), month: f.period.slice(0, 7), dims: f.dims },
             counter,
@@ -235,23 +253,24 @@ export class DynamoFactStore implements FactStore {
   }
 
   async putTargets(
-    facts: readonly TargetFact[],
+    facts: FactList<TargetFact>,
     source: UploadSource,
     grains: readonly GrainClaim[] = [],
   ): Promise<WriteSummary> {
     const dks = new DimsKeys();
+    const fact = factReader(facts);
     return this.put('targets', source, grains, (_counter, kpis) => ({
       count: facts.length,
       keyOf: (i) => {
-        const f = facts[i]!;
+        const f = fact(i);
         return keys.target(f.version, f.kpi, f.period, dks.of(f.dims));
       },
       staticOf: (i) => {
-        const f = facts[i]!;
+        const f = fact(i);
         return { version: f.version, kpi: f.kpi, period: f.period, dims: f.dims, dimsKey: dks.of(f.dims) };
       },
-      dataOf: (i) => ({ value: facts[i]!.value }),
-      onOurs: (i) => kpis.add(facts[i]!.kpi),
+      dataOf: (i) => ({ value: fact(i).value }),
+      onOurs: (i) => kpis.add(fact(i).kpi),
     }));
   }
 

@@ -7,7 +7,7 @@
 import { fiscalYearRange, parsePeriodKey } from '../domain/calendar.ts';
 import { dimsKey } from '../domain/engine/dims.ts';
 import type { ActualFact, TargetFact } from '../domain/types.ts';
-import type { GrainClaim, GrainConflict } from '../ports/index.ts';
+import type { FactList, GrainClaim, GrainConflict } from '../ports/index.ts';
 
 export interface SeriesGrains {
   readonly claims: GrainClaim[];
@@ -15,13 +15,14 @@ export interface SeriesGrains {
   readonly mixed: { readonly claim: GrainClaim; readonly other: string }[];
 }
 
-export function grainClaims(facts: readonly (ActualFact | TargetFact)[], startMonth: number): SeriesGrains {
+export function grainClaims(facts: FactList<ActualFact | TargetFact>, startMonth: number): SeriesGrains {
   const bySeries = new Map<string, GrainClaim>();
   const mixed: SeriesGrains['mixed'] = [];
   const mixedSeries = new Set<string>();
   // A file repeats few periods over many rows.
   const periods = new Map<string, { grain: string; year: ReturnType<typeof fiscalYearRange> } | null>();
-  for (const fact of facts) {
+  for (let i = 0; i < facts.length; i++) {
+    const fact = facts.at(i)!;
     let period = periods.get(fact.period);
     if (period === undefined) {
       const parsed = parsePeriodKey(fact.period, startMonth);

@@ -136,9 +136,15 @@ export function planDataFromFiles(parsed: readonly ParsedFile[]): PlanData {
   for (const { result } of parsed) {
     if (!result.ok) continue;
     if (result.kind === 'actuals') {
-      for (const f of result.actuals) actuals.set(`${f.kpi}|${f.period}|${dimsKey(f.dims)}`, f);
+      for (let i = 0; i < result.actuals.length; i++) {
+        const f = result.actuals.at(i)!;
+        actuals.set(`${f.kpi}|${f.period}|${dimsKey(f.dims)}`, f);
+      }
     } else if (result.kind === 'targets') {
-      for (const f of result.targets) targets.set(`${f.version}|${f.kpi}|${f.period}|${dimsKey(f.dims)}`, f);
+      for (let i = 0; i < result.targets.length; i++) {
+        const f = result.targets.at(i)!;
+        targets.set(`${f.version}|${f.kpi}|${f.period}|${dimsKey(f.dims)}`, f);
+      }
     } else {
       for (const m of result.milestones) milestones.set(m.id, m);
     }

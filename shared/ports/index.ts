@@ -65,6 +65,16 @@ export interface PlanDataQuery {
 }
 
 /**
+ * Facts read by position. An ingest keeps a big upload's facts as compact columns and makes
+ * each fact object only when the store reaches it (shared/files/ingest/fact-table.ts), so a
+ * put takes this rather than an array; a plain array is one too.
+ */
+export interface FactList<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
+/**
  * Where targets, actuals and milestones live. Each put is all or nothing for readers: none of
  * an upload's facts is visible before all of them are, also when the put fails half-way; a
  * retry of the same upload completes it. Per fact key the upload with the larger order wins,
@@ -73,12 +83,12 @@ export interface PlanDataQuery {
  */
 export interface FactStore {
   putActuals(
-    facts: readonly ActualFact[],
+    facts: FactList<ActualFact>,
     source: UploadSource,
     grains?: readonly GrainClaim[],
   ): Promise<WriteSummary>;
   putTargets(
-    facts: readonly TargetFact[],
+    facts: FactList<TargetFact>,
     source: UploadSource,
     grains?: readonly GrainClaim[],
   ): Promise<WriteSummary>;

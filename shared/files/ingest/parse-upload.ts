@@ -3,7 +3,7 @@
  * with it. All or nothing: a result is `ok` only when every row passed.
  */
 import type { PlanConfig } from '../../config/schema.ts';
-import type { ActualFact, Milestone, TargetFact } from '../../domain/types.ts';
+import type { Milestone } from '../../domain/types.ts';
 import type { UploadKind } from '../../ports/index.ts';
 import { type ByteSource, isByteSource, openWithHead, type UploadBytes } from './byte-source.ts';
 import { confirmChineseEncoding, inspectCsv, readCsvRowBatches, readCsvRows } from './csv-reader.ts';
@@ -16,6 +16,7 @@ import {
   NotUtf8Error,
 } from './detect.ts';
 import { type RowError, UploadFileError } from './errors.ts';
+import type { ActualFactTable, TargetFactTable } from './fact-table.ts';
 import { mapHeaders } from './headers.ts';
 import { isBlank } from './normalize.ts';
 import type { RawRow } from './rows.ts';
@@ -61,8 +62,10 @@ interface ResultBase {
 }
 
 export type IngestResult =
-  | (ResultBase & { ok: true; kind: 'actuals'; actuals: ActualFact[] })
-  | (ResultBase & { ok: true; kind: 'targets'; targets: TargetFact[] })
+  // Facts as compact columns, made objects one at a time (`at`): a 1M-row file is accepted
+  // in bounded memory (fact-table.ts).
+  | (ResultBase & { ok: true; kind: 'actuals'; actuals: ActualFactTable })
+  | (ResultBase & { ok: true; kind: 'targets'; targets: TargetFactTable })
   | (ResultBase & { ok: true; kind: 'milestones'; milestones: Milestone[] })
   | (ResultBase & {
       ok: false;

@@ -64,8 +64,8 @@ export async function planDataOfFiles(config: PlanConfig, files: SampleYear['fil
     const result = await parseUpload({ config, kind, body: file.body });
     if (!result.ok)
       throw new Error(`${file.key} did not parse: ${JSON.stringify(result.errors.slice(0, 3))}`);
-    if (result.kind === 'actuals') actuals.push(...result.actuals);
-    if (result.kind === 'targets') targets.push(...result.targets);
+    if (result.kind === 'actuals') actuals.push(...result.actuals.toArray());
+    if (result.kind === 'targets') targets.push(...result.targets.toArray());
     if (result.kind === 'milestones') milestones.push(...result.milestones);
   }
   return { actuals, targets, milestones };

@@ -48,7 +48,7 @@ describe('generateSampleYear', () => {
       const result = await parseUpload({ config, kind, body: file.body });
       expect(result.ok, file.key).toBe(!file.expectRejected);
       if (result.ok && result.kind === 'actuals') {
-        for (const fact of result.actuals) {
+        for (const fact of result.actuals.toArray()) {
           if (fact.period.length === 10 && fact.period > (lastDay.get(fact.kpi) ?? ''))
             lastDay.set(fact.kpi, fact.period);
         }

@@ -33,7 +33,7 @@ describe('the configuration check and the upload reader agree', () => {
     const result = await parseUpload({ config, kind: 'actuals', body });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     if (result.kind !== 'actuals') throw new Error(`read as ${result.kind}`);
-    return result.actuals[0]!.kpi;
+    return result.actuals.at(0)!.kpi;
   }
 
   it('refuses a configuration whose aliases of two KPIs fold to one name', () => {

@@ -20,7 +20,7 @@ async function uploadedTarget(kpiName: string, dims: Readonly<Record<string, str
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   if (result.kind !== 'targets') throw new Error(`read as ${result.kind}`);
   expect(result.targets).toHaveLength(1);
-  return result.targets[0]!;
+  return result.targets.at(0)!;
 }
 
 describe('plan.config.ts', () => {

@@ -6,6 +6,7 @@
 import type { ActualFact, Milestone, PlanData, TargetFact } from '../../../../shared/domain/types.ts';
 import {
   type Clock,
+  type FactList,
   type FactStore,
   type Mailer,
   type MailLedger,
@@ -46,13 +47,14 @@ export class MemoryFactStore implements FactStore {
 
   private put<T>(
     map: Map<string, Stored<T>>,
-    items: readonly T[],
+    items: FactList<T>,
     key: (t: T) => string,
     source: UploadSource,
   ) {
     let written = 0;
     let skipped = 0;
-    for (const value of items) {
+    for (let i = 0; i < items.length; i++) {
+      const value = items.at(i)!;
       const k = key(value);
       const existing = map.get(k);
       if (existing && existing.source.order >= source.order) {
@@ -74,12 +76,12 @@ export class MemoryFactStore implements FactStore {
     this.lastWrite = new Date().toISOString();
   }
 
-  async putActuals(facts: readonly ActualFact[], source: UploadSource) {
+  async putActuals(facts: FactList<ActualFact>, source: UploadSource) {
     this.check('actuals', facts.length, source);
     return this.put(this.actuals, facts, (f) => `${f.kpi}|${f.period}|${dimsKey(f.dims)}`, source);
   }
 
-  async putTargets(facts: readonly TargetFact[], source: UploadSource) {
+  async putTargets(facts: FactList<TargetFact>, source: UploadSource) {
     this.check('targets', facts.length, source);
     return this.put(
       this.targets,

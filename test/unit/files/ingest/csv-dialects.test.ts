@@ -46,7 +46,7 @@ describe('GBK or Big5, checked against the header', () => {
     const result = await parseUpload({ config: uploadTestConfig, kind: 'actuals', body });
     if (!result.ok) expect.fail(JSON.stringify(result.errors));
     expect(result.file.encoding).toBe('Big5 (Excel CSV on Traditional-Chinese Windows)');
-    expect(result.kind === 'actuals' && result.actuals).toEqual([
+    expect(result.kind === 'actuals' && result.actuals.toArray()).toEqual([
       { kpi: 'gmv', period: '2026-11-22', dims: {}, value: 1 },
     ]);
   });

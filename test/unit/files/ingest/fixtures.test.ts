@@ -25,9 +25,9 @@ describe('upload fixture corpus', () => {
       expect(result.file).toMatchObject(c.file_);
       const facts =
         result.kind === 'actuals'
-          ? result.actuals
+          ? result.actuals.toArray()
           : result.kind === 'targets'
-            ? result.targets
+            ? result.targets.toArray()
             : result.milestones;
       expect(JSON.parse(JSON.stringify(facts))).toEqual(c.facts);
       expect(result.rows).toBe(c.facts.length);

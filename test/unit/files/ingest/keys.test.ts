@@ -101,7 +101,7 @@ describe('duplicate rows', () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok || result.kind !== 'actuals') return;
-    const [a, b, c] = result.actuals;
+    const [a, b, c] = [result.actuals.at(0), result.actuals.at(1), result.actuals.at(2)];
     expect(a!.dims).toEqual({ channel: 'tmall', category: 'pets' });
     expect(b!.dims).toBe(a!.dims);
     expect(c!.dims).toEqual({ channel: 'jd' });

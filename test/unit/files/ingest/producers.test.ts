@@ -39,7 +39,7 @@ const FACTS: ActualFact[] = [
 function factsOf(result: IngestResult): unknown {
   if (!result.ok) expect.fail(JSON.stringify(result.errors, null, 2));
   if (result.kind !== 'actuals') expect.fail(result.kind);
-  return JSON.parse(JSON.stringify(result.actuals));
+  return JSON.parse(JSON.stringify(result.actuals.toArray()));
 }
 
 const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));

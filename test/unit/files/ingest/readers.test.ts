@@ -179,7 +179,7 @@ describe('XLSX with Chinese text across the streaming reader chunk boundaries', 
     if (result.kind !== 'actuals') expect.fail(result.kind);
     expect(result.rows).toBe(3000);
     expect(result.file).toEqual({ format: 'xlsx', sheet: '实际' });
-    expect(result.actuals[0]).toEqual({
+    expect(result.actuals.at(0)).toEqual({
       kpi: 'gmv',
       period: '2026-01-01',
       dims: { channel: 'tmall' },

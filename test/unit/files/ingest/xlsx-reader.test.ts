@@ -309,7 +309,7 @@ describe('readXlsxRows: numbers, dates and percents', () => {
     });
     const result = await parseUpload({ config: uploadTestConfig, kind: 'actuals', body });
     if (!result.ok || result.kind !== 'actuals') return expect.fail(JSON.stringify(result));
-    expect(result.actuals.map((f) => f.value)).toEqual([0.032]);
+    expect(result.actuals.toArray().map((f) => f.value)).toEqual([0.032]);
   });
 });
 
