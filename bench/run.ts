@@ -11,6 +11,11 @@
  *                                      bench/profiles/csv.md (ids: csv, xlsx, store, engine, workbook)
  *   npm run bench -- --only csv,xlsx   a subset (results.json/README are then not rewritten)
  *   npm run bench -- --size csvRows=200000   override one size (with --only or --profile)
+ *   npm run bench -- --only report-scale --merge [--size scaleCombos=2000]
+ *                                      opt-in, never in the full run (100M facts take ~20 min):
+ *                                      the weekly report over a year of 12 × scaleCombos × 366
+ *                                      daily facts (default 22,769 ≈ 100M) through run-report's
+ *                                      read path against the synthetic DynamoDB endpoint
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -38,9 +43,11 @@ const ONLY = argValue('--only')?.split(',');
 
 /** Sizes of the full suite (issue 7) and of the smoke run. */
 const SIZES: Record<
-  'csvRows' | 'xlsxRows' | 'storeCombos' | 'engineCombos' | 'workbookRows' | 'loads',
+  'csvRows' | 'xlsxRows' | 'storeCombos' | 'engineCombos' | 'workbookRows' | 'loads' | 'scaleCombos',
   number
 > = {
+  // report-scale (opt-in): 22,769 combinations × 12 KPIs × 366 days ≈ 100M daily facts (issue 16).
+  scaleCombos: 22_769,
   ...(QUICK
     ? { csvRows: 20_000, xlsxRows: 5_000, storeCombos: 2, engineCombos: 20, workbookRows: 2_000, loads: 3 }
     : {
@@ -448,6 +455,70 @@ async function storeWorkloads(): Promise<WorkloadResult[]> {
     raw: {},
   };
   return [store, reads];
+}
+
+/**
+ * Report at scale (issue 16 point 1, opt-in with `--only report-scale`): one run of the weekly
+ * report over a year of `12 × scaleCombos × 366` daily facts, read through run-report's
+ * composition and the real SDK client from the synthetic DynamoDB endpoint (its own process).
+ * One run by default: at 100M facts a run takes ~20 minutes.
+ */
+async function reportScaleWorkload(): Promise<WorkloadResult> {
+  const id = 'report-scale';
+  const title = 'Report at scale (run-report read path → model → workbook)';
+  const combos = SIZES.scaleCombos;
+  const scale = `${fmtInt(KPI_COUNT * combos * 366)} daily facts (${KPI_COUNT} KPIs × ${fmtInt(combos)} combinations × 366 days), read from the synthetic DynamoDB endpoint (bench/lib/synthetic-dynamo.ts)`;
+  const run = async () => {
+    const host = await startHelper('synthetic-dynamo-host', { combos }, opts);
+    try {
+      return await runWorkload(
+        'report-scale',
+        { combos, clientOptions: host.ready.clientOptions },
+        { ...opts, timeoutMs: 3_600_000 },
+      );
+    } finally {
+      await host.stop();
+    }
+  };
+  const rs: Record<string, unknown>[] = [];
+  for (let i = 0; i < (RUNS_ARG ? RUNS : 1); i++) rs.push(await run());
+  const cpuS = (key: string) => `${(medianOf(rs, key) / 1000).toFixed(1)} s CPU`;
+  return {
+    id,
+    title,
+    scale,
+    runs: rs.length,
+    warmups: 0,
+    figures: [
+      {
+        measure: 'loadPlanData (roll-up items, 1 MB pages)',
+        value: `${cpuS('readCpuMs')} / ${fmtMs(medianOf(rs, 'readMs'))} wall; ${fmtInt(medianOf(rs, 'itemsRead'))} items in ${fmtInt(medianOf(rs, 'pages'))} pages, ${medianOf(rs, 'readUsPerItem').toFixed(0)} µs CPU an item`,
+        pass: null,
+      },
+      {
+        measure: 'buildReportModel',
+        value: `${cpuS('modelCpuMs')} / ${fmtMs(medianOf(rs, 'modelMs'))} wall`,
+        pass: null,
+      },
+      {
+        measure: 'renderWorkbook',
+        value: `${cpuS('renderCpuMs')} / ${fmtMs(medianOf(rs, 'renderMs'))} wall`,
+        pass: null,
+      },
+      {
+        measure: 'peak RSS (after read / end)',
+        value: `${fmtMb(medianOf(rs, 'rssAfterReadMb'))} / ${fmtMb(maxOf(rs, 'peakRssMb'))}`,
+        pass: null,
+      },
+      {
+        measure: 'YTD actual of every KPI = sum of the generated facts',
+        value: `${medianOf(rs, 'ytdChecked')} of ${KPI_COUNT} KPIs`,
+        budget: 'all',
+        pass: rs.every((r) => num(r, 'ytdChecked') === KPI_COUNT),
+      },
+    ],
+    raw: { runs: rs },
+  };
 }
 
 async function engineWorkload(): Promise<WorkloadResult> {
@@ -907,6 +978,8 @@ async function main(): Promise<void> {
   await step('engine', engineWorkload);
   await step('workbook', workbookWorkload);
   await step('store', storeWorkloads);
+  // Opt-in only: never part of the full run (the 10-minute budget) — see reportScaleWorkload.
+  if (ONLY?.includes('report-scale')) await step('report-scale', reportScaleWorkload);
 
   const meta = {
     mode: QUICK ? 'quick' : argValue('--size') ? 'custom sizes' : 'full',

@@ -6,7 +6,7 @@
 import { defineConfig } from '../../shared/config/define-config.ts';
 import type { PlanConfig } from '../../shared/config/schema.ts';
 import type { ActualFact, DimensionValues, TargetFact } from '../../shared/domain/types.ts';
-import { createPrng, type Prng } from './prng.ts';
+import { createPrng, type Prng, prngAt } from './prng.ts';
 
 export const SEED = 20_281_231;
 export const KPI_COUNT = 12;
@@ -109,6 +109,23 @@ function dailyValue(prng: Prng, k: number, day: number): number {
   const scale = 1 + (k % 4);
   const weekly = 1 + 0.2 * Math.sin((day / 7) * 2 * Math.PI);
   return Math.round(1_000 * scale * weekly * (0.5 + prng.next()) * 100) / 100;
+}
+
+/** Combinations {@link combo} can tell apart with the wide dimensions (5 × 20 × 20 × 3 × 4). */
+export const MAX_COMBOS = 24_000;
+
+/** The weekly rhythm of {@link dailyValue} per day of the year, computed once. */
+const WEEKLY = Array.from({ length: 366 }, (_, day) => 1 + 0.2 * Math.sin((day / 7) * 2 * Math.PI));
+
+/**
+ * The daily actual of KPI `k`, combination `c`, day `day` (0-based in FY2028) of the scale
+ * runs, from its index alone (counter-based, {@link prngAt}): any fact can be generated in any
+ * order, so the synthetic DynamoDB table needs no storage and the workload can recompute the
+ * expected sums. Whole numbers, so every sum is exact whatever the order of addition.
+ */
+export function actualAt(k: number, c: number, day: number, seed = SEED): number {
+  const u = prngAt(seed, (k * MAX_COMBOS + c) * 366 + day);
+  return Math.round(1_000 * (1 + (k % 4)) * WEEKLY[day]! * (0.5 + u));
 }
 
 /**
