@@ -10,6 +10,13 @@
 /** Slots per column: a power of two, small enough to stay in cache. */
 const SLOTS = 16;
 
+/**
+ * Longest text kept. V8 slices 13 characters or more as a view into the decoded chunk, so a
+ * kept long cell would hold its whole chunk (up to 128 KB) for as long as it stays in its
+ * slot; shorter slices are copies. Longer texts (rare as names) go to the Map as before.
+ */
+const MAX_LENGTH = 12;
+
 export class RecentTexts<T> {
   private readonly texts: string[] = new Array<string>(SLOTS).fill('');
   private readonly values: (T | undefined)[] = new Array<T | undefined>(SLOTS).fill(undefined);
@@ -27,6 +34,7 @@ export class RecentTexts<T> {
 
   /** Keeps `value` for `text`, in place of the text that had its slot. */
   remember(text: string, value: T): void {
+    if (text.length > MAX_LENGTH) return;
     const slot = RecentTexts.slot(text);
     this.texts[slot] = text;
     this.values[slot] = value;

@@ -17,6 +17,14 @@ describe('RecentTexts', () => {
     expect(recent.get('channel_2')).toBeUndefined();
   });
 
+  it('keeps no long text, which could hold the whole decoded chunk it was sliced from', () => {
+    const recent = new RecentTexts<number>();
+    recent.remember('tmall_flagship_store', 1);
+    expect(recent.get('tmall_flagship_store')).toBeUndefined();
+    recent.remember('tmall_store1', 2);
+    expect(recent.get('tmall_store1')).toBe(2);
+  });
+
   it('never answers for another text, whatever was remembered before (a Map is the oracle)', () => {
     const texts = fc.oneof(
       fc.constantFrom('kpi_01', 'kpi_1', 'gmv', '指标1', 'Metric 1', '', ' ', 'channel_1', 'channel_11'),
