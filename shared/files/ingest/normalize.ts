@@ -5,6 +5,7 @@
  */
 import { isValidLocalDate, parsePeriodKey } from '../../domain/calendar.ts';
 import type { LocalDate, PeriodGrain, PeriodKey } from '../../domain/types.ts';
+import { plainNumber } from './plain-number.ts';
 
 /** Headers, sheet names and values are compared in the configuration's one folded form. */
 export { foldName } from '../../config/fold-name.ts';
@@ -60,13 +61,20 @@ export function cellText(value: CellValue): string {
   return value.formula ? `=${value.formula}` : value.error;
 }
 
+/** Empty, or only what `trim()` removes (spaces, tabs, line breaks, U+3000, NBSP, BOM …). */
 export function isBlank(value: CellValue): boolean {
-  return value === null || (typeof value === 'string' && value.trim() === '');
+  if (value === null) return true;
+  if (typeof value !== 'string') return false;
+  if (value.length === 0) return true;
+  // Most cells start with a character that is no white space: decided without a trimmed copy.
+  const c = value.charCodeAt(0);
+  if ((c > 32 && c < 0xa0) || (c > 0x3000 && c !== 0xfeff)) return false;
+  return value.trim() === '';
 }
 
 export type NumberResult = { ok: true; value: number } | { ok: false; message: string };
 
-// Fast path for plain ASCII numbers; anything else goes through the careful path.
+// ASCII numbers plainNumber leaves (exponents, spaces around, long digit runs): Number() reads them.
 const PLAIN_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
@@ -75,7 +83,21 @@ const PLAIN_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
  * percent KPIs only — a `%` sign (`3.2%` → 0.032). Blank is an error (never 0), and so are
  * hex (`0x1F`), `NaN`, `Infinity` and formula errors.
  */
-export function parseNumberCell(value: CellValue, options: { percent: boolean }): NumberResult {
+export function parseNumberCell(
+  value: CellValue,
+  options: {
+    percent: boolean;
+    /** false: no plain-number fast path (the tests check both paths agree on any text). */
+    fastPath?: boolean;
+  },
+): NumberResult {
+  if (typeof value === 'string' && options.fastPath !== false) {
+    const plain = plainNumber(value);
+    // A large plain number for a percent KPI takes the careful path, which says what is wrong.
+    if (!Number.isNaN(plain) && !(options.percent && Math.abs(plain) > PERCENT_TEXT_LIMIT)) {
+      return { ok: true, value: plain };
+    }
+  }
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return { ok: true, value };
     return {
@@ -84,7 +106,7 @@ export function parseNumberCell(value: CellValue, options: { percent: boolean })
     };
   }
   if (isCellError(value)) return { ok: false, message: formulaErrorMessage(value) };
-  if (value === null || (typeof value === 'string' && value.trim() === '')) {
+  if (isBlank(value)) {
     return { ok: false, message: 'The value is empty: type the number (write 0 if it really is zero)' };
   }
   if (typeof value !== 'string') {

@@ -28,6 +28,7 @@ import {
   parseNumberCell,
   parsePeriodCell,
 } from './normalize.ts';
+import { RecentTexts } from './recent-texts.ts';
 import type { RawRow } from './rows.ts';
 import { type Unstorable, unstorableKey, unstorableNumber, unstorableText } from './storable.ts';
 
@@ -89,14 +90,19 @@ class NameResolver {
   }
   private readonly idOfName = new Map<string, string>();
   private readonly indexCache = new Map<string, number>();
+  private readonly recentIndex = new RecentTexts<number>();
+  private readonly recentIds = new RecentTexts<string | null>();
   /** 1-based position of the item `text` names, 0 when it names none. */
   index(text: string): number {
-    let hit = this.indexCache.get(text);
+    let hit = this.recentIndex.get(text);
+    if (hit !== undefined) return hit;
+    hit = this.indexCache.get(text);
     if (hit === undefined) {
       const id = this.resolve(text);
       hit = id === null ? 0 : this.options.indexOf(id) + 1;
       this.indexCache.set(text, hit);
     }
+    this.recentIndex.remember(text, hit);
     return hit;
   }
   /** Ids in configuration order. */
@@ -106,11 +112,14 @@ class NameResolver {
   resolve(text: string): string | null {
     // Far longer than any configured name: no name at all (folding 50 MB takes seconds).
     if (text.length > this.longestName * 4 + 256) return null;
-    let hit = this.cache.get(text);
+    let hit = this.recentIds.get(text);
+    if (hit !== undefined) return hit;
+    hit = this.cache.get(text);
     if (hit === undefined) {
       hit = this.byKey.get(foldName(text)) ?? null;
       this.cache.set(text, hit);
     }
+    this.recentIds.remember(text, hit);
     return hit;
   }
   private readonly names: string[] = [];
@@ -256,6 +265,7 @@ abstract class BaseValidator {
   protected readonly kpiSlot: ReadonlyMap<string, number>;
   protected readonly dimensions: { id: string; col: number; resolver: NameResolver }[];
   private readonly periodCache = new Map<string, PeriodResult>();
+  private readonly recentPeriods = new RecentTexts<PeriodResult>();
   /** Fiscal year of each period key already checked (null: outside the plan's years). */
   private readonly fiscalYearCache = new Map<string, string | null>();
   rows = 0;
@@ -316,11 +326,14 @@ abstract class BaseValidator {
 
   protected period(value: CellValue): PeriodResult {
     if (typeof value !== 'string') return parsePeriodCell(value, this.startMonth);
-    let hit = this.periodCache.get(value);
+    let hit = this.recentPeriods.get(value);
+    if (hit) return hit;
+    hit = this.periodCache.get(value);
     if (!hit) {
       hit = parsePeriodCell(value, this.startMonth);
       this.periodCache.set(value, hit);
     }
+    this.recentPeriods.remember(value, hit);
     return hit;
   }
 
