@@ -17,6 +17,7 @@ import {
   UnsettledSnapshotError,
 } from '../../../shared/adapters/dynamo-fact-store.ts';
 import { visibleData, visibleDays } from '../../../shared/adapters/fact-versions.ts';
+import { decodePending } from '../../../shared/adapters/rollup-days.ts';
 import { dimsKey, keys, parseDimsKey } from '../../../shared/adapters/table-design.ts';
 import { uploadIdOf } from '../../../shared/adapters/upload-commits.ts';
 import { WriterBusyError } from '../../../shared/adapters/writer-lock.ts';
@@ -153,9 +154,14 @@ describe('DynamoFactStore.putActuals', () => {
 
     // Assess
     const rollup = table.items.get(`${keys.rollupPartition('gmv', '2026-11')}\u0000_`);
-    expect(rollup).toMatchObject({
-      days: {},
-      pendDays: { '2026-11-01': { u: id, v: 10 }, '2026-11-02': { u: id, v: 20 } },
+    // Packed (rollup-days.ts): no committed day, both days pending on this upload.
+    expect(rollup).toMatchObject({ month: '2026-11', pendUploads: [id] });
+    expect(rollup).not.toHaveProperty('days');
+    expect(rollup).not.toHaveProperty('pendDays');
+    expect(visibleDays({ ...rollup!, pendPacked: undefined, pendUploads: undefined }, new Map())).toEqual({});
+    expect(decodePending(rollup!.pendPacked as Uint8Array, [id], '2026-11')).toEqual({
+      '2026-11-01': { u: id, v: 10 },
+      '2026-11-02': { u: id, v: 20 },
     });
     expect(visibleDays(rollup!, new Map())).toEqual({});
     expect(table.rollup('gmv', {}, '2026-11')).toEqual({ '2026-11-01': 10, '2026-11-02': 20 });
