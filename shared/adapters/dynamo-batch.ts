@@ -127,7 +127,7 @@ function projectionOf(names: readonly string[] | undefined) {
 
 /**
  * Query every page of one partition, handing each page to `onPage` as it arrives (and keeping
- * none), counting requests. A caller that folds pages holds one page per query in flight, not
+ * none; the next page is asked for once `onPage` has settled), counting requests. A caller that folds pages holds one page per query in flight, not
  * the partition. Only the attributes in `projection` are read when given.
  */
 export async function queryPages(
@@ -135,7 +135,7 @@ export async function queryPages(
   table: string,
   pk: string,
   counter: RequestCounter,
-  onPage: (items: Item[]) => void,
+  onPage: (items: Item[]) => void | Promise<void>,
   projection?: readonly string[],
 ): Promise<void> {
   const projectionArgs = projectionOf(projection);
@@ -152,7 +152,8 @@ export async function queryPages(
         ...projectionArgs,
       }),
     );
-    onPage((out.Items ?? []) as Item[]);
+    // Awaited before the next page is asked for: a slow consumer holds one page, not many.
+    await onPage((out.Items ?? []) as Item[]);
     start = out.LastEvaluatedKey;
   } while (start);
 }
@@ -166,6 +167,15 @@ export async function queryAll(
   projection?: readonly string[],
 ): Promise<Item[]> {
   const items: Item[] = [];
-  await queryPages(doc, table, pk, counter, (page) => items.push(...page), projection);
+  await queryPages(
+    doc,
+    table,
+    pk,
+    counter,
+    (page) => {
+      items.push(...page);
+    },
+    projection,
+  );
   return items;
 }

@@ -51,7 +51,6 @@ import {
   pendingUploads,
   ROLLUP_READ_ATTRIBUTES,
   rollupItem,
-  rollupPending,
   SOURCE_FIELDS,
   sourceAttrs,
   visibleData,
@@ -88,8 +87,6 @@ export interface DynamoFactStoreOptions extends RetryOptions {
 }
 
 export const DEFAULT_SLICE_SIZE = 10_000;
-
-const NO_COMMITS: Commits = new Map();
 
 /** Reads of the plan data before giving up while uploads keep committing (see loadPlanData). */
 export const MAX_SNAPSHOT_ATTEMPTS = 10;
@@ -346,6 +343,20 @@ export class DynamoFactStore implements FactStore {
     const columns = this.dailyActualsAsColumns ? actualColumnsBuilder(query) : undefined;
     const rollups = rollupReader(query, { actuals, columns });
     const out = { actuals, targets, milestones };
+    // Commits of the uploads roll-ups are pending on, each looked up once per read (so every
+    // item pending on one upload shows it the same way) as the first page naming it arrives.
+    const commits = new Map<string, string>();
+    const lookups = new Map<string, Promise<void>>();
+    const resolve = async (uploads: Set<string>) => {
+      const ask = [...uploads].filter((u) => !lookups.has(u));
+      if (ask.length > 0) {
+        const found = this.commits.committed(ask, counter).then((c) => {
+          for (const u of ask) if (c.has(u)) commits.set(u, c.get(u)!);
+        });
+        for (const u of ask) lookups.set(u, found);
+      }
+      await Promise.all([...uploads].map((u) => lookups.get(u)));
+    };
     let itemsRead = 0;
     const results = await mapBounded(partitions, this.retrier.concurrency, async (p) => {
       const held: Item[] = [];
@@ -355,17 +366,18 @@ export class DynamoFactStore implements FactStore {
         this.table,
         p.pk,
         counter,
-        (page) => {
-          // With columns, a roll-up no upload is pending on is final: fold it in as its page
-          // arrives, so the run holds the pages in flight rather than partitions, let alone
-          // every item of the year (bench/NOTES.md, "Report read path"). The others wait for
-          // the commit look-up.
-          for (const item of page) {
-            if (foldNow && !rollupPending(item)) {
-              rollups.add(item, p.month!, NO_COMMITS);
-              itemsRead += 1;
-            } else held.push(item);
+        async (page) => {
+          if (!foldNow) {
+            for (const item of page) held.push(item);
+            return;
           }
+          // With columns, each page is folded in as it arrives, its pending days resolved by
+          // their uploads' commits first: the run holds the pages in flight, not partitions,
+          // let alone every item of the year (bench/NOTES.md, "Report read path").
+          const uploads = pendingUploads(page);
+          if (uploads.size > 0) await resolve(uploads);
+          for (const item of page) rollups.add(item, p.month!, commits);
+          itemsRead += page.length;
         },
         p.kind === 'rollup' ? ROLLUP_READ_ATTRIBUTES : undefined,
       );
@@ -373,10 +385,10 @@ export class DynamoFactStore implements FactStore {
     });
     const pending = new Set<string>();
     for (const { items } of results) pendingUploads(items, pending);
-    const commits = await this.commits.committed(pending, counter);
+    await resolve(pending);
 
     // The commit items of the uploads the states come from count as read: a few per report.
-    itemsRead += pending.size;
+    itemsRead += lookups.size;
     for (const { kind, month, items } of results) {
       itemsRead += items.length;
       for (const item of items) {

@@ -101,14 +101,6 @@ export function pendingUploads(items: Iterable<Item>, into = new Set<string>()):
   return into;
 }
 
-/** Whether some day of a roll-up (either layout) waits for an upload's commit. */
-export function rollupPending(rollup: Item): boolean {
-  if (rollup.pendUploads !== undefined) return true;
-  const days = rollup.pendDays as Record<string, unknown> | undefined;
-  if (days) for (const _ in days) return true;
-  return false;
-}
-
 /**
  * One roll-up bucket's daily items folded the same way: `days` holds the committed values,
  * `pendDays` each day whose writer is not committed yet (with that writer's id), so the commit
