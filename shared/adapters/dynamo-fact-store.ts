@@ -6,10 +6,11 @@
  *   has none), while an upload holds up to hundreds of thousands of facts. So an upload's facts
  *   are written *pending*: each item keeps its committed state at the top level and the new one
  *   in `pend`, tagged with the upload id (fact-versions.ts). Roll-ups are rebuilt the same way
- *   (pending days apart, tagged with their uploads: rollup-days.ts). Then one conditional PutItem — the upload's commit item (upload-commits.ts) —
- *   makes all of it visible at once. A reader resolves each pending state by its upload's
- *   commit: one BatchGetItem per 100 distinct uploads, not a read per fact. A report's reads are
- *   many requests over time, which DynamoDB does not isolate from a flip between them: a read
+ *   (pending days apart, tagged with their uploads: rollup-days.ts). Then one conditional
+ *   PutItem — the upload's commit item (upload-commits.ts) — makes all of it visible at once.
+ *   A reader resolves each pending state by its upload's commit: one BatchGetItem per 100
+ *   distinct uploads, not a read per fact. A report's reads are many requests over time,
+ *   which DynamoDB does not isolate from a flip between them: a read
  *   is kept only when the commit generation (upload-commits.ts), raised before each flip, is
  *   the same before and after it, else it is repeated (see loadPlanData). Until the flip, and
  *   for ever if the upload fails half-way or ends in the dead-letter queue, readers see the
