@@ -89,12 +89,7 @@ export async function batchGet(
   projection?: readonly string[],
 ): Promise<Item[]> {
   const found: Item[] = [];
-  const projectionArgs = projection
-    ? {
-        ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])),
-      }
-    : {};
+  const projectionArgs = projectionOf(projection);
   await mapBounded(chunk(keys, 100), retrier.concurrency, async (batch) => {
     let pending: Key[] = batch;
     for (let attempt = 0; ; attempt++) {
@@ -121,14 +116,29 @@ export async function batchGet(
   return found;
 }
 
-/** Query every page of one partition, counting requests and items. */
-export async function queryAll(
+/** A ProjectionExpression over `names` (all by expression names: some are reserved words). */
+function projectionOf(names: readonly string[] | undefined) {
+  if (!names) return {};
+  return {
+    ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((p, i) => [`#p${i}`, p])),
+  };
+}
+
+/**
+ * Query every page of one partition, handing each page to `onPage` as it arrives (and keeping
+ * none; the next page is asked for once `onPage` has settled), counting requests. A caller that folds pages holds one page per query in flight, not
+ * the partition. Only the attributes in `projection` are read when given.
+ */
+export async function queryPages(
   doc: DynamoDBDocumentClient,
   table: string,
   pk: string,
   counter: RequestCounter,
-): Promise<Item[]> {
-  const items: Item[] = [];
+  onPage: (items: Item[]) => void | Promise<void>,
+  projection?: readonly string[],
+): Promise<void> {
+  const projectionArgs = projectionOf(projection);
   let start: Record<string, unknown> | undefined;
   do {
     counter.requests += 1;
@@ -139,10 +149,33 @@ export async function queryAll(
         ExpressionAttributeValues: { ':pk': pk },
         ConsistentRead: true,
         ExclusiveStartKey: start,
+        ...projectionArgs,
       }),
     );
-    items.push(...((out.Items ?? []) as Item[]));
+    // Awaited before the next page is asked for: a slow consumer holds one page, not many.
+    await onPage((out.Items ?? []) as Item[]);
     start = out.LastEvaluatedKey;
   } while (start);
+}
+
+/** Query every page of one partition, counting requests; returns all its items. */
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  counter: RequestCounter,
+  projection?: readonly string[],
+): Promise<Item[]> {
+  const items: Item[] = [];
+  await queryPages(
+    doc,
+    table,
+    pk,
+    counter,
+    (page) => {
+      items.push(...page);
+    },
+    projection,
+  );
   return items;
 }

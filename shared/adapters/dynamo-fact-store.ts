@@ -6,10 +6,11 @@
  *   has none), while an upload holds up to hundreds of thousands of facts. So an upload's facts
  *   are written *pending*: each item keeps its committed state at the top level and the new one
  *   in `pend`, tagged with the upload id (fact-versions.ts). Roll-ups are rebuilt the same way
- *   (`pendDays`). Then one conditional PutItem — the upload's commit item (upload-commits.ts) —
- *   makes all of it visible at once. A reader resolves each pending state by its upload's
- *   commit: one BatchGetItem per 100 distinct uploads, not a read per fact. A report's reads are
- *   many requests over time, which DynamoDB does not isolate from a flip between them: a read
+ *   (pending days apart, tagged with their uploads: rollup-days.ts). Then one conditional
+ *   PutItem — the upload's commit item (upload-commits.ts) — makes all of it visible at once.
+ *   A reader resolves each pending state by its upload's commit: one BatchGetItem per 100
+ *   distinct uploads, not a read per fact. A report's reads are many requests over time,
+ *   which DynamoDB does not isolate from a flip between them: a read
  *   is kept only when the commit generation (upload-commits.ts), raised before each flip, is
  *   the same before and after it, else it is repeated (see loadPlanData). Until the flip, and
  *   for ever if the upload fails half-way or ends in the dead-letter queue, readers see the
@@ -21,7 +22,7 @@
  *   under the same lock (grain-registry.ts).
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type ActualColumnsBuilder, actualColumnsBuilder } from '../domain/engine/actual-columns.ts';
+import { actualColumnsBuilder } from '../domain/engine/actual-columns.ts';
 import type { ActualFact, Milestone, TargetFact } from '../domain/types.ts';
 import type {
   FactList,
@@ -39,6 +40,7 @@ import {
   type Key,
   mapBounded,
   queryAll,
+  queryPages,
   type RequestCounter,
   Retrier,
   type RetryOptions,
@@ -49,16 +51,17 @@ import {
   committedState,
   foldRollup,
   pendingUploads,
+  ROLLUP_READ_ATTRIBUTES,
   rollupItem,
   SOURCE_FIELDS,
   sourceAttrs,
   visibleData,
-  visibleDays,
 } from './fact-versions.ts';
 import { GrainRegistry, type GrainSwitch } from './grain-registry.ts';
 import { oldGrainItems } from './grain-switch.ts';
 import { type InputIndex, indexInputs } from './key-index.ts';
 import { KpiStamps } from './kpi-stamps.ts';
+import { rollupReader } from './rollup-reader.ts';
 import { dimsKey, isDayPeriod, keys, monthsBetween } from './table-design.ts';
 import { UploadCommits, uploadIdOf } from './upload-commits.ts';
 import { WriterLock } from './writer-lock.ts';
@@ -86,8 +89,6 @@ export interface DynamoFactStoreOptions extends RetryOptions {
 }
 
 export const DEFAULT_SLICE_SIZE = 10_000;
-
-const NO_COMMITS: Commits = new Map();
 
 /** Reads of the plan data before giving up while uploads keep committing (see loadPlanData). */
 export const MAX_SNAPSHOT_ATTEMPTS = 10;
@@ -344,9 +345,11 @@ export class DynamoFactStore implements FactStore {
 
   private async readOnce(query: PlanDataQuery, counter: RequestCounter) {
     const months = monthsBetween(query.start, query.end);
-    const partitions: { kind: 'rollup' | 'coarse' | 'target' | 'milestone'; pk: string }[] = [];
+    type Kind = 'rollup' | 'coarse' | 'target' | 'milestone';
+    const partitions: { kind: Kind; pk: string; month?: string }[] = [];
     for (const kpi of query.kpis) {
-      for (const month of months) partitions.push({ kind: 'rollup', pk: keys.rollupPartition(kpi, month) });
+      for (const month of months)
+        partitions.push({ kind: 'rollup', pk: keys.rollupPartition(kpi, month), month });
       partitions.push({ kind: 'coarse', pk: keys.coarseActualPartition(kpi) });
       for (const version of query.targetVersions) {
         partitions.push({ kind: 'target', pk: keys.targetPartition(version, kpi) });
@@ -358,63 +361,71 @@ export class DynamoFactStore implements FactStore {
     const targets: TargetFact[] = [];
     const milestones: Milestone[] = [];
     const columns = this.dailyActualsAsColumns ? actualColumnsBuilder(query) : undefined;
-    const out = { actuals, targets, milestones, columns };
+    const rollups = rollupReader(query, { actuals, columns });
+    const out = { actuals, targets, milestones };
+    // Commits of the uploads roll-ups are pending on, each looked up once per read (so every
+    // item pending on one upload shows it the same way) as the first page naming it arrives.
+    const commits = new Map<string, string>();
+    const lookups = new Map<string, Promise<void>>();
+    const resolve = async (uploads: Set<string>) => {
+      const ask = [...uploads].filter((u) => !lookups.has(u));
+      if (ask.length > 0) {
+        const found = this.commits.committed(ask, counter).then((c) => {
+          for (const u of ask) if (c.has(u)) commits.set(u, c.get(u)!);
+        });
+        for (const u of ask) lookups.set(u, found);
+      }
+      await Promise.all([...uploads].map((u) => lookups.get(u)));
+    };
     let itemsRead = 0;
     const results = await mapBounded(partitions, this.retrier.concurrency, async (p) => {
-      const items = await queryAll(this.doc, this.table, p.pk, counter);
-      if (!columns || p.kind !== 'rollup') return { kind: p.kind, items };
-      // With columns, a roll-up no upload is pending on is final: fold it in now, so the run
-      // holds the partitions in flight rather than every item of the year (bench/NOTES.md,
-      // "Scale model").
       const held: Item[] = [];
-      for (const item of items) {
-        if (pendingUploads([item]).size > 0) held.push(item);
-        else this.collect(p.kind, item, NO_COMMITS, query, out);
-      }
-      itemsRead += items.length - held.length;
-      return { kind: p.kind, items: held };
+      const foldNow = columns !== undefined && p.kind === 'rollup';
+      await queryPages(
+        this.doc,
+        this.table,
+        p.pk,
+        counter,
+        async (page) => {
+          if (!foldNow) {
+            for (const item of page) held.push(item);
+            return;
+          }
+          // With columns, each page is folded in as it arrives, its pending days resolved by
+          // their uploads' commits first: the run holds the pages in flight, not partitions,
+          // let alone every item of the year (bench/NOTES.md, "Report read path").
+          const uploads = pendingUploads(page);
+          if (uploads.size > 0) await resolve(uploads);
+          for (const item of page) rollups.add(item, p.month!, commits);
+          itemsRead += page.length;
+        },
+        p.kind === 'rollup' ? ROLLUP_READ_ATTRIBUTES : undefined,
+      );
+      return { ...p, items: held };
     });
     const pending = new Set<string>();
     for (const { items } of results) pendingUploads(items, pending);
-    const commits = await this.commits.committed(pending, counter);
+    await resolve(pending);
 
     // The commit items of the uploads the states come from count as read: a few per report.
-    itemsRead += pending.size;
-    for (const { kind, items } of results) {
+    itemsRead += lookups.size;
+    for (const { kind, month, items } of results) {
       itemsRead += items.length;
-      for (const item of items) this.collect(kind, item, commits, query, out);
+      for (const item of items) {
+        if (kind === 'rollup') rollups.add(item, month!, commits);
+        else this.collect(kind, item, commits, out);
+      }
     }
     return { actuals, actualColumns: columns?.build(), targets, milestones, itemsRead };
   }
 
   private collect(
-    kind: 'rollup' | 'coarse' | 'target' | 'milestone',
+    kind: 'coarse' | 'target' | 'milestone',
     item: Item,
     commits: Commits,
-    query: PlanDataQuery,
-    out: {
-      actuals: ActualFact[];
-      targets: TargetFact[];
-      milestones: Milestone[];
-      columns: ActualColumnsBuilder | undefined;
-    },
+    out: { actuals: ActualFact[]; targets: TargetFact[]; milestones: Milestone[] },
   ): void {
     const dims = (item.dims ?? {}) as Record<string, string>;
-    if (kind === 'rollup') {
-      const days = visibleDays(item, commits);
-      for (const day of Object.keys(days).sort()) {
-        if (day < query.start || day > query.end) continue;
-        if (out.columns) out.columns.add(String(item.kpi), day, dims, Number(days[day]));
-        else
-          out.actuals.push({
-            kpi: String(item.kpi),
-            period: day,
-            dims: { ...dims },
-            value: Number(days[day]),
-          });
-      }
-      return;
-    }
     const data = visibleData(item, commits);
     if (!data) return;
     if (kind === 'coarse') {

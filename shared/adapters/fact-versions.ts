@@ -7,6 +7,15 @@
  */
 import type { UploadSource } from '../ports/index.ts';
 import type { Item } from './dynamo-batch.ts';
+import {
+  applyPending,
+  dayIndex,
+  decodeDaysInto,
+  encodeDays,
+  encodePending,
+  MONTH_DAYS,
+  type PendingDay,
+} from './rollup-days.ts';
 import { keys } from './table-design.ts';
 
 /** Where an item's state came from; the same names at the top level and inside `pend`. */
@@ -83,6 +92,9 @@ export function pendingUploads(items: Iterable<Item>, into = new Set<string>()):
   for (const item of items) {
     const pend = pendingOf(item);
     if (pend) into.add(pend.u);
+    const uploads = item.pendUploads as readonly string[] | undefined;
+    if (uploads) for (const u of uploads) into.add(u);
+    // Roll-ups written before the packed layout (rollup-days.ts).
     const days = item.pendDays as Record<string, { u: string }> | undefined;
     if (days) for (const d of Object.values(days)) into.add(d.u);
   }
@@ -125,6 +137,8 @@ export interface RollupBucket {
 /**
  * The roll-up item of one bucket as the store writes it: the one place its shape is decided
  * (the benchmark's synthetic table builds its items here too, so it reads what a store wrote).
+ * Its days are packed (rollup-days.ts): `packedDays`, and `pendPacked` with `pendUploads` only
+ * while some day is pending.
  */
 export function rollupItem(
   bucket: RollupBucket,
@@ -137,20 +151,64 @@ export function rollupItem(
     month: bucket.month,
     dimsKey: bucket.dimsKey,
     dims: { ...bucket.dims },
-    days: folded.days,
-    pendDays: folded.pendDays,
+    packedDays: encodeDays(folded.days),
+    ...encodePending(folded.pendDays),
     updatedAt,
   };
 }
 
-/** A roll-up's days as a reader sees them now. */
+/** The attributes a reader of roll-ups needs, in either layout (a Query's projection). */
+export const ROLLUP_READ_ATTRIBUTES = [
+  'sk',
+  'kpi',
+  'month',
+  'dims',
+  'packedDays',
+  'pendPacked',
+  'pendUploads',
+  'days',
+  'pendDays',
+] as const;
+
+/**
+ * A roll-up's days as a reader sees them now, without an object per day: writes the values into
+ * `values` (indexed by day of month − 1, length ≥ {@link MONTH_DAYS}) and returns the mask of
+ * days that have one. Reads the packed layout and the `days`/`pendDays` maps written before it.
+ */
+export function visibleMonth(rollup: Item, commits: Commits, values: Float64Array): number {
+  const isCommitted = (u: string) => commits.has(u);
+  if (rollup.packedDays instanceof Uint8Array) {
+    const mask = decodeDaysInto(rollup.packedDays, values);
+    const pend = rollup.pendPacked;
+    if (!(pend instanceof Uint8Array)) return mask;
+    return applyPending(pend, (rollup.pendUploads ?? []) as string[], isCommitted, mask, values);
+  }
+  let mask = 0;
+  for (const [day, v] of Object.entries((rollup.days ?? {}) as Record<string, number>)) {
+    const i = dayIndex(day);
+    mask |= 1 << i;
+    values[i] = Number(v);
+  }
+  for (const [day, p] of Object.entries((rollup.pendDays ?? {}) as Record<string, PendingDay>)) {
+    if (!isCommitted(p.u)) continue;
+    const i = dayIndex(day);
+    if (p.v === null) mask &= ~(1 << i);
+    else {
+      mask |= 1 << i;
+      values[i] = Number(p.v);
+    }
+  }
+  return mask;
+}
+
+/** A roll-up's days as a reader sees them now, keyed by `yyyy-mm-dd`. */
 export function visibleDays(rollup: Item, commits: Commits): Record<string, number> {
-  const out: Record<string, number> = { ...((rollup.days ?? {}) as Record<string, number>) };
-  const pendDays = (rollup.pendDays ?? {}) as Record<string, { u: string; v: number | null }>;
-  for (const [day, p] of Object.entries(pendDays)) {
-    if (!commits.has(p.u)) continue;
-    if (p.v === null) delete out[day];
-    else out[day] = Number(p.v);
+  const values = new Float64Array(MONTH_DAYS);
+  const mask = visibleMonth(rollup, commits, values);
+  const month = String(rollup.month ?? String(rollup.pk).slice(-7));
+  const out: Record<string, number> = {};
+  for (let i = 0; i < MONTH_DAYS; i++) {
+    if (mask & (1 << i)) out[`${month}-${String(i + 1).padStart(2, '0')}`] = values[i]!;
   }
   return out;
 }

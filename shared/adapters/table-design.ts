@@ -31,14 +31,16 @@
  *   one month: at most 31 items, so a 200k-row upload touches thousands of partitions and no
  *   partition comes near DynamoDB's 1,000 writes/s per partition.
  * - **Reads bounded.** After a write, every touched (KPI, dimsKey, month) bucket is re-read
- *   and folded into one roll-up item holding a day → value map. A report Queries
+ *   and folded into one roll-up item holding the month's day values. A report Queries
  *   `R#<kpi>#<month>` for the months it needs: one item replaces ~30 daily items, so a YTD
  *   report reads a few percent of the raw facts. Daily items remain the source of truth (a
  *   roll-up can always be rebuilt from them).
  * - **All or nothing, newest upload wins.** A fact item holds its committed state at the top
  *   level (with `srcOrder`, the {@link UploadSource} order) and the state its newest writer
- *   wrote in `pend`, tagged with that upload's id; a roll-up holds committed `days` and not yet
- *   committed `pendDays`. One commit item per upload (`C`) flips them all (fact-versions.ts,
+ *   wrote in `pend`, tagged with that upload's id; a roll-up holds its committed days and its
+ *   not yet committed ones packed in binary attributes (`packedDays`, `pendPacked` with
+ *   `pendUploads`: rollup-days.ts; items written before that hold `days`/`pendDays` maps,
+ *   which readers still take). One commit item per upload (`C`) flips them all (fact-versions.ts,
  *   upload-commits.ts); the `CGEN` counter, raised before every flip, tells a reader whether a
  *   flip landed during its reads (then it reads again). Writers of one upload kind take turns
  *   under a `LOCK` lease, read the keys they write and keep the newer order (BatchWriteItem

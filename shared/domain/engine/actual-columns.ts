@@ -15,6 +15,18 @@ export interface ActualColumnsBuilder {
    * e.g. a month, as an object).
    */
   add(kpi: string, day: string, dims: DimensionValues, value: number): boolean;
+  /**
+   * Days `first` + i for every bit i set in `mask` (bits 0–30), valued `values[i]`: a month of
+   * a roll-up added without an object or a date string per day. Returns false, and stores
+   * nothing, when `first` is not a `YYYY-MM-DD` date.
+   */
+  addDays(
+    kpi: string,
+    first: string,
+    dims: DimensionValues,
+    mask: number,
+    values: ArrayLike<number>,
+  ): boolean;
   /** The columns so far (the builder keeps writing into the same arrays if fed on). */
   build(): ActualColumns;
 }
@@ -86,27 +98,46 @@ export function actualColumnsBuilder(days?: DateRange): ActualColumnsBuilder {
   // Facts usually arrive grouped by (KPI, dims): remember the last column to skip look-ups.
   let last: Column | null = null;
 
+  /** The column of (kpi, dims), made to hold epoch day `n`. */
+  const columnOf = (kpi: string, dims: DimensionValues, n: number): Column => {
+    let c = last;
+    if (!c || c.kpi !== kpi || (c.dims !== dims && !sameDims(c.dims, dims))) {
+      const key = `${kpi}\u0000${keyOf(dims)}`;
+      c = columns.get(key) ?? null;
+      if (!c) {
+        c = fresh(kpi, dims, n);
+        columns.set(key, c);
+      }
+      last = c;
+    }
+    return c;
+  };
+  const put = (c: Column, n: number, value: number) => {
+    let o = n - c.start;
+    if (o < 0 || o >= c.values.length) {
+      widen(c, n);
+      o = n - c.start;
+    }
+    c.values[o] = value;
+    c.covered[o] = 1;
+  };
+
   return {
     add(kpi, day, dims, value) {
       const n = epochDayOf(day);
       if (Number.isNaN(n)) return false;
-      let c = last;
-      if (!c || c.kpi !== kpi || (c.dims !== dims && !sameDims(c.dims, dims))) {
-        const key = `${kpi}\u0000${keyOf(dims)}`;
-        c = columns.get(key) ?? null;
-        if (!c) {
-          c = fresh(kpi, dims, n);
-          columns.set(key, c);
-        }
-        last = c;
+      put(columnOf(kpi, dims, n), n, value);
+      return true;
+    },
+    addDays(kpi, first, dims, mask, values) {
+      const n = epochDayOf(first);
+      if (Number.isNaN(n)) return false;
+      if (mask === 0) return true;
+      const c = columnOf(kpi, dims, n + 31 - Math.clz32(mask & -mask));
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const i = 31 - Math.clz32(m & -m);
+        put(c, n + i, values[i]!);
       }
-      let o = n - c.start;
-      if (o < 0 || o >= c.values.length) {
-        widen(c, n);
-        o = n - c.start;
-      }
-      c.values[o] = value;
-      c.covered[o] = 1;
       return true;
     },
     build: () => ({

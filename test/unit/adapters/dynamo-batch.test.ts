@@ -1,5 +1,10 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../shared/adapters/aws-clients.ts';
@@ -7,6 +12,8 @@ import {
   BatchRetryExhaustedError,
   batchGet,
   batchPut,
+  queryAll,
+  queryPages,
   Retrier,
 } from '../../../shared/adapters/dynamo-batch.ts';
 
@@ -184,5 +191,60 @@ describe('batchGet', () => {
       .map((c) => ((c.args[0] as BatchGetCommand).input.RequestItems?.[TABLE]?.Keys ?? []).length);
     expect(sizes.sort((a, b) => b - a)).toEqual([100, 50, 10]);
     expect(new Set(found.map((f) => f.sk))).toEqual(new Set(keys.map((k) => k.sk)));
+  });
+});
+
+describe('queryPages and queryAll', () => {
+  beforeEach(() => {
+    ddbMock.reset();
+  });
+
+  /** Three pages of one partition, each but the last ending with a LastEvaluatedKey. */
+  function threePages() {
+    const page = (n: number) => items(3).map((i) => ({ ...i, sk: `${n}-${i.sk}` }));
+    ddbMock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: page(1), LastEvaluatedKey: { pk: 'p', sk: '1-2026-11-0002' } })
+      .resolvesOnce({ Items: page(2), LastEvaluatedKey: { pk: 'p', sk: '2-2026-11-0002' } })
+      .resolvesOnce({ Items: page(3) });
+  }
+
+  it('hands each page to the callback as it arrives, following LastEvaluatedKey to the end', async () => {
+    // Prepare
+    threePages();
+    const counter = { requests: 0 };
+    const seen: string[][] = [];
+
+    // Act
+    await queryPages(doc, TABLE, 'p', counter, (page) => {
+      // Each page arrives before the next request is sent.
+      seen.push(page.map((i) => String(i.sk)));
+      expect(ddbMock.commandCalls(QueryCommand)).toHaveLength(seen.length);
+    });
+
+    // Assess
+    expect(seen.map((p) => p[0])).toEqual(['1-2026-11-0000', '2-2026-11-0000', '3-2026-11-0000']);
+    expect(counter.requests).toBe(3);
+    const starts = ddbMock.commandCalls(QueryCommand).map((c) => c.args[0].input.ExclusiveStartKey);
+    expect(starts).toEqual([undefined, { pk: 'p', sk: '1-2026-11-0002' }, { pk: 'p', sk: '2-2026-11-0002' }]);
+  });
+
+  it('reads only the projected attributes, by expression names (some are reserved words)', async () => {
+    // Prepare
+    threePages();
+
+    // Act
+    const all = await queryAll(doc, TABLE, 'p', { requests: 0 }, ['sk', 'month', 'packedDays']);
+
+    // Assess
+    expect(all).toHaveLength(9);
+    const input = ddbMock.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'p' },
+      ProjectionExpression: '#p0, #p1, #p2',
+      ExpressionAttributeNames: { '#p0': 'sk', '#p1': 'month', '#p2': 'packedDays' },
+      ConsistentRead: true,
+    });
   });
 });

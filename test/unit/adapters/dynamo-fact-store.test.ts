@@ -16,7 +16,8 @@ import {
   MAX_SNAPSHOT_ATTEMPTS,
   UnsettledSnapshotError,
 } from '../../../shared/adapters/dynamo-fact-store.ts';
-import { visibleData, visibleDays } from '../../../shared/adapters/fact-versions.ts';
+import { rollupItem, visibleData, visibleDays } from '../../../shared/adapters/fact-versions.ts';
+import { decodePending } from '../../../shared/adapters/rollup-days.ts';
 import { dimsKey, keys, parseDimsKey } from '../../../shared/adapters/table-design.ts';
 import { uploadIdOf } from '../../../shared/adapters/upload-commits.ts';
 import { WriterBusyError } from '../../../shared/adapters/writer-lock.ts';
@@ -153,9 +154,14 @@ describe('DynamoFactStore.putActuals', () => {
 
     // Assess
     const rollup = table.items.get(`${keys.rollupPartition('gmv', '2026-11')}\u0000_`);
-    expect(rollup).toMatchObject({
-      days: {},
-      pendDays: { '2026-11-01': { u: id, v: 10 }, '2026-11-02': { u: id, v: 20 } },
+    // Packed (rollup-days.ts): no committed day, both days pending on this upload.
+    expect(rollup).toMatchObject({ month: '2026-11', pendUploads: [id] });
+    expect(rollup).not.toHaveProperty('days');
+    expect(rollup).not.toHaveProperty('pendDays');
+    expect(visibleDays({ ...rollup!, pendPacked: undefined, pendUploads: undefined }, new Map())).toEqual({});
+    expect(decodePending(rollup!.pendPacked as Uint8Array, [id], '2026-11')).toEqual({
+      '2026-11-01': { u: id, v: 10 },
+      '2026-11-02': { u: id, v: 20 },
     });
     expect(visibleDays(rollup!, new Map())).toEqual({});
     expect(table.rollup('gmv', {}, '2026-11')).toEqual({ '2026-11-01': 10, '2026-11-02': 20 });
@@ -260,6 +266,67 @@ describe('DynamoFactStore.loadPlanData', () => {
       .commandCalls(QueryCommand)
       .filter((c) => String(c.args[0].input.ExpressionAttributeValues?.[':pk']).startsWith('A#'));
     expect(dailyReads).toHaveLength(0);
+  });
+
+  it("with columns, folds each roll-up page as it arrives: its uploads' commits looked up first, each upload once", async () => {
+    // Prepare: two pages of packed roll-ups, days pending on a committed upload and on one
+    // that never committed, the second page naming the committed one again.
+    const rollup = (channel: string, pendDays: Record<string, { u: string; v: number | null }>) =>
+      rollupItem(
+        { kpi: 'gmv', month: '2026-11', dimsKey: `channel=${channel}`, dims: { channel } },
+        { days: { '2026-11-01': 1, '2026-11-02': 2 }, pendDays },
+        '2026-11-23T00:00:00Z',
+      );
+    const log: string[] = [];
+    ddbMock.on(GetCommand).resolves({ Item: { generation: 1 } });
+    ddbMock.on(BatchGetCommand).callsFake((input: BatchGetCommand['input']) => {
+      const asked = (input.RequestItems?.[TABLE]?.Keys ?? []).map((k) => String(k.sk));
+      log.push(`commits ${asked.sort().join(' ')}`);
+      return {
+        Responses: { [TABLE]: asked.includes('done') ? [{ pk: 'C', sk: 'done', committedAt: 'x' }] : [] },
+      };
+    });
+    ddbMock.on(QueryCommand).callsFake((input: QueryCommand['input']) => {
+      const pk = String(input.ExpressionAttributeValues?.[':pk']);
+      if (pk !== keys.rollupPartition('gmv', '2026-11')) return { Items: [] };
+      log.push(`page ${input.ExclusiveStartKey ? 2 : 1}`);
+      if (!input.ExclusiveStartKey) {
+        return {
+          Items: [
+            rollup('app', { '2026-11-02': { u: 'done', v: 20 }, '2026-11-03': { u: 'open', v: 30 } }),
+            rollup('web', {}),
+          ],
+          LastEvaluatedKey: keys.rollup('gmv', '2026-11', 'channel=web'),
+        };
+      }
+      return { Items: [rollup('mini', { '2026-11-01': { u: 'done', v: null } })] };
+    });
+    const columnar = new DynamoFactStore({
+      doc,
+      tableName: TABLE,
+      sleep: async () => {},
+      dailyActualsAsColumns: true,
+    });
+
+    // Act
+    const data = await columnar.loadPlanData({
+      kpis: ['gmv'],
+      start: '2026-11-01',
+      end: '2026-11-30',
+      targetVersions: [],
+    });
+
+    // Assess
+    expect(log).toEqual(['page 1', 'commits done open', 'page 2']);
+    const days = Object.fromEntries(
+      (data.actualColumns?.daily ?? []).map((c) => [
+        c.dims.channel,
+        [...c.covered.keys()].filter((i) => c.covered[i]).map((i) => c.values[i]),
+      ]),
+    );
+    expect(days).toEqual({ app: [1, 20], web: [1, 2], mini: [2] });
+    // The three roll-ups and the two commit items asked for.
+    expect(data.itemsRead).toBe(5);
   });
 
   it('reads again when a commit flip happened during its reads, and keeps the read bracketed by one generation', async () => {

@@ -134,4 +134,41 @@ describe('engine over actual columns', () => {
       ['2026-06-30', 8],
     ]);
   });
+
+  it('adds a month of days by mask as adding them one by one does, inside and outside the hint', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kpi: fc.constantFrom('gmv', 'orders'),
+            first: fc.constantFrom('2025-12-01', '2026-02-01', '2026-03-01', '2026-07-01'),
+            dims: fc.constantFrom<DimensionValues>({}, { channel: 'a' }),
+            mask: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+            values: fc.array(fc.integer({ min: -100, max: 1000 }), { minLength: 31, maxLength: 31 }),
+          }),
+          { maxLength: 8 },
+        ),
+        (months) => {
+          const byMask = actualColumnsBuilder(WINDOW);
+          const byDay = actualColumnsBuilder(WINDOW);
+          for (const m of months) {
+            expect(byMask.addDays(m.kpi, m.first, m.dims, m.mask, m.values)).toBe(true);
+            for (let i = 0; i < 31; i++) {
+              if (m.mask & (1 << i)) byDay.add(m.kpi, addDays(m.first, i), m.dims, m.values[i]!);
+            }
+          }
+          const covered = (columns: ActualColumns) =>
+            columns.daily
+              .flatMap((c) =>
+                [...c.covered.keys()]
+                  .filter((i) => c.covered[i])
+                  .map((i) => `${c.kpi}|${JSON.stringify(c.dims)}|${addDays(c.start, i)}|${c.values[i]}`),
+              )
+              .sort();
+          expect(covered(byMask.build())).toEqual(covered(byDay.build()));
+        },
+      ),
+    );
+    expect(actualColumnsBuilder(WINDOW).addDays('gmv', '2026-02', {}, 1, [1])).toBe(false);
+  });
 });
