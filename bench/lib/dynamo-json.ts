@@ -1,90 +1,91 @@
 /**
- * Items as DynamoDB puts them on the wire, for benchmarks that stand in for a table: DynamoDB
- * JSON (`{"N":"1.5"}`, binary as base64 strings) and DynamoDB's own item size (what the 1 MB
- * page and the 400 KB item limits count).
+ * DynamoDB's wire JSON (`{"S": …}`, `{"N": "…"}`, `{"M": {…}}` …) for the benchmarks that
+ * stand in for a table (synthetic-dynamo.ts, standalone/rollup-read.ts): items are written
+ * straight to text rather than through the SDK's marshaller, so the endpoint's own cost stays
+ * small next to the client it serves. Binary attributes — any `Uint8Array`, as the packed
+ * roll-ups hold — go out as `{"B": base64}` as DynamoDB sends them. Also DynamoDB's item size,
+ * which decides where a Query page ends (1 MB).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
-export type WireItem = Record<string, AttributeValue>;
+export type WireValue = Record<string, unknown>;
+
+/** One attribute value as wire JSON text; undefined attributes are left out by the caller. */
+export function wireValue(v: unknown): string {
+  if (typeof v === 'string') return `{"S":${JSON.stringify(v)}}`;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a DynamoDB number: ${v}`);
+    return `{"N":"${v}"}`;
+  }
+  if (typeof v === 'boolean') return `{"BOOL":${v}}`;
+  if (v === null) return '{"NULL":true}';
+  if (v instanceof Uint8Array) return `{"B":"${base64(v)}"}`;
+  if (Array.isArray(v)) return `{"L":[${v.map(wireValue).join(',')}]}`;
+  if (v instanceof Set) return wireSet(v);
+  if (typeof v === 'object') return `{"M":${wireItem(v as Record<string, unknown>)}}`;
+  throw new Error(`no DynamoDB type for ${typeof v}`);
+}
+
+/** An item (or map) as wire JSON text: `{"name": {"S": …}, …}`. */
+export function wireItem(item: Readonly<Record<string, unknown>>): string {
+  let out = '{';
+  for (const name in item) {
+    const v = item[name];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(name)}:${wireValue(v)}`;
+  }
+  return `${out}}`;
+}
+
+function wireSet(set: Set<unknown>): string {
+  const values = [...set];
+  if (values.every((x) => typeof x === 'string')) return `{"SS":${JSON.stringify(values)}}`;
+  if (values.every((x) => typeof x === 'number')) return `{"NS":${JSON.stringify(values.map(String))}}`;
+  if (values.every((x) => x instanceof Uint8Array)) {
+    return `{"BS":[${values.map((x) => `"${base64(x as Uint8Array)}"`).join(',')}]}`;
+  }
+  throw new Error('a DynamoDB set holds strings, numbers or binaries of one kind');
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** A key attribute from the wire (`{"S": "x"}`), as the table's keys are strings. */
+export function wireString(value: unknown, what: string): string {
+  const s = (value as { S?: unknown } | undefined)?.S;
+  if (typeof s !== 'string') throw new Error(`${what}: expected a string attribute`);
+  return s;
+}
 
 /**
- * JSON.stringify replacer writing every Uint8Array (a `B` attribute, or a `BS` member) as base64,
- * as the wire does. It looks at the holder's raw value: a Buffer's toJSON has already run by the
- * time the replacer sees `value`.
+ * DynamoDB's size of an item in bytes (developer guide, "Item sizes and formats"): attribute
+ * names plus values — strings and binaries by length, numbers ~1 byte per two significant
+ * digits + 1, maps and lists 3 bytes + 1 per element on top of their contents.
  */
-export function base64Binaries(this: unknown, key: string, value: unknown): unknown {
-  const raw = (this as Record<string, unknown>)[key];
-  if (raw instanceof Uint8Array)
-    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
-  return value;
+export function itemSize(item: Readonly<Record<string, unknown>>): number {
+  let n = 0;
+  for (const name in item) {
+    const v = item[name];
+    if (v === undefined) continue;
+    n += Buffer.byteLength(name) + valueSize(v);
+  }
+  return n;
 }
 
-/**
- * A plain item (as the document client takes it) in DynamoDB's attribute-value form, as the
- * document client marshalls it (undefined attributes dropped; arrays as lists, sets unused here).
- */
-export function toWire(item: Record<string, unknown>): WireItem {
-  const out: WireItem = {};
-  for (const [k, v] of Object.entries(item)) if (v !== undefined) out[k] = toValue(v);
-  return out;
-}
-
-function toValue(v: unknown): AttributeValue {
-  if (typeof v === 'string') return { S: v };
-  if (typeof v === 'number') return { N: String(v) };
-  if (typeof v === 'boolean') return { BOOL: v };
-  if (v === null) return { NULL: true };
-  if (v instanceof Uint8Array) return { B: v };
-  if (Array.isArray(v)) return { L: v.map(toValue) };
-  if (typeof v === 'object') return { M: toWire(v as Record<string, unknown>) };
-  throw new Error(`cannot marshall ${typeof v}`);
-}
-
-/** One Query response body as DynamoDB sends it. */
-export function queryPageJson(items: readonly WireItem[], lastEvaluatedKey?: WireItem): string {
-  return JSON.stringify(
-    {
-      Count: items.length,
-      Items: items,
-      ...(lastEvaluatedKey ? { LastEvaluatedKey: lastEvaluatedKey } : {}),
-      ScannedCount: items.length,
-    },
-    base64Binaries,
-  );
-}
-
-const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
-
-/** A number's stored size: 1 byte per two significant digits, plus 1 (DynamoDB developer guide). */
-function numberSize(n: string): number {
-  const digits = n
-    .replace(/^-/, '')
-    .replace(/e.*$/i, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
-  return Math.ceil(digits.length / 2) + 1;
-}
-
-/** DynamoDB's size of one attribute value (developer guide, "Item sizes and formats"). */
-export function valueSize(v: AttributeValue): number {
-  if (v.S !== undefined) return utf8(v.S);
-  if (v.N !== undefined) return numberSize(v.N);
-  if (v.B !== undefined) return v.B.byteLength;
-  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
-  if (v.SS !== undefined) return v.SS.reduce((s, x) => s + utf8(x), 0);
-  if (v.NS !== undefined) return v.NS.reduce((s, x) => s + numberSize(x), 0);
-  if (v.BS !== undefined) return v.BS.reduce((s, x) => s + x.byteLength, 0);
-  // Maps and lists: 3 bytes, plus 1 byte and the size of each element (a map's names too).
-  if (v.L !== undefined) return 3 + v.L.reduce((s, x) => s + 1 + valueSize(x), 0);
-  if (v.M !== undefined)
-    return 3 + Object.entries(v.M).reduce((s, [k, x]) => s + 1 + utf8(k) + valueSize(x), 0);
-  throw new Error(`unknown attribute value ${Object.keys(v).join(',')}`);
-}
-
-/** DynamoDB's size of one item: its attribute names and values. */
-export function itemSize(item: WireItem): number {
-  let size = 0;
-  for (const [name, v] of Object.entries(item)) size += utf8(name) + valueSize(v);
-  return size;
+function valueSize(v: unknown): number {
+  if (typeof v === 'string') return Buffer.byteLength(v);
+  if (typeof v === 'number') return Math.ceil(String(v).replace(/[-.]|e.*$/g, '').length / 2) + 1;
+  if (typeof v === 'boolean' || v === null) return 1;
+  if (v instanceof Uint8Array) return v.byteLength;
+  if (Array.isArray(v)) return 3 + v.reduce((n: number, x) => n + 1 + valueSize(x), 0);
+  if (v instanceof Set) return [...v].reduce((n: number, x) => n + valueSize(x), 0);
+  if (typeof v === 'object') {
+    let n = 3;
+    for (const [name, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x !== undefined) n += 1 + Buffer.byteLength(name) + valueSize(x);
+    }
+    return n;
+  }
+  return 0;
 }

@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { wireItem, wireString } from './synthetic-dynamo-json.ts';
+import { wireItem, wireString } from './dynamo-json.ts';
 import { SyntheticTable, type SyntheticTableOptions } from './synthetic-dynamo-table.ts';
 
 const TARGET_PREFIX = 'DynamoDB_20120810.';
