@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { actualAt, generateTargets, KPI_COUNT, kpiId, yearDays } from '../../../bench/lib/plan.ts';
+import { actualAt, combo, generateTargets, KPI_COUNT, kpiId, yearDays } from '../../../bench/lib/plan.ts';
 import { prngAt } from '../../../bench/lib/prng.ts';
 import { type SyntheticDynamo, startSyntheticDynamo } from '../../../bench/lib/synthetic-dynamo.ts';
 import { itemSize, wireItem } from '../../../bench/lib/dynamo-json.ts';
@@ -11,8 +11,8 @@ import { foldRollup, rollupItem, visibleDays } from '../../../shared/adapters/fa
 import { dimsKey, keys } from '../../../shared/adapters/table-design.ts';
 
 const TABLE = 'synthetic';
-// 2,000 combinations: one roll-up partition is ~2.5 MB, three 1 MB pages.
-const COMBOS = 2000;
+// Enough combinations that a (KPI, month) partition of packed roll-ups spans more than one 1 MB page.
+const COMBOS = 3000;
 
 let dynamo: SyntheticDynamo;
 let options: Parameters<typeof createAwsClients>[0];
@@ -164,9 +164,5 @@ describe('synthetic DynamoDB endpoint', () => {
 });
 
 function dimsOf(c: number): Record<string, string> {
-  return {
-    channel: `channel_${(c % 5) + 1}`,
-    category: `category_${(Math.floor(c / 5) % 20) + 1}`,
-    region: `region_${(Math.floor(c / 100) % 20) + 1}`,
-  };
+  return { ...combo(c, COMBOS > 2000) };
 }
