@@ -17,8 +17,8 @@ import type { Item } from '../../shared/adapters/dynamo-batch.ts';
 import { foldRollup, rollupItem, sourceAttrs } from '../../shared/adapters/fact-versions.ts';
 import { dimsKey, keys } from '../../shared/adapters/table-design.ts';
 import type { UploadSource } from '../../shared/ports/index.ts';
-import { actualAt, combo, generateTargets, KPI_COUNT, kpiId, SEED, yearDays } from './plan.ts';
 import { itemSize } from './dynamo-json.ts';
+import { actualAt, combo, generateTargets, KPI_COUNT, kpiId, SEED, yearDays } from './plan.ts';
 
 /** DynamoDB's limit on the data one Query page reads. */
 export const PAGE_BYTES = 1024 * 1024;

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { itemSize, wireItem } from '../../../bench/lib/dynamo-json.ts';
 import { actualAt, combo, generateTargets, KPI_COUNT, kpiId, yearDays } from '../../../bench/lib/plan.ts';
 import { prngAt } from '../../../bench/lib/prng.ts';
 import { type SyntheticDynamo, startSyntheticDynamo } from '../../../bench/lib/synthetic-dynamo.ts';
-import { itemSize, wireItem } from '../../../bench/lib/dynamo-json.ts';
 import { PAGE_BYTES, SyntheticTable } from '../../../bench/lib/synthetic-dynamo-table.ts';
 import { createAwsClients, destroyAwsClients } from '../../../shared/adapters/aws-clients.ts';
 import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
