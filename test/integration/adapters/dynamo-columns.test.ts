@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
-import type { ActualFact, PlanData } from '../../../shared/domain/types.ts';
+import type { ActualFact } from '../../../shared/domain/types.ts';
 import type { UploadSource } from '../../../shared/ports/index.ts';
+import { columnFacts } from '../../support/column-facts.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
 
 let emu: TestEmulators;
@@ -21,19 +22,6 @@ const source = (order: string): UploadSource => ({
   order,
   uploadedBy: 'ana@example.com',
 });
-
-/** The daily facts a column set holds, as objects, in a stable order. */
-function columnFacts(data: PlanData): ActualFact[] {
-  const out: ActualFact[] = [];
-  for (const s of data.actualColumns?.daily ?? []) {
-    for (let i = 0; i < s.values.length; i++) {
-      if (!s.covered[i]) continue;
-      const day = new Date(Date.parse(`${s.start}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
-      out.push({ kpi: s.kpi, period: day, dims: s.dims, value: s.values[i]! });
-    }
-  }
-  return out;
-}
 
 const byKey = (a: ActualFact, b: ActualFact) =>
   `${a.kpi}|${a.period}|${JSON.stringify(a.dims)}`.localeCompare(

@@ -18,6 +18,7 @@ import {
 import { keys } from '../../../shared/adapters/table-design.ts';
 import type { ActualFact, PlanData } from '../../../shared/domain/types.ts';
 import type { PlanDataQuery, UploadSource } from '../../../shared/ports/index.ts';
+import { columnFacts } from '../../support/column-facts.ts';
 import { startTestEmulators, type TestEmulators } from '../../support/emulators.ts';
 
 let emu: TestEmulators;
@@ -44,15 +45,9 @@ const QUERY: PlanDataQuery = { kpis: [KPI], start: '2026-10-05', end: '2026-11-3
 
 /** The daily facts a result holds, from its columns and its objects, in a stable order. */
 function dailyFacts(data: PlanData): string[] {
-  const out: string[] = data.actuals.map((f) => `${f.kpi}|${f.period}|${JSON.stringify(f.dims)}|${f.value}`);
-  for (const s of data.actualColumns?.daily ?? []) {
-    for (let i = 0; i < s.values.length; i++) {
-      if (!s.covered[i]) continue;
-      const day = new Date(Date.parse(`${s.start}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10);
-      out.push(`${s.kpi}|${day}|${JSON.stringify(s.dims)}|${s.values[i]}`);
-    }
-  }
-  return out.sort();
+  return [...data.actuals, ...columnFacts(data)]
+    .map((f) => `${f.kpi}|${f.period}|${JSON.stringify(f.dims)}|${f.value}`)
+    .sort();
 }
 
 /** The roll-up rewritten in the map layout a store wrote before the packed one. */
