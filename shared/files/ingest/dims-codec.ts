@@ -6,6 +6,7 @@
  * into the very object the validator would have built.
  */
 import type { DimensionValues } from '../../domain/types.ts';
+import { TextPool } from './text-pool.ts';
 
 export interface CodecDimension {
   readonly id: string;
@@ -19,11 +20,10 @@ export class DimsCodec {
   /**
    * True when every combination fits a safe integer (all but huge configurations); otherwise
    * combinations are text (`"3,0,5,"`, one position per dimension) and stored as an index into
-   * {@link texts}.
+   * {@link combos}.
    */
   readonly numeric: boolean;
-  private readonly texts: string[] = [];
-  private readonly textCodes = new Map<string, number>();
+  private readonly combos = new TextPool();
   private readonly positions: Int32Array;
   // Facts come grouped by combination in most files: the same code decodes to the same object,
   // which also lets the store cache a dims key per object.
@@ -46,13 +46,7 @@ export class DimsCodec {
       if (combo !== 0) throw new Error(`numeric combination ${combo} where combinations are text`);
       combo = '';
     }
-    let code = this.textCodes.get(combo);
-    if (code === undefined) {
-      code = this.texts.length;
-      this.texts.push(combo);
-      this.textCodes.set(combo, code);
-    }
-    return code;
+    return this.combos.code(combo);
   }
 
   /** The frozen dims object of a stored code (blank dimensions left out, configuration order). */
@@ -68,7 +62,7 @@ export class DimsCodec {
         rest = (rest - positions[n]!) / radix;
       }
     } else {
-      const parts = this.texts[code]!.split(',');
+      const parts = this.combos.texts[code]!.split(',');
       for (let n = 0; n < dimensions.length; n++) positions[n] = Number(parts[n] || 0);
     }
     let dims: Record<string, string> | null = null;

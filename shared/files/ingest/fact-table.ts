@@ -7,10 +7,11 @@
  * `TargetFact` only when {@link FactTable.at} is asked for it, which the store does slice
  * by slice; columns grow in fixed blocks, so growing never copies what is held.
  */
-import type { ActualFact, DimensionValues, TargetFact } from '../../domain/types.ts';
+import type { ActualFact, TargetFact } from '../../domain/types.ts';
 import type { FactList } from '../../ports/index.ts';
 import type { CodecDimension } from './dims-codec.ts';
 import { DimsCodec } from './dims-codec.ts';
+import { TextPool } from './text-pool.ts';
 
 /** Facts per block: 16,384 × 24 bytes = 384 KB. */
 const BLOCK_BITS = 14;
@@ -26,21 +27,6 @@ interface Block {
   readonly value: Float64Array;
   /** Targets only. */
   readonly version: Uint16Array | null;
-}
-
-/** Distinct texts by index: a file repeats a few KPIs, periods and versions over all its rows. */
-class TextPool {
-  readonly texts: string[] = [];
-  private readonly codes = new Map<string, number>();
-  code(text: string): number {
-    let code = this.codes.get(text);
-    if (code === undefined) {
-      code = this.texts.length;
-      this.texts.push(text);
-      this.codes.set(text, code);
-    }
-    return code;
-  }
 }
 
 abstract class FactColumns<T> implements FactList<T> {
@@ -101,8 +87,14 @@ abstract class FactColumns<T> implements FactList<T> {
     return index >= 0 && index < this.length ? this.blocks[index >>> BLOCK_BITS] : undefined;
   }
 
-  protected dimsOf(code: number): DimensionValues {
-    return this.codec.decode(code);
+  /** The fact at position `at` of `block`, without a target version. */
+  protected factAt(block: Block, at: number): ActualFact {
+    return {
+      kpi: this.kpis.texts[block.kpi[at]!]!,
+      period: this.periods.texts[block.period[at]!]!,
+      dims: this.codec.decode(block.dims[at]!),
+      value: block.value[at]!,
+    };
   }
 
   private newBlock(size: number): Block {
@@ -138,14 +130,7 @@ export class ActualFactTable extends FactColumns<ActualFact> {
 
   at(index: number): ActualFact | undefined {
     const block = this.blockOf(index);
-    if (!block) return undefined;
-    const at = index & MASK;
-    return {
-      kpi: this.kpis.texts[block.kpi[at]!]!,
-      period: this.periods.texts[block.period[at]!]!,
-      dims: this.dimsOf(block.dims[at]!),
-      value: block.value[at]!,
-    };
+    return block && this.factAt(block, index & MASK);
   }
 }
 
@@ -162,12 +147,6 @@ export class TargetFactTable extends FactColumns<TargetFact> {
     const block = this.blockOf(index);
     if (!block) return undefined;
     const at = index & MASK;
-    return {
-      version: this.versions.texts[block.version![at]!]!,
-      kpi: this.kpis.texts[block.kpi[at]!]!,
-      period: this.periods.texts[block.period[at]!]!,
-      dims: this.dimsOf(block.dims[at]!),
-      value: block.value[at]!,
-    };
+    return { version: this.versions.texts[block.version![at]!]!, ...this.factAt(block, at) };
   }
 }

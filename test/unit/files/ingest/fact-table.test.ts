@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ActualFact, TargetFact } from '../../../../shared/domain/types.ts';
-import { DimsCodec } from '../../../../shared/files/ingest/dims-codec.ts';
+import { type CodecDimension, DimsCodec } from '../../../../shared/files/ingest/dims-codec.ts';
 import { ActualFactTable, TargetFactTable } from '../../../../shared/files/ingest/fact-table.ts';
 import { parseUpload } from '../../../../shared/files/ingest/index.ts';
 import { uploadTestConfig } from '../../../fixtures/uploads/config.ts';
@@ -12,7 +12,7 @@ const DIMENSIONS = [
 ];
 
 /** The validator's numbering: mixed radix over value positions, 0 = blank. */
-function comboOf(positions: readonly number[], dimensions = DIMENSIONS): number {
+function comboOf(positions: readonly number[], dimensions: readonly CodecDimension[] = DIMENSIONS): number {
   return positions.reduce((combo, p, n) => combo * (dimensions[n]!.values.length + 1) + p, 0);
 }
 
@@ -117,10 +117,7 @@ describe('a fact table', () => {
 
   it('stores text combinations when a configuration has too many to number', () => {
     // 1,001⁶ combinations overflow a safe integer: the validator then gives text (`"3,0,5,"`).
-    const big = Array.from({ length: 6 }, (_, d) => ({
-      id: `d${d}`,
-      values: Array.from({ length: 1000 }, (_, v) => `v${v + 1}`),
-    }));
+    const big = thousandValueDimensions(6);
     const codec = new DimsCodec(big);
     expect(codec.numeric).toBe(false);
     const table = new ActualFactTable(big);
@@ -136,10 +133,7 @@ describe('a fact table', () => {
 
   it('decodes the largest numbered combination exactly', () => {
     // 5 dimensions of 1,000 values: ~1.005e15 combinations, close to 2⁵³.
-    const wide = Array.from({ length: 5 }, (_, d) => ({
-      id: `d${d}`,
-      values: Array.from({ length: 1000 }, (_, v) => `v${v + 1}`),
-    }));
+    const wide = thousandValueDimensions(5);
     const codec = new DimsCodec(wide);
     expect(codec.numeric).toBe(true);
     const last = comboOf([1000, 1000, 1000, 1000, 1000], wide);
@@ -193,3 +187,11 @@ describe('an accepted upload', () => {
     ]);
   });
 });
+
+/** `count` dimensions d0, d1, … of 1,000 values v1 … v1000 each. */
+function thousandValueDimensions(count: number): CodecDimension[] {
+  return Array.from({ length: count }, (_, d) => ({
+    id: `d${d}`,
+    values: Array.from({ length: 1000 }, (_, v) => `v${v + 1}`),
+  }));
+}
