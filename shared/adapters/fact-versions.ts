@@ -9,6 +9,7 @@ import type { UploadSource } from '../ports/index.ts';
 import type { Item } from './dynamo-batch.ts';
 import {
   applyPending,
+  dayAt,
   dayIndex,
   decodeDaysInto,
   encodeDays,
@@ -208,7 +209,7 @@ export function visibleDays(rollup: Item, commits: Commits): Record<string, numb
   const month = String(rollup.month ?? String(rollup.pk).slice(-7));
   const out: Record<string, number> = {};
   for (let i = 0; i < MONTH_DAYS; i++) {
-    if (mask & (1 << i)) out[`${month}-${String(i + 1).padStart(2, '0')}`] = values[i]!;
+    if (mask & (1 << i)) out[dayAt(month, i)] = values[i]!;
   }
   return out;
 }

@@ -29,6 +29,11 @@ export function dayIndex(day: string): number {
   return Number(day.slice(8, 10)) - 1;
 }
 
+/** The day at `index` of `month` (`yyyy-mm`) as `yyyy-mm-dd`: the inverse of {@link dayIndex}. */
+export function dayAt(month: string, index: number): string {
+  return `${month}-${String(index + 1).padStart(2, '0')}`;
+}
+
 function checkedIndex(day: string): number {
   const i = dayIndex(day);
   if (!(i >= 0 && i < MONTH_DAYS)) throw new Error(`not a day of a month: ${day}`);
@@ -151,7 +156,7 @@ export function decodePending(packed: Uint8Array, uploads: readonly string[], mo
   const view = viewOf(packed, 'pendPacked');
   for (let at = 1; at < packed.length; at += PEND_ENTRY) {
     const flags = view.getUint8(at);
-    const day = `${month}-${String((flags & ~DELETED) + 1).padStart(2, '0')}`;
+    const day = dayAt(month, flags & ~DELETED);
     out[day] = {
       u: uploads[view.getUint8(at + 1)]!,
       v: flags & DELETED ? null : view.getFloat64(at + 2, true),

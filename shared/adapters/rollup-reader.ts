@@ -9,7 +9,7 @@ import type { ActualColumnsBuilder } from '../domain/engine/actual-columns.ts';
 import type { ActualFact, DimensionValues } from '../domain/types.ts';
 import type { Item } from './dynamo-batch.ts';
 import { type Commits, visibleMonth } from './fact-versions.ts';
-import { MONTH_DAYS } from './rollup-days.ts';
+import { dayAt, MONTH_DAYS } from './rollup-days.ts';
 
 export interface RollupReader {
   /** Adds the days of `item`, a roll-up of `month` (`yyyy-mm`), as `commits` make them visible. */
@@ -28,7 +28,7 @@ export function rollupReader(
     if (clip === undefined) {
       clip = 0;
       for (let i = 0; i < MONTH_DAYS; i++) {
-        const day = dayOf(month, i);
+        const day = dayAt(month, i);
         if (day >= range.start && day <= range.end) clip |= 1 << i;
       }
       clips.set(month, clip);
@@ -57,12 +57,8 @@ export function rollupReader(
       }
       for (let i = 0; i < MONTH_DAYS; i++) {
         if (mask & (1 << i))
-          out.actuals.push({ kpi, period: dayOf(month, i), dims: { ...dims }, value: values[i]! });
+          out.actuals.push({ kpi, period: dayAt(month, i), dims: { ...dims }, value: values[i]! });
       }
     },
   };
-}
-
-function dayOf(month: string, index: number): string {
-  return `${month}-${String(index + 1).padStart(2, '0')}`;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '../../../shared/adapters/dynamo-batch.ts';
 import { DynamoFactStore } from '../../../shared/adapters/dynamo-fact-store.ts';
 import {
+  dayAt,
   decodeDaysInto,
   decodePending,
   encodeDays,
@@ -57,7 +58,7 @@ function asMaps(item: Record<string, unknown>): Record<string, unknown> {
   const mask = decodeDaysInto(packedDays as Uint8Array, values);
   const days: Record<string, number> = {};
   for (let i = 0; i < MONTH_DAYS; i++) {
-    if (mask & (1 << i)) days[`${item.month}-${String(i + 1).padStart(2, '0')}`] = values[i]!;
+    if (mask & (1 << i)) days[dayAt(String(item.month), i)] = values[i]!;
   }
   const pendDays = pendPacked
     ? decodePending(pendPacked as Uint8Array, pendUploads as string[], String(item.month))
