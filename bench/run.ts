@@ -1007,9 +1007,11 @@ async function main(): Promise<void> {
   }
   const sizing = await sizingInputs(results);
   const sized = sizeFunctions(sizing);
+  const kept = optInKept(results);
+  const written = { ...meta, ...(kept.remeasured.length > 0 ? { remeasured: kept.remeasured } : {}) };
   writeFileSync(
     join(ROOT, 'bench', 'results.json'),
-    `${JSON.stringify({ ...meta, workloads: results, sizing: { inputs: sizing, functions: sized } }, null, 2)}\n`,
+    `${JSON.stringify({ ...written, workloads: [...results, ...kept.workloads], sizing: { inputs: sizing, functions: sized } }, null, 2)}\n`,
   );
   writeFileSync(
     join(ROOT, 'infra', 'lambda-sizing.json'),
@@ -1020,12 +1022,40 @@ async function main(): Promise<void> {
     `${sizingMarkdown(sizing, sized, `${meta.mode} run of ${meta.finishedAt.slice(0, 16)}Z`)}\n`,
   );
   console.table(sized.map((f) => ({ function: f.name, memoryMb: f.memoryMb, timeoutS: f.timeoutS })));
-  const updated = replaceBenchBlock(join(ROOT, 'README.md'), table);
+  const updated = replaceBenchBlock(
+    join(ROOT, 'README.md'),
+    kept.workloads.length > 0 ? markdown([...results, ...kept.workloads], written) : table,
+  );
   console.log(
     updated
       ? '[bench] wrote bench/results.json and the README table'
       : '[bench] wrote bench/results.json; README.md has no <!-- bench:start --> / <!-- bench:end --> markers, table not written',
   );
+}
+
+/** Workloads a full run never measures (`--only` them): what a full run keeps of earlier runs. */
+const OPT_IN_WORKLOADS = new Set(['report-scale']);
+
+/**
+ * The opt-in workloads of the previous bench/results.json that this run did not measure, with
+ * the record of when they were, so a full run does not drop the report-at-scale figures.
+ */
+function optInKept(results: readonly WorkloadResult[]): {
+  workloads: WorkloadResult[];
+  remeasured: Record<string, unknown>[];
+} {
+  const file = join(ROOT, 'bench', 'results.json');
+  if (!existsSync(file)) return { workloads: [], remeasured: [] };
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as {
+    workloads?: WorkloadResult[];
+    remeasured?: Record<string, unknown>[];
+  };
+  const ran = new Set(results.map((r) => r.id));
+  const keep = (id: string) => OPT_IN_WORKLOADS.has(id) && !ran.has(id);
+  return {
+    workloads: (previous.workloads ?? []).filter((w) => keep(w.id)),
+    remeasured: (previous.remeasured ?? []).filter((m) => (m.ids as string[]).every(keep)),
+  };
 }
 
 /**
